@@ -1,0 +1,26 @@
+//! Who read or changed what: one row per write, in the write's transaction.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `audit_events`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "audit_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub actor_id: Option<Uuid>,
+    /// `create`, `update`, `delete`, `restore` …
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Uuid,
+    /// Names of the fields written (never their values: the log holds no personal data).
+    pub fields: Json,
+    pub request_id: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

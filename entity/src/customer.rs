@@ -1,0 +1,98 @@
+//! A customer record (客户档案): a person or a company, owned by one user.
+
+use crate::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier};
+use sea_orm::entity::prelude::*;
+
+/// A row of `customers`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "customers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Human-readable number: `C` + date + sequence, e.g. `C20261129001`.
+    #[sea_orm(unique)]
+    pub code: String,
+    pub kind: CustomerKind,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<Date>,
+    pub occupation: Option<String>,
+    pub company_name: Option<String>,
+    pub industry: Option<Industry>,
+    pub region: Option<String>,
+    pub company_size: Option<i32>,
+    pub address: Option<String>,
+    /// E.164, e.g. `+8613812345678`.
+    pub phone: Option<String>,
+    /// Lower-cased.
+    pub email: Option<String>,
+    pub preferred_channel: Option<Channel>,
+    /// A JSON array of strings (brands, colours, features …).
+    pub preferences: Json,
+    pub potential_needs: Option<String>,
+    pub notes: Option<String>,
+    pub source: CustomerSource,
+    pub owner_id: Uuid,
+    pub marketing_consent: bool,
+    pub consent_at: Option<DateTimeUtc>,
+    pub lifecycle_stage: LifecycleStage,
+    pub value_tier: Option<ValueTier>,
+    pub next_follow_up_at: Option<DateTimeUtc>,
+    pub last_interaction_at: Option<DateTimeUtc>,
+    /// Room for fields a team adds without a schema change: a JSON object.
+    pub custom_fields: Json,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::OwnerId", to = "super::user::Column::Id")]
+    Owner,
+    #[sea_orm(has_many = "super::contact::Entity")]
+    Contacts,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Owner.def()
+    }
+}
+
+impl Related<super::contact::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Contacts.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// Row scope: the customers a user with `role` may see.
+///
+/// ADMIN, SERVICE and ANALYST: all; MANAGER: those owned by a member of their team;
+/// SALES: their own; MARKETING: only those who consented to marketing; PARTNER: none
+/// until API-key scopes exist.
+pub fn visible_to(role: crate::enums::Role, user_id: Uuid, team_id: Option<Uuid>) -> sea_orm::Condition {
+    use crate::enums::Role;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    use sea_orm::Condition;
+    match role {
+        Role::Admin | Role::Service | Role::Analyst => Condition::all(),
+        Role::Sales => Condition::all().add(Column::OwnerId.eq(user_id)),
+        Role::Manager => {
+            let Some(team_id) = team_id else {
+                return Condition::all().add(Column::OwnerId.eq(user_id));
+            };
+            let members = Query::select()
+                .column(super::user::Column::Id)
+                .from(super::user::Entity)
+                .and_where(Expr::col(super::user::Column::TeamId).eq(team_id))
+                .to_owned();
+            Condition::any().add(Column::OwnerId.eq(user_id)).add(Column::OwnerId.in_subquery(members))
+        }
+        Role::Marketing => Condition::all().add(Column::MarketingConsent.eq(true)),
+        Role::Partner => Condition::all().add(Expr::val(1).eq(0)),
+    }
+}

@@ -1,0 +1,26 @@
+//! Clientele's schema migrations: one source for SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261129_000001_create_teams_and_users;
+mod m20261129_000002_create_customers_and_contacts;
+mod m20261129_000003_create_activity_tables;
+mod m20261129_000004_create_marketing_tables;
+mod m20261129_000005_create_system_tables;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_create_teams_and_users::Migration),
+            Box::new(m20261129_000002_create_customers_and_contacts::Migration),
+            Box::new(m20261129_000003_create_activity_tables::Migration),
+            Box::new(m20261129_000004_create_marketing_tables::Migration),
+            Box::new(m20261129_000005_create_system_tables::Migration),
+        ]
+    }
+}

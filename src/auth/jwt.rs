@@ -1,0 +1,168 @@
+//! HS256 access tokens: issuing (CLI, login) and verifying (every request).
+//!
+//! Verification follows RFC 8725: the algorithm is pinned, `exp`, `iat`, `iss`, `aud` and
+//! `sub` are required and typed (a string-typed `exp` fails to parse), `nbf` is honoured,
+//! and an `iat` in the future is refused, which jsonwebtoken does not check by itself.
+
+use crate::error::{AppError, AppResult};
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
+const LEEWAY_SECS: i64 = 30;
+/// Longest token accepted before any signature work, in bytes.
+const MAX_TOKEN_BYTES: usize = 8 * 1024;
+
+/// The claims Clientele issues and requires.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+    /// Issue time, seconds since the epoch.
+    pub iat: i64,
+    /// Not before, seconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// The role at issue time; informational only (the user record decides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// Signing and verification keys with the expected issuer and audience.
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+}
+
+impl JwtKeys {
+    /// Keys for an HS256 secret (at least 32 bytes; checked by the config).
+    pub fn hs256(secret: &[u8], issuer: &str, audience: &str) -> AppResult<Self> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = LEEWAY_SECS as u64;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret).map_err(AppError::internal)?,
+            decoding: DecodingKey::from_secret(secret).map_err(AppError::internal)?,
+            validation,
+            issuer: issuer.to_string(),
+            audience: audience.to_string(),
+        })
+    }
+
+    /// Signs an access token for `user_id` valid for `ttl`.
+    pub fn issue(&self, user_id: Uuid, role: &str, ttl: chrono::Duration) -> AppResult<String> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id.to_string(),
+            exp: now + ttl.num_seconds(),
+            iat: now,
+            nbf: None,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            role: Some(role.to_string()),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
+    }
+
+    /// Verifies a token and returns the user id it names. Every failure is
+    /// `UNAUTHENTICATED`; the reason goes to the log only.
+    pub fn verify(&self, token: &str) -> AppResult<Uuid> {
+        if token.len() > MAX_TOKEN_BYTES {
+            tracing::info!(len = token.len(), "token refused: too large");
+            return Err(AppError::Unauthenticated);
+        }
+        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|err| {
+            tracing::info!(reason = %err, "token refused");
+            AppError::Unauthenticated
+        })?;
+        if data.claims.iat > Utc::now().timestamp() + LEEWAY_SECS {
+            tracing::info!("token refused: iat in the future");
+            return Err(AppError::Unauthenticated);
+        }
+        Uuid::parse_str(&data.claims.sub).map_err(|_| {
+            tracing::info!("token refused: sub is not a user id");
+            AppError::Unauthenticated
+        })
+    }
+
+    /// Self-test at start: a crypto backend that is missing or broken fails here, not on
+    /// the first request.
+    pub fn self_test(&self) -> AppResult<()> {
+        let id = Uuid::now_v7();
+        let token = self.issue(id, "ADMIN", chrono::Duration::minutes(1))?;
+        match self.verify(&token) {
+            Ok(back) if back == id => Ok(()),
+            _ => Err(AppError::internal("JWT self-test failed")),
+        }
+    }
+}
+
+/// Parses a duration like `90s`, `15m`, `1h`, `7d`.
+pub fn parse_ttl(text: &str) -> Option<chrono::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    (secs > 0).then(|| chrono::Duration::seconds(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::hs256(&[7u8; 32], "clientele", "clientele-api").unwrap()
+    }
+
+    #[test]
+    fn issued_tokens_verify() {
+        let id = Uuid::now_v7();
+        let token = keys().issue(id, "SALES", chrono::Duration::hours(1)).unwrap();
+        assert_eq!(keys().verify(&token).unwrap(), id);
+    }
+
+    #[test]
+    fn other_secret_is_refused() {
+        let token = keys().issue(Uuid::now_v7(), "SALES", chrono::Duration::hours(1)).unwrap();
+        let other = JwtKeys::hs256(&[8u8; 32], "clientele", "clientele-api").unwrap();
+        assert!(matches!(other.verify(&token), Err(AppError::Unauthenticated)));
+    }
+
+    #[test]
+    fn wrong_audience_is_refused() {
+        let token = keys().issue(Uuid::now_v7(), "SALES", chrono::Duration::hours(1)).unwrap();
+        let other = JwtKeys::hs256(&[7u8; 32], "clientele", "someone-else").unwrap();
+        assert!(matches!(other.verify(&token), Err(AppError::Unauthenticated)));
+    }
+
+    #[test]
+    fn ttl_parses_units() {
+        assert_eq!(parse_ttl("1h"), Some(chrono::Duration::hours(1)));
+        assert_eq!(parse_ttl("15m"), Some(chrono::Duration::minutes(15)));
+        assert_eq!(parse_ttl("0s"), None);
+        assert_eq!(parse_ttl("1y"), None);
+        assert_eq!(parse_ttl("h"), None);
+    }
+}

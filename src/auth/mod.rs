@@ -1,0 +1,7 @@
+//! Credentials → [`Viewer`]: JWT verification, password hashing, the current caller.
+
+pub mod jwt;
+pub mod password;
+mod viewer;
+
+pub use viewer::{Viewer, authenticate};

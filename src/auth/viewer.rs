@@ -1,0 +1,52 @@
+//! The authenticated caller of a request.
+
+use super::jwt::JwtKeys;
+use crate::error::{AppError, AppResult};
+use entity::enums::Role;
+use entity::user;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use uuid::Uuid;
+
+/// Who is calling, as the user record says now (not as the token said at issue time).
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The user's id.
+    pub user_id: Uuid,
+    /// The user's role.
+    pub role: Role,
+    /// The user's team, if any.
+    pub team_id: Option<Uuid>,
+}
+
+impl Viewer {
+    /// A viewer from a user record.
+    pub fn from_user(user: &user::Model) -> Self {
+        Self { user_id: user.id, role: user.role, team_id: user.team_id }
+    }
+
+    /// True for roles that see and change everything.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// Resolves the `Authorization` header. No header → `Ok(None)` (anonymous); a header
+/// that is present but not valid → `UNAUTHENTICATED`, never a fall-back to anonymous.
+pub async fn authenticate(header: Option<&str>, keys: &JwtKeys, db: &DatabaseConnection) -> AppResult<Option<Viewer>> {
+    let Some(header) = header else { return Ok(None) };
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(AppError::Unauthenticated)?;
+    let user_id = keys.verify(token)?;
+    let user = user::Entity::find_by_id(user_id).one(db).await?;
+    match user {
+        Some(user) if user.active && user.deleted_at.is_none() => Ok(Some(Viewer::from_user(&user))),
+        _ => {
+            tracing::info!(%user_id, "token refused: user missing or inactive");
+            Err(AppError::Unauthenticated)
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The command line. Configuration comes from `CLIENTELE_*` variables; flags only say
+//! what to do.
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::metrics::Metrics;
+use crate::startup::{Application, open, shutdown_signal};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+/// Clientele: a CRM backend with a GraphQL API.
+#[derive(Parser, Debug)]
+#[command(name = "clientele", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API (applies pending migrations first unless CLIENTELE_MIGRATE=false).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print a signed access token for a user (development and scripts).
+    Token {
+        /// The user's email.
+        #[arg(long)]
+        user: String,
+        /// Lifetime, e.g. 15m, 1h, 7d.
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+    },
+    /// Fill the database with data.
+    Seed {
+        /// A realistic demo data set: a few hundred customers with their records, and a
+        /// demo admin whose credentials are printed.
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Team name (created when missing).
+        #[arg(long)]
+        team: Option<String>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RoleArg {
+    Admin,
+    Manager,
+    Sales,
+    Service,
+    Marketing,
+    Analyst,
+    Partner,
+}
+
+impl From<RoleArg> for entity::enums::Role {
+    fn from(r: RoleArg) -> Self {
+        use entity::enums::Role;
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Manager => Role::Manager,
+            RoleArg::Sales => Role::Sales,
+            RoleArg::Service => Role::Service,
+            RoleArg::Marketing => Role::Marketing,
+            RoleArg::Analyst => Role::Analyst,
+            RoleArg::Partner => Role::Partner,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> ExitCode {
+    if let Command::Schema = cli.command {
+        print!("{}", crate::graphql::sdl());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("clientele: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(config.log_format);
+    match execute(cli.command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("clientele: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn describe(e: AppError) -> String {
+    match e {
+        AppError::Internal(detail) => detail,
+        other => other.to_string(),
+    }
+}
+
+async fn execute(command: Command, config: Config) -> Result<(), String> {
+    match command {
+        Command::Serve => {
+            let app = Application::build(&config).await.map_err(|e| e.to_string())?;
+            app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config { migrate: true, ..config };
+            open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Schema => Ok(()),
+        Command::User { command: UserCommand::Create { email, name, role, team } } => {
+            let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
+            let password = read_password()?;
+            let team_id = match team {
+                Some(t) => Some(crate::service::user::team_named(&db, &t).await.map_err(describe)?.id),
+                None => None,
+            };
+            let user = crate::service::user::create(&db, &email, &name, role.into(), team_id, Some(password))
+                .await
+                .map_err(describe)?;
+            println!("created user {} ({}) with role {}", user.email, user.id, user.role.as_str());
+            Ok(())
+        }
+        Command::Token { user, ttl } => {
+            let ttl = crate::auth::jwt::parse_ttl(&ttl).ok_or_else(|| format!("--ttl `{ttl}`: use e.g. 15m, 1h, 7d"))?;
+            let (db, keys) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
+            let found = crate::service::user::find_by_email(&db, &user).await.map_err(describe)?;
+            let found = found.filter(|u| u.active).ok_or_else(|| format!("no active user with email {user}"))?;
+            println!("{}", keys.issue(found.id, found.role.as_str(), ttl).map_err(describe)?);
+            Ok(())
+        }
+        Command::Seed { demo: _ } => {
+            let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
+            crate::seed::demo(&db).await.map_err(describe)
+        }
+    }
+}
+
+/// The password: prompted for on a terminal, else the first line of standard input.
+fn read_password() -> Result<String, String> {
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    if password.is_empty() {
+        return Err("a password is required on standard input".into());
+    }
+    Ok(password)
+}

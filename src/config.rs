@@ -1,0 +1,144 @@
+//! Typed configuration, read once from `CLIENTELE_*` environment variables.
+//!
+//! Every variable is listed in the README; a bad value stops the start with a message
+//! naming the variable.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The server's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `CLIENTELE_LISTEN`: address to bind.
+    pub listen: SocketAddr,
+    /// `CLIENTELE_DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// `CLIENTELE_DB_MAX_CONNECTIONS`: pool size.
+    pub db_max_connections: u32,
+    /// `CLIENTELE_MIGRATE`: apply pending migrations at start.
+    pub migrate: bool,
+    /// `CLIENTELE_JWT_SECRET`: HS256 secret (≥ 32 bytes); generated and stored when unset.
+    pub jwt_secret: Option<String>,
+    /// `CLIENTELE_JWT_ISSUER`: the `iss` tokens must carry.
+    pub jwt_issuer: String,
+    /// `CLIENTELE_JWT_AUDIENCE`: the `aud` tokens must carry.
+    pub jwt_audience: String,
+    /// `CLIENTELE_LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+    /// `CLIENTELE_GRAPHIQL`: serve GraphiQL to browsers on `GET /graphql`.
+    pub graphiql: bool,
+    /// `CLIENTELE_MAX_BODY_BYTES`: largest accepted request body.
+    pub max_body_bytes: usize,
+    /// `CLIENTELE_QUERY_DEPTH_LIMIT`: deepest accepted selection nesting.
+    pub query_depth_limit: usize,
+    /// `CLIENTELE_QUERY_COMPLEXITY_LIMIT`: largest accepted query complexity.
+    pub query_complexity_limit: usize,
+    /// `CLIENTELE_SHUTDOWN_GRACE_SECS`: how long in-flight requests may finish after a stop signal.
+    pub shutdown_grace: Duration,
+}
+
+/// A variable that is present but unusable.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {name}: {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    reason: String,
+}
+
+/// The default database: a SQLite file beside the working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://clientele.db?mode=rwc";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let config = Self {
+            listen: parse(&get, "CLIENTELE_LISTEN", "127.0.0.1:8080")?,
+            database_url: get("CLIENTELE_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            db_max_connections: parse(&get, "CLIENTELE_DB_MAX_CONNECTIONS", "10")?,
+            migrate: parse_bool(&get, "CLIENTELE_MIGRATE", true)?,
+            jwt_secret: get("CLIENTELE_JWT_SECRET"),
+            jwt_issuer: get("CLIENTELE_JWT_ISSUER").unwrap_or_else(|| "clientele".into()),
+            jwt_audience: get("CLIENTELE_JWT_AUDIENCE").unwrap_or_else(|| "clientele-api".into()),
+            log_format: match get("CLIENTELE_LOG_FORMAT").as_deref() {
+                None | Some("text") => LogFormat::Text,
+                Some("json") => LogFormat::Json,
+                Some(other) => return Err(invalid("CLIENTELE_LOG_FORMAT", format!("`{other}` is not `text` or `json`"))),
+            },
+            graphiql: parse_bool(&get, "CLIENTELE_GRAPHIQL", true)?,
+            max_body_bytes: parse(&get, "CLIENTELE_MAX_BODY_BYTES", "1048576")?,
+            query_depth_limit: parse(&get, "CLIENTELE_QUERY_DEPTH_LIMIT", "12")?,
+            query_complexity_limit: parse(&get, "CLIENTELE_QUERY_COMPLEXITY_LIMIT", "20000")?,
+            shutdown_grace: Duration::from_secs(parse(&get, "CLIENTELE_SHUTDOWN_GRACE_SECS", "30")?),
+        };
+        if let Some(secret) = &config.jwt_secret {
+            if secret.len() < 32 {
+                return Err(invalid("CLIENTELE_JWT_SECRET", "must be at least 32 bytes".into()));
+            }
+        }
+        if !(config.database_url.starts_with("sqlite:") || config.database_url.starts_with("postgres")) {
+            return Err(invalid("CLIENTELE_DATABASE_URL", "must start with sqlite: or postgres://".into()));
+        }
+        Ok(config)
+    }
+}
+
+fn invalid(name: &'static str, reason: String) -> ConfigError {
+    ConfigError { name, reason }
+}
+
+fn parse<T: FromStr>(get: &impl Fn(&str) -> Option<String>, name: &'static str, default: &str) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = get(name).unwrap_or_else(|| default.to_string());
+    raw.trim().parse().map_err(|e: T::Err| invalid(name, format!("`{raw}`: {e}")))
+}
+
+fn parse_bool(get: &impl Fn(&str) -> Option<String>, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match get(name).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(invalid(name, format!("`{other}` is not a boolean"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_environment() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn short_jwt_secret_is_refused() {
+        let err = Config::from_lookup(|n| (n == "CLIENTELE_JWT_SECRET").then(|| "short".into())).unwrap_err();
+        assert!(err.to_string().contains("CLIENTELE_JWT_SECRET"));
+    }
+
+    #[test]
+    fn bad_listen_names_the_variable() {
+        let err = Config::from_lookup(|n| (n == "CLIENTELE_LISTEN").then(|| "nowhere".into())).unwrap_err();
+        assert!(err.to_string().contains("CLIENTELE_LISTEN"));
+    }
+}

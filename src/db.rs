@@ -1,0 +1,74 @@
+//! The database: connecting (SQLite or PostgreSQL), migrating, settings; every statement
+//! is counted in [`Metrics`].
+
+use crate::error::{AppError, AppResult};
+use chrono::Utc;
+use entity::setting;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ActiveValue::Set, ConnectOptions, Database, DatabaseConnection, EntityTrait};
+use crate::metrics::Metrics;
+use std::time::Duration;
+
+/// Opens a pool. SQL statement logging stays off: statements carry personal data.
+pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    let mut db = Database::connect(options).await?;
+    let (statements, failed) = (metrics.db_statements.clone(), metrics.db_statement_errors.clone());
+    db.set_metric_callback(move |info| {
+        statements.inc();
+        if info.failed {
+            failed.inc();
+        }
+    });
+    Ok(db)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// True when the database answers and no migration is pending.
+pub async fn ready(db: &DatabaseConnection) -> bool {
+    match Migrator::get_pending_migrations(db).await {
+        Ok(pending) => pending.is_empty(),
+        Err(_) => false,
+    }
+}
+
+/// Reads a server-wide setting.
+pub async fn setting(db: &DatabaseConnection, key: &str) -> AppResult<Option<String>> {
+    Ok(setting::Entity::find_by_id(key.to_string()).one(db).await?.map(|s| s.value))
+}
+
+/// Stores `value` under `key` unless a value is already there; returns the value kept.
+/// Two servers starting at once on one database agree on the first writer's value.
+pub async fn setting_or_insert(db: &DatabaseConnection, key: &str, value: String) -> AppResult<String> {
+    let now = Utc::now();
+    let row = setting::ActiveModel {
+        key: Set(key.to_string()),
+        value: Set(value),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let insert = setting::Entity::insert(row)
+        .on_conflict_do_nothing_on([setting::Column::Key])
+        .exec(db)
+        .await;
+    if let Err(err) = insert {
+        return Err(AppError::from(err));
+    }
+    setting(db, key).await?.ok_or_else(|| AppError::internal("setting vanished after insert"))
+}

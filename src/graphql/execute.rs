@@ -1,0 +1,93 @@
+//! Runs one GraphQL request with its per-request loaders.
+//!
+//! Why a driver of our own: async-graphql's DataLoader spawns a task per batch and, by
+//! default, waits 1 ms so that sibling fields can add their keys — a fixed delay at every
+//! nesting level. Here a batch task is queued and polled inside the request's own task,
+//! only after the executor has polled every sibling field and returned `Pending`. Every
+//! key of a level is therefore in the batch, with no timer at all.
+
+use super::AppSchema;
+use super::loader::Loaders;
+use crate::auth::Viewer;
+use futures::future::BoxFuture;
+use futures::stream::{FuturesUnordered, StreamExt};
+use sea_orm::DatabaseConnection;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
+
+/// Tasks spawned by this request's loaders, waiting to be polled by the request.
+pub type TaskQueue = Arc<Mutex<Vec<BoxFuture<'static, ()>>>>;
+
+/// Executes `request` as `viewer`.
+pub async fn execute(
+    schema: &AppSchema,
+    db: &DatabaseConnection,
+    request: async_graphql::Request,
+    viewer: Option<Viewer>,
+) -> async_graphql::Response {
+    let queue: TaskQueue = Arc::default();
+    let loaders = Loaders::new(db.clone(), queue.clone());
+    let request = request.data(viewer).data(loaders);
+    let mut response = drive(schema.execute(request), queue).await;
+    finish(&mut response);
+    response
+}
+
+/// Gives every error a code and the response its request id. An error without a code
+/// from inside execution is something unforeseen: its text is logged and replaced, so no
+/// internal detail (SQL, paths) reaches the client.
+fn finish(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if !error.path.is_empty() {
+            tracing::error!(error = %error.message, path = ?error.path, "uncoded error in a resolver");
+            error.message = "internal error".to_string();
+            "INTERNAL"
+        } else if is_limit(&error.message) {
+            "QUERY_TOO_COMPLEX"
+        } else {
+            "BAD_USER_INPUT"
+        };
+        error.extensions.get_or_insert_with(Default::default).set("code", code);
+    }
+    if let Some(id) = crate::http::request_id::current() {
+        response.extensions.insert("requestId".to_string(), async_graphql::Value::from(id));
+    }
+}
+
+fn is_limit(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("too complex") || m.contains("nested too deep") || m.contains("recursive depth")
+}
+
+/// Polls `main`, then every task it queued, in the same task, until `main` finishes.
+async fn drive<F: Future>(main: F, queue: TaskQueue) -> F::Output {
+    let mut main = pin!(main);
+    let mut tasks: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
+    poll_fn(move |cx| {
+        loop {
+            if let Poll::Ready(out) = main.as_mut().poll(cx) {
+                return Poll::Ready(out);
+            }
+            let queued: Vec<_> = match queue.lock() {
+                Ok(mut q) => std::mem::take(&mut *q),
+                Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+            };
+            let added = !queued.is_empty();
+            tasks.extend(queued);
+            let mut finished = false;
+            while let Poll::Ready(Some(())) = tasks.poll_next_unpin(cx) {
+                finished = true;
+            }
+            if !added && !finished {
+                return Poll::Pending;
+            }
+        }
+    })
+    .await
+}

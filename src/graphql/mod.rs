@@ -1,0 +1,15 @@
+//! The GraphQL API: schema assembly, request execution, and one folder per role.
+
+pub mod context;
+pub mod execute;
+pub mod input;
+pub mod limits;
+pub mod loader;
+pub mod mutation;
+pub mod query;
+pub mod relay;
+pub mod schema;
+pub mod types;
+
+pub use execute::execute;
+pub use schema::{AppSchema, build_schema, sdl};

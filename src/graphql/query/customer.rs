@@ -1,0 +1,48 @@
+//! `customer` and `customers`.
+
+use crate::graphql::context;
+use crate::graphql::input::customer::{CustomerFilter, CustomerOrder, customer_order};
+use crate::graphql::relay::{Conn, TotalCount, connection, expect_id, page_args, page_complexity};
+use crate::graphql::types::customer::Customer;
+use crate::service::customer::{self, ListQuery};
+use async_graphql::{Context, ID, Object, Result};
+
+#[derive(Default)]
+pub struct CustomerQuery;
+
+#[Object]
+impl CustomerQuery {
+    /// One customer by global ID; `null` when missing or not visible to the caller.
+    async fn customer(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Customer>> {
+        let viewer = context::viewer(ctx)?;
+        let Ok(id) = expect_id(&id, "Customer") else { return Ok(None) };
+        Ok(customer::find(context::db(ctx)?, viewer, id).await?.map(Customer))
+    }
+
+    /// Customers the caller may see, as a Relay connection.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "Relay arguments plus filter, order and search")]
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CustomerFilter>,
+        order_by: Option<Vec<CustomerOrder>>,
+        #[graphql(desc = "Free text over name, company, phone, email and code.")] search: Option<String>,
+        #[graphql(default, desc = "Include soft-deleted customers (admins only).")] include_deleted: bool,
+    ) -> Result<Conn<Customer>> {
+        let viewer = context::viewer(ctx)?;
+        let query = ListQuery {
+            filter: filter.map(|f| f.condition()).transpose()?,
+            search,
+            order: customer_order(order_by),
+            include_deleted,
+        };
+        let args = page_args(first, after, last, before);
+        let (page, count) = customer::list(context::db(ctx)?, viewer, query, &args).await?;
+        Ok(connection(page, TotalCount::Statement(count), Customer))
+    }
+}

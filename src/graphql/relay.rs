@@ -1,0 +1,117 @@
+//! Relay conventions written once: opaque global IDs, the `Node` interface, connections
+//! with a lazily counted `totalCount`, and the `Date` scalar.
+
+use super::context;
+use super::types::{contact::Contact, customer::Customer, user::User};
+use crate::error::{AppError, AppResult};
+use crate::service::page::{Page, PageArgs};
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, ID, Interface, Object, OutputType, Scalar, ScalarType, Value};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::NaiveDate;
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{ConnectionTrait, TryGetable};
+use uuid::Uuid;
+
+/// Anything with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
+pub enum Node {
+    Customer(Customer),
+    Contact(Contact),
+    User(User),
+}
+
+/// The opaque global ID of `kind` `id`: base64 of `Kind:uuid`.
+pub fn global_id(kind: &str, id: Uuid) -> ID {
+    ID(STANDARD.encode(format!("{kind}:{id}")))
+}
+
+/// Splits a global ID into its type name and UUID; malformed IDs are `NOT_FOUND` (an ID
+/// is either something the caller may see or nothing).
+pub fn parse_global_id(id: &ID) -> AppResult<(String, Uuid)> {
+    let bytes = STANDARD.decode(id.as_str()).map_err(|_| AppError::NotFound)?;
+    let text = String::from_utf8(bytes).map_err(|_| AppError::NotFound)?;
+    let (kind, uuid) = text.split_once(':').ok_or(AppError::NotFound)?;
+    Ok((kind.to_string(), Uuid::parse_str(uuid).map_err(|_| AppError::NotFound)?))
+}
+
+/// The UUID of a global ID that must name a `kind`.
+pub fn expect_id(id: &ID, kind: &str) -> AppResult<Uuid> {
+    match parse_global_id(id)? {
+        (k, uuid) if k == kind => Ok(uuid),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Where a connection's `totalCount` comes from; nothing is counted unless asked.
+pub enum TotalCount {
+    /// A prepared `SELECT COUNT(…)` over the whole filtered list.
+    Statement(SelectStatement),
+    /// The live contacts of one customer (batched per level).
+    ContactsOf(Uuid),
+}
+
+#[Object]
+impl TotalCount {
+    /// Number of items in the whole list, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        match self {
+            Self::Statement(stmt) => {
+                let db = context::db(ctx)?;
+                let row = db.query_one(stmt).await.map_err(AppError::from)?;
+                let count = match row {
+                    Some(row) => i64::try_get(&row, "", "count").map_err(|e| AppError::internal(format!("{e:?}")))?,
+                    None => 0,
+                };
+                Ok(count)
+            }
+            Self::ContactsOf(id) => {
+                Ok(context::loaders(ctx)?.contact_counts.load_one(*id).await?.unwrap_or(0))
+            }
+        }
+    }
+}
+
+/// A connection of `N` with `totalCount`.
+pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
+
+/// Builds a connection from a page, mapping each row to its GraphQL type.
+pub fn connection<M, N: OutputType>(page: Page<M>, total: TotalCount, map: impl Fn(M) -> N) -> Conn<N> {
+    let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, total);
+    conn.edges.extend(page.items.into_iter().map(|(cursor, row)| Edge::new(cursor, map(row))));
+    conn
+}
+
+/// Relay arguments as the service takes them.
+pub fn page_args(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> PageArgs {
+    PageArgs { first, after, last, before }
+}
+
+/// Query-cost of a connection field: its page size times the cost of one item, so a
+/// `first: 100` nest is counted as what it is.
+pub fn page_complexity(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let size = first.or(last).unwrap_or(crate::service::page::DEFAULT_PAGE_SIZE).clamp(1, 100) as usize;
+    size.saturating_mul(child.max(1)).saturating_add(1)
+}
+
+/// A calendar date, `YYYY-MM-DD` (ISO 8601).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| async_graphql::InputValueError::custom(format!("`{s}` is not a YYYY-MM-DD date"))),
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}

@@ -1,0 +1,140 @@
+//! `Customer`: the customer record (客户档案).
+
+use super::contact::Contact;
+use super::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier};
+use super::user::User;
+use crate::graphql::context;
+use crate::graphql::relay::{Conn, Date, TotalCount, connection, global_id, page_args, page_complexity};
+use crate::service::customer::missing_fields;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::customer::Model;
+
+/// A customer: a person or a company, owned by one user.
+#[derive(Clone)]
+pub struct Customer(pub Model);
+
+#[Object]
+impl Customer {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Customer", self.0.id)
+    }
+    /// Human-readable number, `C` + date + sequence (e.g. `C20261129001`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn kind(&self) -> CustomerKind {
+        self.0.kind.into()
+    }
+    /// Person's name, or the company's display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn gender(&self) -> Option<Gender> {
+        self.0.gender.map(Into::into)
+    }
+    async fn birth_date(&self) -> Option<Date> {
+        self.0.birth_date.map(Date)
+    }
+    async fn occupation(&self) -> Option<&str> {
+        self.0.occupation.as_deref()
+    }
+    async fn company_name(&self) -> Option<&str> {
+        self.0.company_name.as_deref()
+    }
+    async fn industry(&self) -> Option<Industry> {
+        self.0.industry.map(Into::into)
+    }
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    /// Number of employees, for companies.
+    async fn company_size(&self) -> Option<i32> {
+        self.0.company_size
+    }
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// E.164 phone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn preferred_channel(&self) -> Option<Channel> {
+        self.0.preferred_channel.map(Into::into)
+    }
+    /// Brands, colours, features … the customer prefers.
+    async fn preferences(&self) -> Vec<String> {
+        serde_json::from_value(self.0.preferences.clone()).unwrap_or_default()
+    }
+    async fn potential_needs(&self) -> Option<&str> {
+        self.0.potential_needs.as_deref()
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    async fn source(&self) -> CustomerSource {
+        self.0.source.into()
+    }
+    /// The user responsible for this customer (负责人).
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(context::loaders(ctx)?.users.load_one(self.0.owner_id).await?.map(User))
+    }
+    /// Consent to marketing (PIPL / GDPR).
+    async fn marketing_consent(&self) -> bool {
+        self.0.marketing_consent
+    }
+    async fn lifecycle_stage(&self) -> LifecycleStage {
+        self.0.lifecycle_stage.into()
+    }
+    async fn value_tier(&self) -> Option<ValueTier> {
+        self.0.value_tier.map(Into::into)
+    }
+    /// Key fields are missing: the record is marked to follow up (待跟进).
+    async fn needs_follow_up(&self) -> bool {
+        !missing_fields(&self.0).is_empty()
+    }
+    /// The key fields that are missing.
+    async fn missing_fields(&self) -> Vec<&'static str> {
+        missing_fields(&self.0)
+    }
+    async fn next_follow_up_at(&self) -> Option<DateTime<Utc>> {
+        self.0.next_follow_up_at
+    }
+    async fn last_interaction_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_interaction_at
+    }
+    /// Bumped on every write; pass it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Set when soft-deleted.
+    async fn deleted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.deleted_at
+    }
+    /// Contact people, primary first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Contact>> {
+        let args = page_args(first, after, last, before);
+        crate::service::page::check_args(&args)?;
+        let page = context::loaders(ctx)?.contact_pages.load_one((self.0.id, args)).await?;
+        let page = page.unwrap_or(crate::service::page::Page { items: vec![], has_next: false, has_previous: false });
+        Ok(connection(page, TotalCount::ContactsOf(self.0.id), Contact))
+    }
+}

@@ -1,0 +1,30 @@
+//! GraphQL mirrors of the entity enums (the entity crate stays free of GraphQL).
+
+/// Declares a GraphQL enum converting to and from the entity enum of the same name.
+macro_rules! mirror {
+    ($(#[$doc:meta])* $name:ident = $remote:literal { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+        #[graphql(remote = $remote)]
+        pub enum $name { $($variant),+ }
+    };
+}
+
+mirror!(/// What a user may do.
+    Role = "entity::enums::Role" { Admin, Manager, Sales, Service, Marketing, Analyst, Partner });
+mirror!(/// A person or an organisation.
+    CustomerKind = "entity::enums::CustomerKind" { Individual, Company });
+mirror!(/// As the customer states it.
+    Gender = "entity::enums::Gender" { Female, Male, Other, Undisclosed });
+mirror!(/// Where a customer record came from.
+    CustomerSource = "entity::enums::CustomerSource" { WebForm, Phone, Event, Referral, Import, Partner, Other });
+mirror!(/// A way of talking to a customer.
+    Channel = "entity::enums::Channel" { Phone, Email, Meeting, Chat, Visit, Wechat, Other });
+mirror!(/// Lifecycle classification.
+    LifecycleStage = "entity::enums::LifecycleStage" { Potential, New, Established, ChurnRisk });
+mirror!(/// Value classification.
+    ValueTier = "entity::enums::ValueTier" { High, Medium, Low, Potential });
+mirror!(/// Industry of a company customer.
+    Industry = "entity::enums::Industry" { Manufacturing, Services, Education, Retail, Finance, Healthcare, Technology, Government, Other });
+mirror!(/// A contact person's part in a purchase decision.
+    DecisionRole = "entity::enums::DecisionRole" { DecisionMaker, Influencer, User, Gatekeeper, Other });

@@ -1,0 +1,104 @@
+//! `/graphql`: one JSON request per POST, queries over GET, GraphiQL for browsers.
+//!
+//! Why not async-graphql-axum's stock extractor: it accepts batch arrays of any length,
+//! runs mutations sent over GET and parses any content type (even `text/plain`, a CSRF
+//! vector) as JSON. Here POST needs `application/json`, batches are refused, GET runs
+//! queries only, and the body is read under the router's size limit.
+
+use super::AppState;
+use crate::auth::{Viewer, authenticate};
+use crate::error::AppError;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// `POST /graphql`.
+pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+    if !json {
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "BAD_USER_INPUT", "Content-Type must be application/json");
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "batch requests are not supported");
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("invalid GraphQL request: {e}")),
+    };
+    run(&state, &headers, request).await
+}
+
+/// `GET /graphql`: a query in the URL, or GraphiQL for a browser.
+pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        let html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+        if html && state.graphiql {
+            return graphiql_page();
+        }
+        return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "pass a query, or POST a JSON request");
+    };
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("invalid query string: {e}")),
+    };
+    if !is_query_only(&request) {
+        return error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "mutations must be sent with POST");
+    }
+    run(&state, &headers, request).await
+}
+
+/// `GET /graphiql`.
+pub async fn graphiql(State(state): State<AppState>) -> Response {
+    if state.graphiql { graphiql_page() } else { StatusCode::NOT_FOUND.into_response() }
+}
+
+fn graphiql_page() -> Response {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("Clientele").finish()).into_response()
+}
+
+/// True when the operation the request would run is a query (unparsable documents pass:
+/// execution reports their errors without running anything).
+fn is_query_only(request: &async_graphql::Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return true };
+    let mut ops = doc.operations.iter();
+    let selected = match &request.operation_name {
+        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => ops.next(),
+    };
+    selected.is_none_or(|(_, op)| op.node.ty == OperationType::Query)
+}
+
+async fn run(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+    let auth = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
+    let viewer: Option<Viewer> = match authenticate(auth, &state.jwt, &state.db).await {
+        Ok(v) => v,
+        Err(AppError::Unauthenticated) => {
+            let mut response = error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "invalid or expired credentials");
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            return response;
+        }
+        Err(other) => return error(StatusCode::INTERNAL_SERVER_ERROR, other.code(), &other.to_string()),
+    };
+    let response = crate::graphql::execute(&state.schema, &state.db, request, viewer).await;
+    let internal = response.errors.iter().filter(|e| e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| c == &async_graphql::Value::from("INTERNAL"))).count();
+    if internal > 0 {
+        state.metrics.internal_errors.inc_by(internal as u64);
+    }
+    let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec());
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// A GraphQL-shaped error response for failures before execution.
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }],
+        "extensions": { "requestId": crate::http::request_id::current() },
+    });
+    (status, axum::Json(body)).into_response()
+}

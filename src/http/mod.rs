@@ -1,0 +1,43 @@
+//! HTTP: the router, its middleware and the shared application state.
+
+pub mod graphql;
+pub mod health;
+pub mod request_id;
+
+use crate::auth::jwt::JwtKeys;
+use crate::graphql::AppSchema;
+use crate::metrics::Metrics;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The GraphQL schema.
+    pub schema: AppSchema,
+    /// Token verification keys.
+    pub jwt: Arc<JwtKeys>,
+    /// Counters for `/metrics`.
+    pub metrics: Metrics,
+    /// Serve GraphiQL to browsers.
+    pub graphiql: bool,
+}
+
+/// All routes with their middleware.
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
+        .route("/graphiql", get(graphql::graphiql))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/schema.graphql", get(health::schema_sdl))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), request_id::middleware))
+        .with_state(state)
+}

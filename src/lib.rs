@@ -1,0 +1,26 @@
+//! Clientele: a CRM backend serving customer records through a GraphQL API.
+
+/// Credentials → `Viewer`: JWT, passwords.
+pub mod auth;
+/// The command line: serve, migrate, schema, user, token, seed.
+pub mod cli;
+/// Typed configuration from `CLIENTELE_*` variables.
+pub mod config;
+/// Connecting, migrating, settings.
+pub mod db;
+/// `AppError` and its client codes.
+pub mod error;
+/// The GraphQL schema, resolvers and loaders.
+pub mod graphql;
+/// HTTP routes and middleware.
+pub mod http;
+/// Prometheus counters.
+pub mod metrics;
+/// Demo data.
+pub mod seed;
+/// The domain services.
+pub mod service;
+/// Building and serving the app.
+pub mod startup;
+/// Logging set-up.
+pub mod telemetry;

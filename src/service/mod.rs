@@ -1,0 +1,17 @@
+//! The domain: free async functions per noun, returning `AppResult`. No GraphQL here.
+
+pub mod audit;
+pub mod contact;
+pub mod cursor;
+pub mod customer;
+pub mod page;
+pub mod sequence;
+pub mod user;
+pub mod validate;
+
+/// The current time at the precision both databases keep (microseconds), so values read
+/// back compare equal to values written (cursors depend on it).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}

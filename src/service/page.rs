@@ -1,0 +1,237 @@
+//! Keyset pagination, written once for every entity: root connections (`paginate`) and
+//! nested connections under a page of parents (`paginate_children`, one statement for all
+//! parents through a per-parent `ROW_NUMBER()` window, on SQLite and PostgreSQL alike).
+//!
+//! Cursors are opaque: base64url of the sort-key values of a row plus the order they
+//! belong to, so a cursor from another ordering is refused instead of misread.
+
+use super::cursor::{decode_cursor, encode_cursor};
+use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr, WindowStatement};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, ModelTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select, Value,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+/// Largest `first` / `last` accepted; larger asks are an error, not a silent cut.
+pub const MAX_PAGE_SIZE: i32 = 100;
+
+/// Relay pagination arguments as the client sent them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    /// Items after `after`, from the start.
+    pub first: Option<i32>,
+    /// Opaque cursor.
+    pub after: Option<String>,
+    /// Items before `before`, from the end.
+    pub last: Option<i32>,
+    /// Opaque cursor.
+    pub before: Option<String>,
+}
+
+/// One page of rows with their cursors.
+#[derive(Debug, Clone)]
+pub struct Page<M> {
+    /// `(cursor, row)` in the requested order.
+    pub items: Vec<(String, M)>,
+    /// More rows follow the last one.
+    pub has_next: bool,
+    /// Rows precede the first one.
+    pub has_previous: bool,
+}
+
+/// The order of a list: sort keys, most significant first. The primary key is appended
+/// as the final tie-breaker, so every order is total and cursors stay stable.
+pub type SortSpec<C> = Vec<(C, Order)>;
+
+struct Plan {
+    limit: u64,
+    backward: bool,
+}
+
+fn plan(args: &PageArgs) -> AppResult<Plan> {
+    if args.first.is_some() && args.last.is_some() {
+        return Err(AppError::BadUserInput("pass `first` or `last`, not both".into()));
+    }
+    let (size, backward) = match (args.first, args.last) {
+        (Some(n), _) => (n, false),
+        (None, Some(n)) => (n, true),
+        (None, None) => (DEFAULT_PAGE_SIZE, args.before.is_some() && args.after.is_none()),
+    };
+    if size < 0 {
+        return Err(AppError::BadUserInput("`first` and `last` cannot be negative".into()));
+    }
+    if size > MAX_PAGE_SIZE {
+        return Err(AppError::QueryTooComplex(format!("page size {size} is above the limit of {MAX_PAGE_SIZE}")));
+    }
+    Ok(Plan { limit: size as u64, backward })
+}
+
+/// The sort keys with the primary key appended, as `(column, ascending)`.
+fn full_keys<E: EntityTrait>(order: &SortSpec<E::Column>, id: E::Column) -> Vec<(E::Column, bool)> {
+    let mut keys: Vec<(E::Column, bool)> = order.iter().map(|(c, o)| (*c, matches!(o, Order::Asc))).collect();
+    if !keys.iter().any(|(c, _)| c.as_str() == id.as_str()) {
+        keys.push((id, true));
+    }
+    keys
+}
+
+fn signature<C: IdenStatic>(keys: &[(C, bool)]) -> String {
+    keys.iter().map(|(c, asc)| format!("{}{}", if *asc { "+" } else { "-" }, c.as_str())).collect::<Vec<_>>().join(",")
+}
+
+/// Rows strictly beyond `values` in the direction of `keys` (`beyond = true`) or strictly
+/// before them (`beyond = false`): the classic expanded row-value comparison.
+fn keyset_condition<E: EntityTrait>(keys: &[(E::Column, bool)], values: &[Value], beyond: bool) -> Condition {
+    let mut any = Condition::any();
+    for i in 0..keys.len() {
+        let mut all = Condition::all();
+        for (j, (col, _)) in keys.iter().enumerate().take(i) {
+            all = all.add(col.eq(values[j].clone()));
+        }
+        let (col, asc) = keys[i];
+        let value = values[i].clone();
+        all = all.add(if asc == beyond { col.gt(value) } else { col.lt(value) });
+        any = any.add(all);
+    }
+    any
+}
+
+fn row_values<M: ModelTrait>(row: &M, keys: &[(<M::Entity as EntityTrait>::Column, bool)]) -> Vec<Value> {
+    keys.iter().map(|(c, _)| row.get(*c)).collect()
+}
+
+/// Runs `select` as one keyset page.
+pub async fn paginate<E, C>(
+    db: &C,
+    select: Select<E>,
+    order: &SortSpec<E::Column>,
+    id: E::Column,
+    args: &PageArgs,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+{
+    let plan = plan(args)?;
+    let keys = full_keys::<E>(order, id);
+    let sig = signature(&keys);
+    let mut select = select;
+    if let Some(after) = &args.after {
+        let values = decode_cursor(after, &sig, &keys_kinds::<E>(&keys))?;
+        select = select.filter(keyset_condition::<E>(&keys, &values, true));
+    }
+    if let Some(before) = &args.before {
+        let values = decode_cursor(before, &sig, &keys_kinds::<E>(&keys))?;
+        select = select.filter(keyset_condition::<E>(&keys, &values, false));
+    }
+    for (col, asc) in &keys {
+        let ascending = *asc != plan.backward;
+        select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
+    }
+    let mut rows = select.limit(plan.limit + 1).all(db).await?;
+    let has_more = rows.len() as u64 > plan.limit;
+    rows.truncate(plan.limit as usize);
+    if plan.backward {
+        rows.reverse();
+    }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let cursor = encode_cursor(&sig, &row_values(&row, &keys));
+            cursor.map(|c| (c, row))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        has_next: if plan.backward { args.before.is_some() } else { has_more },
+        has_previous: if plan.backward { has_more } else { args.after.is_some() },
+    })
+}
+
+fn keys_kinds<E: EntityTrait>(keys: &[(E::Column, bool)]) -> Vec<sea_orm::ColumnType> {
+    keys.iter().map(|(c, _)| c.def().get_column_type().clone()).collect()
+}
+
+/// Nested pages: for each parent in `parent_ids`, the first (or last) `args` rows whose
+/// `parent` column names it, in one statement. Returns a page per parent that has rows.
+pub async fn paginate_children<E, C>(
+    db: &C,
+    base: Select<E>,
+    parent: E::Column,
+    parent_ids: &[Uuid],
+    order: &SortSpec<E::Column>,
+    id: E::Column,
+    args: &PageArgs,
+) -> AppResult<HashMap<Uuid, Page<E::Model>>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+{
+    let plan = plan(args)?;
+    let keys = full_keys::<E>(order, id);
+    let sig = signature(&keys);
+    let mut select = base.filter(parent.is_in(parent_ids.iter().copied()));
+    if let Some(after) = &args.after {
+        let values = decode_cursor(after, &sig, &keys_kinds::<E>(&keys))?;
+        select = select.filter(keyset_condition::<E>(&keys, &values, true));
+    }
+    if let Some(before) = &args.before {
+        let values = decode_cursor(before, &sig, &keys_kinds::<E>(&keys))?;
+        select = select.filter(keyset_condition::<E>(&keys, &values, false));
+    }
+    let mut window = WindowStatement::partition_by((E::default(), parent));
+    for (col, asc) in &keys {
+        let ascending = *asc != plan.backward;
+        window.order_by((E::default(), *col), if ascending { Order::Asc } else { Order::Desc });
+    }
+    let mut inner = select.into_query();
+    inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
+    let rank: SimpleExpr = Expr::col(Alias::new("page_rank")).into();
+    let outer = Query::select()
+        .column(sea_orm::sea_query::Asterisk)
+        .from_subquery(inner, Alias::new("ranked"))
+        .and_where(rank.clone().lte((plan.limit + 1) as i64))
+        .order_by(Alias::new("page_rank"), Order::Asc)
+        .to_owned();
+    let stmt = db.get_database_backend().build(&outer);
+    let rows = E::Model::find_by_statement(stmt).all(db).await?;
+
+    let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+    for row in rows {
+        if let Value::Uuid(Some(parent_id)) = row.get(parent) {
+            grouped.entry(parent_id).or_default().push(row);
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(parent_id, mut rows)| {
+            let has_more = rows.len() as u64 > plan.limit;
+            rows.truncate(plan.limit as usize);
+            if plan.backward {
+                rows.reverse();
+            }
+            let items = rows
+                .into_iter()
+                .map(|row| encode_cursor(&sig, &row_values(&row, &keys)).map(|c| (c, row)))
+                .collect::<AppResult<Vec<_>>>()?;
+            let page = Page {
+                items,
+                has_next: if plan.backward { args.before.is_some() } else { has_more },
+                has_previous: if plan.backward { has_more } else { args.after.is_some() },
+            };
+            Ok((parent_id, page))
+        })
+        .collect()
+}
+
+/// Rejects bad page arguments before any statement runs.
+pub fn check_args(args: &PageArgs) -> AppResult<()> {
+    plan(args).map(|_| ())
+}

@@ -1,0 +1,186 @@
+//! Input normalisation and validation (DOMAIN.md, data entry rules). Each failure is a
+//! [`FieldError`] naming the field; a write with any error writes nothing.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Why an input was refused; the GraphQL layer exposes these as `UserErrorCode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A required field is missing or blank.
+    Required,
+    /// A value is malformed or out of range.
+    Invalid,
+    /// A string is longer than allowed.
+    TooLong,
+    /// Not a valid phone number.
+    InvalidPhone,
+    /// Not a valid email address.
+    InvalidEmail,
+    /// `expectedVersion` is not the record's current version.
+    StaleVersion,
+    /// A referenced record does not exist or is not visible.
+    NotFound,
+    /// Another record looks like the same customer.
+    DuplicateSuspected,
+    /// The caller's role may not set this field.
+    Forbidden,
+    /// The record is not in a state that allows this action.
+    InvalidState,
+}
+
+/// A refused input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path to the field within the input, e.g. `["input", "phone"]`.
+    pub field: Vec<String>,
+    /// Stable reason.
+    pub code: ErrorCode,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    /// An error on `input.<field>`.
+    pub fn new(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { field: vec!["input".into(), field.into()], code, message: message.into() }
+    }
+}
+
+/// Collects field errors while normalising one input.
+#[derive(Debug, Default)]
+pub struct Checker {
+    /// Errors so far.
+    pub errors: Vec<FieldError>,
+}
+
+impl Checker {
+    /// Records an error.
+    pub fn push(&mut self, field: &str, code: ErrorCode, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, code, message));
+    }
+
+    /// Done: the value, or every error found.
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() { Ok(value) } else { Err(self.errors) }
+    }
+
+    /// A required display name: NFKC (full-width → half-width), trimmed, inner whitespace
+    /// collapsed, 1..=`max` characters.
+    pub fn name(&mut self, field: &str, raw: &str, max: usize) -> String {
+        let value = normalize_text(raw);
+        if value.is_empty() {
+            self.push(field, ErrorCode::Required, format!("{field} is required"));
+        } else if value.chars().count() > max {
+            self.push(field, ErrorCode::TooLong, format!("{field} is longer than {max} characters"));
+        }
+        value
+    }
+
+    /// An optional short text, normalised like a name; blank becomes `None`.
+    pub fn text(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+        let value = normalize_text(raw?);
+        if value.chars().count() > max {
+            self.push(field, ErrorCode::TooLong, format!("{field} is longer than {max} characters"));
+        }
+        (!value.is_empty()).then_some(value)
+    }
+
+    /// An optional long text: trimmed only (line breaks kept); blank becomes `None`.
+    pub fn long_text(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+        let value = raw?.trim().to_string();
+        if value.chars().count() > max {
+            self.push(field, ErrorCode::TooLong, format!("{field} is longer than {max} characters"));
+        }
+        (!value.is_empty()).then_some(value)
+    }
+
+    /// An optional phone number, returned in E.164. Numbers without a country code are
+    /// read as mainland China numbers (mobile: 11 digits).
+    pub fn phone(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
+        let raw = normalize_text(raw?);
+        if raw.is_empty() {
+            return None;
+        }
+        match normalize_phone(&raw) {
+            Some(e164) => Some(e164),
+            None => {
+                self.push(field, ErrorCode::InvalidPhone, format!("`{raw}` is not a valid phone number"));
+                None
+            }
+        }
+    }
+
+    /// An optional email address, trimmed and lower-cased.
+    pub fn email(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
+        let value = normalize_text(raw?).to_lowercase();
+        if value.is_empty() {
+            return None;
+        }
+        if value.len() > 254 || !email_address::EmailAddress::is_valid(&value) || !value.contains('.') {
+            self.push(field, ErrorCode::InvalidEmail, format!("`{value}` is not a valid email address"));
+            return None;
+        }
+        Some(value)
+    }
+}
+
+/// NFKC-normalises (full-width letters, digits and spaces become half-width), trims and
+/// collapses runs of whitespace.
+pub fn normalize_text(raw: &str) -> String {
+    let nfkc: String = raw.nfkc().collect();
+    nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Parses a phone number into E.164; `None` when it is not a valid number.
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.')).collect();
+    if compact.is_empty() || !compact.trim_start_matches('+').chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let number = phonenumber::parse(Some(phonenumber::country::Id::CN), &compact).ok()?;
+    if !phonenumber::is_valid(&number) {
+        return None;
+    }
+    Some(number.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_becomes_half_width() {
+        assert_eq!(normalize_text("  Ｚｈａｎｇ　Ｍｉｎｇ "), "Zhang Ming");
+        assert_eq!(normalize_text("张明"), "张明");
+    }
+
+    #[test]
+    fn mainland_mobiles_become_e164() {
+        assert_eq!(normalize_phone("138 1234 5678").as_deref(), Some("+8613812345678"));
+        assert_eq!(normalize_phone("+86 138-1234-5678").as_deref(), Some("+8613812345678"));
+        assert_eq!(normalize_phone("1381234567"), None);
+        assert_eq!(normalize_phone("call me"), None);
+    }
+
+    #[test]
+    fn foreign_numbers_keep_their_country() {
+        assert_eq!(normalize_phone("+44 20 7946 0958").as_deref(), Some("+442079460958"));
+    }
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        let mut c = Checker::default();
+        assert_eq!(c.email("email", Some(" Zhang@Example.COM ")).as_deref(), Some("zhang@example.com"));
+        assert_eq!(c.email("email", Some("not-an-email")), None);
+        assert_eq!(c.errors.len(), 1);
+        assert_eq!(c.errors[0].code, ErrorCode::InvalidEmail);
+    }
+
+    #[test]
+    fn blank_required_name_is_an_error() {
+        let mut c = Checker::default();
+        c.name("name", "   ", 200);
+        assert_eq!(c.errors[0].code, ErrorCode::Required);
+        assert_eq!(c.errors[0].field, vec!["input".to_string(), "name".to_string()]);
+    }
+}

@@ -1,0 +1,123 @@
+//! Builds the application (pool, migrations, keys, schema, router), binds, serves and
+//! shuts down gracefully.
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::graphql::build_schema;
+use crate::http::{AppState, router};
+use crate::metrics::Metrics;
+use base64::Engine;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The settings key of the generated JWT secret.
+const JWT_SECRET_KEY: &str = "jwt_secret";
+
+/// A built, bound application that has not started serving yet.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+}
+
+/// A start-up failure, with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Opens the database (migrating when configured) and builds the JWT keys.
+pub async fn open(config: &Config, metrics: &Metrics) -> Result<(sea_orm::DatabaseConnection, JwtKeys), StartupError> {
+    let db = crate::db::connect(&config.database_url, config.db_max_connections, metrics).await?;
+    if config.migrate {
+        crate::db::migrate(&db).await?;
+    }
+    let secret = match &config.jwt_secret {
+        Some(secret) => secret.clone(),
+        None => stored_secret(&db).await?,
+    };
+    let keys = JwtKeys::hs256(secret.as_bytes(), &config.jwt_issuer, &config.jwt_audience)
+        .map_err(|e| StartupError::Setup(format!("invalid JWT key: {e:?}")))?;
+    keys.self_test().map_err(|e| StartupError::Setup(format!("JWT self-test failed: {e}")))?;
+    Ok((db, keys))
+}
+
+/// The secret kept in the database, generated on first use so a first run needs no setup.
+async fn stored_secret(db: &sea_orm::DatabaseConnection) -> Result<String, StartupError> {
+    let setup = |e: crate::error::AppError| StartupError::Setup(format!("cannot read the stored JWT secret: {e:?}"));
+    if let Some(secret) = crate::db::setting(db, JWT_SECRET_KEY).await.map_err(setup)? {
+        return Ok(secret);
+    }
+    let mut bytes = [0u8; 48];
+    getrandom::fill(&mut bytes).map_err(|e| StartupError::Setup(format!("no randomness for the JWT secret: {e}")))?;
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    tracing::warn!(
+        "CLIENTELE_JWT_SECRET is not set: generated a secret and stored it in the database; \
+         set CLIENTELE_JWT_SECRET in production"
+    );
+    crate::db::setting_or_insert(db, JWT_SECRET_KEY, secret).await.map_err(setup)
+}
+
+impl Application {
+    /// Builds everything and binds the listener (port 0 picks a free port).
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let metrics = Metrics::new();
+        let (db, keys) = open(config, &metrics).await?;
+        let schema = build_schema(Some(db.clone()), config);
+        let state = AppState { db, schema, jwt: Arc::new(keys), metrics, graphiql: config.graphiql };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartupError::Bind { addr: config.listen, source })?;
+        let router = router(state.clone(), config.max_body_bytes);
+        Ok(Self { listener, router, state })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (tests use its database pool).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
+    /// finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        tracing::info!(addr = %self.listener.local_addr()?, "serving");
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("stop signal received: finishing in-flight requests");
+}

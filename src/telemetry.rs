@@ -1,0 +1,19 @@
+//! Logging: tracing to standard error, as text or JSON lines.
+
+use crate::config::LogFormat;
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber. `CLIENTELE_LOG` (or `RUST_LOG`) sets the filter.
+pub fn init(format: LogFormat) {
+    let filter = std::env::var("CLIENTELE_LOG")
+        .ok()
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .or_else(|| EnvFilter::try_from_default_env().ok())
+        .unwrap_or_else(|| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // A second init (tests start several apps in one process) is harmless: keep the first.
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
