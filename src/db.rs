@@ -28,6 +28,8 @@ pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Resu
     let (statements, failed) = (metrics.db_statements.clone(), metrics.db_statement_errors.clone());
     db.set_metric_callback(move |info| {
         statements.inc();
+        // Placeholders only: bound values (personal data) are never logged.
+        tracing::trace!(target: "clientele::sql", sql = %info.statement.sql, elapsed_us = info.elapsed.as_micros() as u64, failed = info.failed);
         if info.failed {
             failed.inc();
         }

@@ -14,8 +14,10 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use sea_orm::DatabaseConnection;
 use std::future::{Future, poll_fn};
 use std::pin::pin;
+use futures::task::ArcWake;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 
 /// Tasks spawned by this request's loaders, waiting to be polled by the request.
 pub type TaskQueue = Arc<Mutex<Vec<BoxFuture<'static, ()>>>>;
@@ -66,13 +68,28 @@ fn is_limit(message: &str) -> bool {
 }
 
 /// Polls `main`, then every task it queued, in the same task, until `main` finishes.
+///
+/// `main` is polled until it stops waking itself (async-graphql's list resolution uses
+/// `FuturesUnordered`, which yields after a few items and wakes itself), so every sibling
+/// at a level has queued its key before any batch runs.
 async fn drive<F: Future>(main: F, queue: TaskQueue) -> F::Output {
+    /// Bound on back-to-back polls of a self-waking `main` before batches run anyway.
+    const MAX_SPINS: usize = 10_000;
     let mut main = pin!(main);
     let mut tasks: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
     poll_fn(move |cx| {
+        let flag = Arc::new(WakeFlag { woken: AtomicBool::new(false), inner: cx.waker().clone() });
+        let waker = futures::task::waker(flag.clone());
+        let mut main_cx = Context::from_waker(&waker);
         loop {
-            if let Poll::Ready(out) = main.as_mut().poll(cx) {
-                return Poll::Ready(out);
+            for _ in 0..MAX_SPINS {
+                flag.woken.store(false, Ordering::SeqCst);
+                if let Poll::Ready(out) = main.as_mut().poll(&mut main_cx) {
+                    return Poll::Ready(out);
+                }
+                if !flag.woken.load(Ordering::SeqCst) {
+                    break;
+                }
             }
             let queued: Vec<_> = match queue.lock() {
                 Ok(mut q) => std::mem::take(&mut *q),
@@ -90,4 +107,17 @@ async fn drive<F: Future>(main: F, queue: TaskQueue) -> F::Output {
         }
     })
     .await
+}
+
+/// A waker that remembers it was woken, then wakes the request's task.
+struct WakeFlag {
+    woken: AtomicBool,
+    inner: Waker,
+}
+
+impl ArcWake for WakeFlag {
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        arc_self.woken.store(true, Ordering::SeqCst);
+        arc_self.inner.wake_by_ref();
+    }
 }

@@ -1,0 +1,88 @@
+//! The binary: help, schema, and a graceful stop on SIGTERM.
+
+use crate::helpers::fresh_database_url;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_clientele");
+
+#[test]
+fn help_explains_every_subcommand() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in ["serve", "migrate", "schema", "user", "token", "seed"] {
+        assert!(text.contains(word), "--help does not mention {word}: {text}");
+    }
+    let user = Command::new(BIN).args(["user", "create", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&user.stdout).contains("--email"));
+}
+
+#[test]
+fn schema_prints_the_sdl() {
+    let out = Command::new(BIN).arg("schema").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), clientele::graphql::sdl());
+}
+
+#[tokio::test]
+async fn user_token_and_serve_work_together_and_sigterm_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let env = [("CLIENTELE_DATABASE_URL", url.as_str()), ("CLIENTELE_LOG_FORMAT", "json")];
+    let mut create = Command::new(BIN)
+        .args(["user", "create", "--email", "ops@example.com", "--name", "Ops", "--role", "admin"])
+        .envs(env)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        create.stdin.take().unwrap().write_all(b"correct horse battery\n").unwrap();
+    }
+    assert!(create.wait().unwrap().success());
+    let token = Command::new(BIN).args(["token", "--user", "ops@example.com", "--ttl", "10m"]).envs(env).output().unwrap();
+    assert!(token.status.success());
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
+
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = Command::new(BIN).arg("serve").envs(env).env("CLIENTELE_LISTEN", &listen).spawn().unwrap();
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        if let Ok(r) = client.get(format!("http://{listen}/readyz")).send().await {
+            if r.status() == 200 {
+                break;
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "server did not become ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body: serde_json::Value = client
+        .post(format!("http://{listen}/graphql"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "query": "{ viewer { email role } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["data"]["viewer"]["email"], "ops@example.com");
+
+    let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server did not stop after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status:?}");
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests: the real server on 127.0.0.1:0 with a fresh database (a temp SQLite
+//! file, or a new PostgreSQL database when CLIENTELE_TEST_DATABASE_URL is set).
+
+mod auth;
+mod cli;
+mod customers;
+mod health;
+mod helpers;
+mod loaders;
+mod pagination;
+mod robustness;
