@@ -78,7 +78,9 @@ impl Config {
             log_format: match get("CLIENTELE_LOG_FORMAT").as_deref() {
                 None | Some("text") => LogFormat::Text,
                 Some("json") => LogFormat::Json,
-                Some(other) => return Err(invalid("CLIENTELE_LOG_FORMAT", format!("`{other}` is not `text` or `json`"))),
+                Some(other) => {
+                    return Err(invalid("CLIENTELE_LOG_FORMAT", format!("`{other}` is not `text` or `json`")));
+                }
             },
             graphiql: parse_bool(&get, "CLIENTELE_GRAPHIQL", true)?,
             max_body_bytes: parse(&get, "CLIENTELE_MAX_BODY_BYTES", "1048576")?,
@@ -86,10 +88,10 @@ impl Config {
             query_complexity_limit: parse(&get, "CLIENTELE_QUERY_COMPLEXITY_LIMIT", "20000")?,
             shutdown_grace: Duration::from_secs(parse(&get, "CLIENTELE_SHUTDOWN_GRACE_SECS", "30")?),
         };
-        if let Some(secret) = &config.jwt_secret {
-            if secret.len() < 32 {
-                return Err(invalid("CLIENTELE_JWT_SECRET", "must be at least 32 bytes".into()));
-            }
+        if let Some(secret) = &config.jwt_secret
+            && secret.len() < 32
+        {
+            return Err(invalid("CLIENTELE_JWT_SECRET", "must be at least 32 bytes".into()));
         }
         if !(config.database_url.starts_with("sqlite:") || config.database_url.starts_with("postgres")) {
             return Err(invalid("CLIENTELE_DATABASE_URL", "must start with sqlite: or postgres://".into()));

@@ -2,11 +2,11 @@
 //! is counted in [`Metrics`].
 
 use crate::error::{AppError, AppResult};
+use crate::metrics::Metrics;
 use chrono::Utc;
 use entity::setting;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ActiveValue::Set, ConnectOptions, Database, DatabaseConnection, EntityTrait};
-use crate::metrics::Metrics;
 use std::time::Duration;
 
 /// Opens a pool. SQL statement logging stays off: statements carry personal data.
@@ -65,10 +65,7 @@ pub async fn setting_or_insert(db: &DatabaseConnection, key: &str, value: String
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let insert = setting::Entity::insert(row)
-        .on_conflict_do_nothing_on([setting::Column::Key])
-        .exec(db)
-        .await;
+    let insert = setting::Entity::insert(row).on_conflict_do_nothing_on([setting::Column::Key]).exec(db).await;
     if let Err(err) = insert {
         return Err(AppError::from(err));
     }

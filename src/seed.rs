@@ -1,1 +1,417 @@
-pub async fn demo(_db: &sea_orm::DatabaseConnection) -> crate::error::AppResult<()> { Ok(()) }
+//! `clientele seed --demo`: a realistic, deterministic demo data set.
+
+use crate::error::{AppError, AppResult};
+use crate::service::{now, sequence, user as users};
+use chrono::{Duration, Utc};
+use entity::enums::*;
+use entity::{
+    campaign, campaign_participation, contact, customer, customer_tag, deal, feedback, interaction, new_id, purchase,
+    survey, survey_response, tag, ticket,
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, TransactionTrait};
+use uuid::Uuid;
+
+/// The demo admin's sign-in email.
+pub const DEMO_ADMIN: &str = "admin@demo.clientele.dev";
+const CUSTOMERS: usize = 300;
+
+const SURNAMES: &[&str] =
+    &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"];
+const GIVEN: &[&str] =
+    &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明"];
+const FIRST: &[&str] = &["James", "Mary", "Robert", "Linda", "Michael", "Sarah", "David", "Emma", "Daniel", "Olivia"];
+const LAST: &[&str] = &["Smith", "Johnson", "Brown", "Taylor", "Miller", "Wilson", "Moore", "Clark", "Lewis", "Walker"];
+const COMPANIES: &[&str] =
+    &["华兴制造", "远景科技", "蓝海教育", "金桥贸易", "Northwind Traders", "Contoso Ltd", "Fabrikam Inc", "恒通物流"];
+const REGIONS: &[&str] = &["上海", "北京", "广州", "深圳", "杭州", "成都", "Singapore", "London"];
+const PRODUCTS: &[(&str, i64)] =
+    &[("CRM Seat (annual)", 1_200), ("Onboarding Package", 8_000), ("Support Plan", 3_600), ("Data Migration", 15_000)];
+
+/// Inserts the demo data set and prints the admin's credentials. Run again, it leaves
+/// the data alone and only issues the admin a fresh password.
+pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
+    let password = random_password()?;
+    if let Some(admin) = users::find_by_email(db, DEMO_ADMIN).await? {
+        let mut row: entity::user::ActiveModel = admin.into();
+        row.password_hash = Set(Some(crate::auth::password::hash(password.clone()).await?));
+        row.update(db).await?;
+        println!("demo data already present; new password for {DEMO_ADMIN}: {password}");
+        return Ok(());
+    }
+    let mut rng = fastrand::Rng::with_seed(20_261_129);
+    let east = users::team_named(db, "East China Sales").await?;
+    let admin = users::create(db, DEMO_ADMIN, "Demo Admin", Role::Admin, None, Some(password.clone())).await?;
+    let manager = users::create(db, "manager@demo.clientele.dev", "周经理", Role::Manager, Some(east.id), None).await?;
+    let mut reps = Vec::new();
+    for (i, name) in ["李销售", "Emma Sales", "王小明"].iter().enumerate() {
+        reps.push(
+            users::create(db, &format!("sales{}@demo.clientele.dev", i + 1), name, Role::Sales, Some(east.id), None)
+                .await?
+                .id,
+        );
+    }
+    let service = users::create(db, "service@demo.clientele.dev", "客服小陈", Role::Service, None, None).await?;
+    users::create(db, "marketing@demo.clientele.dev", "Marketing Mia", Role::Marketing, None, None).await?;
+    users::create(db, "analyst@demo.clientele.dev", "Analyst Alex", Role::Analyst, None, None).await?;
+
+    let txn = db.begin().await?;
+    let tags = insert_tags(&txn).await?;
+    let (campaign_id, survey_id) = insert_campaign_and_survey(&txn).await?;
+    for i in 0..CUSTOMERS {
+        let owner = if i.is_multiple_of(10) { manager.id } else { reps[i % reps.len()] };
+        let id = insert_customer(&txn, &mut rng, i, owner).await?;
+        insert_activity(&txn, &mut rng, id, owner, service.id, campaign_id, survey_id, &tags).await?;
+    }
+    txn.commit().await?;
+    println!("seeded {CUSTOMERS} demo customers with contacts, interactions, purchases, deals, tickets and surveys");
+    println!("demo admin: {DEMO_ADMIN} / {password} (id {})", admin.id);
+    println!("token for scripts: clientele token --user {DEMO_ADMIN}");
+    Ok(())
+}
+
+fn random_password() -> AppResult<String> {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn pick<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
+    items[rng.usize(..items.len())]
+}
+
+fn mobile(rng: &mut fastrand::Rng) -> String {
+    let prefix = ["138", "139", "186", "135", "159", "177"][rng.usize(..6)];
+    format!("+86{prefix}{:08}", rng.u32(..100_000_000))
+}
+
+async fn insert_tags<C: sea_orm::ConnectionTrait>(db: &C) -> AppResult<Vec<Uuid>> {
+    let now = now();
+    let mut ids = Vec::new();
+    for (dimension, name, color) in [
+        ("value", "高价值", "#d4380d"),
+        ("needs", "紧急需求", "#fa8c16"),
+        ("industry", "制造业", "#1677ff"),
+        ("behaviour", "沉睡客户", "#8c8c8c"),
+    ] {
+        let id = new_id();
+        tag::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+            dimension: Set(dimension.into()),
+            color: Set(Some(color.into())),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        }
+        .insert(db)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+async fn insert_campaign_and_survey<C: sea_orm::ConnectionTrait>(db: &C) -> AppResult<(Uuid, Uuid)> {
+    let now = now();
+    let campaign_id = new_id();
+    campaign::ActiveModel {
+        id: Set(campaign_id),
+        name: Set("2026 上海工业博览会".into()),
+        kind: Set(CampaignKind::Exhibition),
+        description: Set(Some("Booth B12".into())),
+        starts_on: Set((Utc::now() - Duration::days(40)).date_naive()),
+        ends_on: Set(Some((Utc::now() - Duration::days(37)).date_naive())),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    let survey_id = new_id();
+    survey::ActiveModel {
+        id: Set(survey_id), title: Set("客户满意度 NPS".into()), kind: Set(SurveyKind::Nps), status: Set(SurveyStatus::Active),
+        questions: Set(serde_json::json!([
+            { "key": "nps", "kind": "RATING", "text": "How likely are you to recommend us?", "min": 0, "max": 10, "required": true },
+            { "key": "why", "kind": "TEXT", "text": "What is the main reason for your score?", "required": false }
+        ])),
+        version: Set(1), created_at: Set(now), updated_at: Set(now), deleted_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((campaign_id, survey_id))
+}
+
+async fn insert_customer<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    rng: &mut fastrand::Rng,
+    i: usize,
+    owner: Uuid,
+) -> AppResult<Uuid> {
+    let created = now() - Duration::days(rng.i64(0..720));
+    let company = i % 5 < 2;
+    let chinese = !i.is_multiple_of(3);
+    let name = if company {
+        format!("{}{}", pick(rng, COMPANIES), if i >= COMPANIES.len() { format!(" {}", i) } else { String::new() })
+    } else if chinese {
+        format!("{}{}{}", pick(rng, SURNAMES), pick(rng, GIVEN), if rng.bool() { pick(rng, GIVEN) } else { "" })
+    } else {
+        format!("{} {}", pick(rng, FIRST), pick(rng, LAST))
+    };
+    let id = new_id();
+    let code = sequence::next_code(db, "C", created.date_naive()).await?;
+    customer::ActiveModel {
+        id: Set(id),
+        code: Set(code),
+        kind: Set(if company { CustomerKind::Company } else { CustomerKind::Individual }),
+        name: Set(name.clone()),
+        gender: Set((!company).then(|| if rng.bool() { Gender::Female } else { Gender::Male })),
+        birth_date: Set((!company).then(|| (Utc::now() - Duration::days(rng.i64(8_000..20_000))).date_naive())),
+        occupation: Set((!company).then(|| ["工程师", "教师", "Designer", "Manager"][rng.usize(..4)].to_string())),
+        company_name: Set(company.then(|| name.clone())),
+        industry: Set(company.then(|| {
+            [Industry::Manufacturing, Industry::Services, Industry::Education, Industry::Technology][rng.usize(..4)]
+        })),
+        region: Set((!i.is_multiple_of(7)).then(|| pick(rng, REGIONS).to_string())),
+        company_size: Set(company.then(|| rng.i32(10..5_000))),
+        address: Set(None),
+        phone: Set((!i.is_multiple_of(11)).then(|| mobile(rng))),
+        email: Set((!i.is_multiple_of(4)).then(|| format!("customer{i}@example.com"))),
+        preferred_channel: Set(Some([Channel::Phone, Channel::Email, Channel::Wechat][rng.usize(..3)])),
+        preferences: Set(serde_json::json!(["快速响应", "本地部署"][..rng.usize(0..3)])),
+        potential_needs: Set((i.is_multiple_of(6)).then(|| "Considering an upgrade next quarter".to_string())),
+        notes: Set(None),
+        source: Set([CustomerSource::WebForm, CustomerSource::Event, CustomerSource::Referral, CustomerSource::Phone]
+            [rng.usize(..4)]),
+        owner_id: Set(owner),
+        marketing_consent: Set(i % 3 != 2),
+        consent_at: Set((i % 3 != 2).then_some(created)),
+        lifecycle_stage: Set(
+            [LifecycleStage::Potential, LifecycleStage::New, LifecycleStage::Established][rng.usize(..3)]
+        ),
+        value_tier: Set(Some([ValueTier::High, ValueTier::Medium, ValueTier::Low][rng.usize(..3)])),
+        next_follow_up_at: Set(Some(now() + Duration::days(rng.i64(1..60)))),
+        last_interaction_at: Set(None),
+        custom_fields: Set(serde_json::json!({})),
+        version: Set(1),
+        created_at: Set(created),
+        updated_at: Set(created),
+        deleted_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    if company {
+        for j in 0..rng.usize(1..4) {
+            contact::ActiveModel {
+                id: Set(new_id()),
+                customer_id: Set(id),
+                name: Set(format!("{} {}", pick(rng, FIRST), pick(rng, LAST))),
+                title: Set(Some(["采购经理", "CTO", "Operations Lead"][rng.usize(..3)].into())),
+                decision_role: Set(Some(
+                    [DecisionRole::DecisionMaker, DecisionRole::Influencer, DecisionRole::User][rng.usize(..3)],
+                )),
+                phone: Set(Some(mobile(rng))),
+                email: Set(Some(format!("contact{i}_{j}@example.com"))),
+                is_primary: Set(j == 0),
+                notes: Set(None),
+                version: Set(1),
+                created_at: Set(now()),
+                updated_at: Set(now()),
+                deleted_at: Set(None),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(id)
+}
+
+#[expect(clippy::too_many_arguments, reason = "one call site; the ids tie the records together")]
+async fn insert_activity<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    rng: &mut fastrand::Rng,
+    customer_id: Uuid,
+    owner: Uuid,
+    service: Uuid,
+    campaign_id: Uuid,
+    survey_id: Uuid,
+    tags: &[Uuid],
+) -> AppResult<()> {
+    let ts = now();
+    let base = |id| (Set(id), Set(1), Set(ts), Set(ts));
+    for _ in 0..rng.usize(0..5) {
+        let (id, version, created_at, updated_at) = base(new_id());
+        interaction::ActiveModel {
+            id,
+            version,
+            created_at,
+            updated_at,
+            deleted_at: Set(None),
+            customer_id: Set(customer_id),
+            contact_id: Set(None),
+            deal_id: Set(None),
+            user_id: Set(owner),
+            channel: Set([Channel::Phone, Channel::Meeting, Channel::Email, Channel::Visit][rng.usize(..4)]),
+            occurred_at: Set(ts - Duration::days(rng.i64(0..200))),
+            summary: Set("讨论续约与新需求".into()),
+            outcome: Set(Some("positive".into())),
+            next_step: Set(Some("Send a quote".into())),
+            next_follow_up_at: Set(Some(ts + Duration::days(7))),
+        }
+        .insert(db)
+        .await?;
+    }
+    for _ in 0..rng.usize(0..4) {
+        let (product, price) = PRODUCTS[rng.usize(..PRODUCTS.len())];
+        let quantity = rng.i32(1..5);
+        let (id, version, created_at, updated_at) = base(new_id());
+        purchase::ActiveModel {
+            id,
+            version,
+            created_at,
+            updated_at,
+            deleted_at: Set(None),
+            customer_id: Set(customer_id),
+            deal_id: Set(None),
+            product: Set(product.into()),
+            quantity: Set(quantity),
+            amount_e4: Set(price * i64::from(quantity) * 10_000),
+            currency: Set("CNY".into()),
+            purchased_at: Set((ts - Duration::days(rng.i64(0..400))).date_naive()),
+            payment_method: Set(Some(["bank transfer", "Alipay", "card"][rng.usize(..3)].into())),
+        }
+        .insert(db)
+        .await?;
+    }
+    for _ in 0..rng.usize(0..3) {
+        let stage = [
+            DealStage::Lead,
+            DealStage::Qualified,
+            DealStage::Proposal,
+            DealStage::Negotiation,
+            DealStage::Won,
+            DealStage::Lost,
+        ][rng.usize(..6)];
+        let (id, version, created_at, updated_at) = base(new_id());
+        deal::ActiveModel {
+            id,
+            version,
+            created_at,
+            updated_at,
+            deleted_at: Set(None),
+            customer_id: Set(customer_id),
+            owner_id: Set(owner),
+            title: Set("年度 CRM 订阅".into()),
+            stage: Set(stage),
+            amount_e4: Set(rng.i64(5_000..200_000) * 10_000),
+            currency: Set("CNY".into()),
+            probability: Set(rng.i32(5..95)),
+            expected_close_date: Set(Some((ts + Duration::days(rng.i64(5..120))).date_naive())),
+            closed_at: Set(matches!(stage, DealStage::Won | DealStage::Lost).then_some(ts)),
+            lost_reason: Set((stage == DealStage::Lost).then(|| "Budget".to_string())),
+        }
+        .insert(db)
+        .await?;
+    }
+    for _ in 0..rng.usize(0..3) {
+        let status = [TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved, TicketStatus::Closed]
+            [rng.usize(..4)];
+        let opened = ts - Duration::days(rng.i64(0..90));
+        let resolved = matches!(status, TicketStatus::Resolved | TicketStatus::Closed);
+        let category =
+            [TicketCategory::Question, TicketCategory::Request, TicketCategory::Complaint, TicketCategory::Incident]
+                [rng.usize(..4)];
+        let ticket_id = new_id();
+        let (id, version, created_at, updated_at) = base(ticket_id);
+        ticket::ActiveModel {
+            id,
+            version,
+            created_at,
+            updated_at,
+            deleted_at: Set(None),
+            code: Set(sequence::next_code(db, "T", opened.date_naive()).await?),
+            customer_id: Set(customer_id),
+            contact_id: Set(None),
+            assignee_id: Set(Some(service)),
+            subject: Set("无法导出报表".into()),
+            description: Set(Some("Export to Excel times out".into())),
+            category: Set(category),
+            priority: Set([TicketPriority::Low, TicketPriority::Normal, TicketPriority::High, TicketPriority::Urgent]
+                [rng.usize(..4)]),
+            status: Set(status),
+            opened_at: Set(opened),
+            first_response_at: Set(Some(opened + Duration::hours(2))),
+            resolved_at: Set(resolved.then(|| opened + Duration::hours(rng.i64(3..72)))),
+            due_at: Set(Some(opened + Duration::days(3))),
+            resolution: Set(resolved.then(|| "Increased the export timeout".to_string())),
+        }
+        .insert(db)
+        .await?;
+        if category == TicketCategory::Complaint {
+            let (id, version, created_at, updated_at) = base(new_id());
+            feedback::ActiveModel {
+                id,
+                version,
+                created_at,
+                updated_at,
+                deleted_at: Set(None),
+                customer_id: Set(customer_id),
+                ticket_id: Set(Some(ticket_id)),
+                kind: Set(FeedbackKind::Complaint),
+                sentiment: Set(Sentiment::Negative),
+                content: Set("导出太慢".into()),
+                source: Set(Some("phone".into())),
+                received_at: Set(opened),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    if rng.u8(..3) == 0 {
+        let score = rng.u8(..11);
+        let (id, version, created_at, updated_at) = base(new_id());
+        survey_response::ActiveModel {
+            id,
+            version,
+            created_at,
+            updated_at,
+            deleted_at: Set(None),
+            survey_id: Set(survey_id),
+            customer_id: Set(customer_id),
+            ticket_id: Set(None),
+            answers: Set(serde_json::json!({ "nps": score, "why": "服务及时" })),
+            score: Set(Some(f64::from(score))),
+            submitted_at: Set(ts),
+        }
+        .insert(db)
+        .await?;
+    }
+    if rng.u8(..4) == 0 {
+        let (id, version, created_at, updated_at) = base(new_id());
+        campaign_participation::ActiveModel {
+            id,
+            version,
+            created_at,
+            updated_at,
+            deleted_at: Set(None),
+            campaign_id: Set(campaign_id),
+            customer_id: Set(customer_id),
+            status: Set([ParticipationStatus::Invited, ParticipationStatus::Attended, ParticipationStatus::NoShow]
+                [rng.usize(..3)]),
+        }
+        .insert(db)
+        .await?;
+    }
+    for tag_id in tags.iter().filter(|_| rng.u8(..5) == 0) {
+        customer_tag::ActiveModel {
+            id: Set(new_id()),
+            customer_id: Set(customer_id),
+            tag_id: Set(*tag_id),
+            created_at: Set(ts),
+            updated_at: Set(ts),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}

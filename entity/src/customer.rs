@@ -76,8 +76,8 @@ impl ActiveModelBehavior for ActiveModel {}
 /// until API-key scopes exist.
 pub fn visible_to(role: crate::enums::Role, user_id: Uuid, team_id: Option<Uuid>) -> sea_orm::Condition {
     use crate::enums::Role;
-    use sea_orm::sea_query::{Expr, ExprTrait, Query};
     use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
     match role {
         Role::Admin | Role::Service | Role::Analyst => Condition::all(),
         Role::Sales => Condition::all().add(Column::OwnerId.eq(user_id)),

@@ -7,9 +7,7 @@ use sea_orm_migration::schema::*;
 /// `created_at`, `updated_at` and `deleted_at` (soft delete).
 pub fn record_table(name: &'static str) -> TableCreateStatement {
     let mut table = link_table(name);
-    table
-        .col(integer("version").default(1))
-        .col(timestamp_with_time_zone_null("deleted_at"));
+    table.col(integer("version").default(1)).col(timestamp_with_time_zone_null("deleted_at"));
     table
 }
 
@@ -34,7 +32,12 @@ pub fn code_null(name: &'static str) -> ColumnDef {
 }
 
 /// A foreign key from `table.column` to `target.id`.
-pub fn fk(table: &'static str, column: &'static str, target: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+pub fn fk(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)

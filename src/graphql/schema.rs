@@ -4,7 +4,7 @@ use super::limits::RequestLimits;
 use super::mutation::MutationRoot;
 use super::query::QueryRoot;
 use crate::config::Config;
-use async_graphql::{EmptySubscription, Schema, SDLExportOptions};
+use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 /// The application schema.

@@ -86,11 +86,21 @@ async fn run(state: &AppState, headers: &HeaderMap, request: async_graphql::Requ
         Err(other) => return error(StatusCode::INTERNAL_SERVER_ERROR, other.code(), &other.to_string()),
     };
     let response = crate::graphql::execute(&state.schema, &state.db, request, viewer).await;
-    let internal = response.errors.iter().filter(|e| e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| c == &async_graphql::Value::from("INTERNAL"))).count();
+    let internal = response
+        .errors
+        .iter()
+        .filter(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| c == &async_graphql::Value::from("INTERNAL"))
+        })
+        .count();
     if internal > 0 {
         state.metrics.internal_errors.inc_by(internal as u64);
     }
-    let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec());
+    let body =
+        serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec());
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

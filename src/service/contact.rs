@@ -82,9 +82,9 @@ pub async fn create(db: &DatabaseConnection, viewer: &Viewer, input: NewContact)
     if input.is_primary {
         // One primary contact per customer: demote the previous one in the same write.
         contact::Entity::update_many()
-            .col_expr(Column::IsPrimary, Expr::val(false).into())
+            .col_expr(Column::IsPrimary, Expr::val(false))
             .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-            .col_expr(Column::UpdatedAt, Expr::val(now).into())
+            .col_expr(Column::UpdatedAt, Expr::val(now))
             .filter(Column::CustomerId.eq(input.customer_id))
             .filter(Column::IsPrimary.eq(true))
             .exec(&txn)

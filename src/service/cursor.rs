@@ -71,7 +71,8 @@ mod tests {
     fn round_trips_each_kind() {
         let id = uuid::Uuid::now_v7();
         let now = chrono::Utc::now();
-        let values = vec![Value::String(Some("张明".into())), Value::ChronoDateTimeUtc(Some(now)), Value::Uuid(Some(id))];
+        let values =
+            vec![Value::String(Some("张明".into())), Value::ChronoDateTimeUtc(Some(now)), Value::Uuid(Some(id))];
         let types = vec![ColumnType::String(Default::default()), ColumnType::TimestampWithTimeZone, ColumnType::Uuid];
         let cursor = encode_cursor("+name,+id", &values).unwrap();
         let back = decode_cursor(&cursor, "+name,+id", &types).unwrap();

@@ -203,10 +203,10 @@ fn clean_preferences(c: &mut Checker, raw: &[String]) -> Vec<String> {
     }
     let mut out: Vec<String> = Vec::new();
     for item in raw {
-        if let Some(v) = c.text("preferences", Some(item), 100) {
-            if !out.contains(&v) {
-                out.push(v);
-            }
+        if let Some(v) = c.text("preferences", Some(item), 100)
+            && !out.contains(&v)
+        {
+            out.push(v);
         }
     }
     out
@@ -229,7 +229,12 @@ fn check_company_size(c: &mut Checker, size: Option<i32>) {
 
 /// Resolves the owner of a new or reassigned customer: SALES always own what they
 /// create and may not reassign; ADMIN and MANAGER may name any active user.
-async fn check_owner(db: &DatabaseConnection, viewer: &Viewer, c: &mut Checker, owner: Option<Uuid>) -> AppResult<Uuid> {
+async fn check_owner(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    c: &mut Checker,
+    owner: Option<Uuid>,
+) -> AppResult<Uuid> {
     let Some(owner) = owner else { return Ok(viewer.user_id) };
     if owner == viewer.user_id {
         return Ok(owner);
@@ -273,7 +278,11 @@ async fn find_duplicate(
 }
 
 /// Creates a customer owned by the viewer (or, for admins and managers, by `ownerId`).
-pub async fn create(db: &DatabaseConnection, viewer: &Viewer, input: NewCustomer) -> AppResult<Checked<customer::Model>> {
+pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: NewCustomer,
+) -> AppResult<Checked<customer::Model>> {
     if !may_write(viewer) {
         return Err(AppError::Forbidden("your role may not create customers".into()));
     }
@@ -293,14 +302,15 @@ pub async fn create(db: &DatabaseConnection, viewer: &Viewer, input: NewCustomer
     check_birth_date(&mut c, input.birth_date);
     check_company_size(&mut c, input.company_size);
     let owner_id = check_owner(db, viewer, &mut c, input.owner_id).await?;
-    if c.errors.is_empty() && !input.allow_duplicate {
-        if let Some(dup) = find_duplicate(db, clean.phone.as_deref(), clean.email.as_deref(), None).await? {
-            c.push(
-                if clean.phone.is_some() && dup.phone == clean.phone { "phone" } else { "email" },
-                ErrorCode::DuplicateSuspected,
-                format!("customer {} has the same phone or email; pass allowDuplicate to create anyway", dup.code),
-            );
-        }
+    if c.errors.is_empty()
+        && !input.allow_duplicate
+        && let Some(dup) = find_duplicate(db, clean.phone.as_deref(), clean.email.as_deref(), None).await?
+    {
+        c.push(
+            if clean.phone.is_some() && dup.phone == clean.phone { "phone" } else { "email" },
+            ErrorCode::DuplicateSuspected,
+            format!("customer {} has the same phone or email; pass allowDuplicate to create anyway", dup.code),
+        );
     }
     let clean = match c.finish(clean) {
         Ok(clean) => clean,
@@ -452,17 +462,17 @@ pub async fn update(
     if let Some(v) = patch.source {
         set!(source, "source", v);
     }
-    if let Some(owner) = patch.owner_id {
-        if owner != current.owner_id {
-            let v = check_owner(db, viewer, &mut c, Some(owner)).await?;
-            set!(owner_id, "ownerId", v);
-        }
+    if let Some(owner) = patch.owner_id
+        && owner != current.owner_id
+    {
+        let v = check_owner(db, viewer, &mut c, Some(owner)).await?;
+        set!(owner_id, "ownerId", v);
     }
-    if let Some(consent) = patch.marketing_consent {
-        if consent != current.marketing_consent {
-            set!(marketing_consent, "marketingConsent", consent);
-            row.consent_at = Set(consent.then(now));
-        }
+    if let Some(consent) = patch.marketing_consent
+        && consent != current.marketing_consent
+    {
+        set!(marketing_consent, "marketingConsent", consent);
+        row.consent_at = Set(consent.then(now));
     }
     if let Some(v) = patch.next_follow_up_at {
         set!(next_follow_up_at, "nextFollowUpAt", v);
@@ -496,7 +506,8 @@ async fn write_versioned(
         .await?;
     if result.rows_affected != 1 {
         txn.rollback().await?;
-        let now_version = customer::Entity::find_by_id(current.id).one(db).await?.map_or(current.version, |m| m.version);
+        let now_version =
+            customer::Entity::find_by_id(current.id).one(db).await?.map_or(current.version, |m| m.version);
         return Ok(Err(stale(current.version, now_version)));
     }
     audit::record(&txn, viewer, action, "customer", current.id, fields).await?;

@@ -193,7 +193,7 @@ where
     }
     let mut inner = select.into_query();
     inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
-    let rank: SimpleExpr = Expr::col(Alias::new("page_rank")).into();
+    let rank: SimpleExpr = Expr::col(Alias::new("page_rank"));
     let outer = Query::select()
         .column(sea_orm::sea_query::Asterisk)
         .from_subquery(inner, Alias::new("ranked"))

@@ -49,10 +49,10 @@ pub async fn create(
     let mut c = Checker::default();
     let email = c.email("email", Some(email));
     let name = c.name("name", name, 200);
-    if let Some(password) = &password {
-        if password.chars().count() < 12 {
-            c.push("password", super::validate::ErrorCode::Invalid, "password must have at least 12 characters");
-        }
+    if let Some(password) = &password
+        && password.chars().count() < 12
+    {
+        c.push("password", super::validate::ErrorCode::Invalid, "password must have at least 12 characters");
     }
     let email = match (c.finish(()), email) {
         (Ok(()), Some(email)) => email,

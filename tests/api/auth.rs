@@ -67,10 +67,13 @@ async fn forged_and_malformed_tokens_are_refused() {
     assert_refused(&app, &"a".repeat(10_000), "oversized").await;
 }
 
+/// A change to a valid claim set.
+type Mutation = Box<dyn Fn(&mut Value)>;
+
 #[tokio::test]
 async fn claims_out_of_bounds_are_refused() {
     let app = spawn_app().await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Mutation)> = vec![
         ("expired", Box::new(|c: &mut Value| c["exp"] = json!(now() - 3600))),
         ("not yet valid", Box::new(|c: &mut Value| c["nbf"] = json!(now() + 3600))),
         ("iat in the future", Box::new(|c: &mut Value| c["iat"] = json!(now() + 3600))),
@@ -118,7 +121,13 @@ async fn the_role_comes_from_the_user_record_not_the_token() {
 #[tokio::test]
 async fn no_header_is_anonymous_and_sees_no_data() {
     let app = spawn_app().await;
-    let response = app.client.post(app.url("/graphql")).json(&json!({ "query": "{ customers { totalCount } }" })).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ customers { totalCount } }" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");

@@ -45,7 +45,8 @@ async fn user_token_and_serve_work_together_and_sigterm_stops_cleanly() {
         create.stdin.take().unwrap().write_all(b"correct horse battery\n").unwrap();
     }
     assert!(create.wait().unwrap().success());
-    let token = Command::new(BIN).args(["token", "--user", "ops@example.com", "--ttl", "10m"]).envs(env).output().unwrap();
+    let token =
+        Command::new(BIN).args(["token", "--user", "ops@example.com", "--ttl", "10m"]).envs(env).output().unwrap();
     assert!(token.status.success());
     let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
 
@@ -54,10 +55,10 @@ async fn user_token_and_serve_work_together_and_sigterm_stops_cleanly() {
     let client = reqwest::Client::new();
     let started = Instant::now();
     loop {
-        if let Ok(r) = client.get(format!("http://{listen}/readyz")).send().await {
-            if r.status() == 200 {
-                break;
-            }
+        if let Ok(r) = client.get(format!("http://{listen}/readyz")).send().await
+            && r.status() == 200
+        {
+            break;
         }
         assert!(started.elapsed() < Duration::from_secs(30), "server did not become ready");
         tokio::time::sleep(Duration::from_millis(100)).await;

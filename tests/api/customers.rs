@@ -9,7 +9,11 @@ const UPDATE: &str = "mutation($input: UpdateCustomerInput!) { updateCustomer(in
 
 async fn customer_by_id(app: &TestApp, token: &str, id: &Value) -> Value {
     let body = app
-        .gql(token, "query($id: ID!) { customer(id: $id) { id name phone email region version deletedAt } }", json!({ "id": id }))
+        .gql(
+            token,
+            "query($id: ID!) { customer(id: $id) { id name phone email region version deletedAt } }",
+            json!({ "id": id }),
+        )
         .await;
     body["data"]["customer"].clone()
 }
@@ -105,7 +109,11 @@ async fn update_changes_given_fields_clears_nulls_and_bumps_the_version() {
         .create_customer(&app.admin_token, json!({ "name": "Wang", "email": "w@example.com", "region": "Shanghai" }))
         .await;
     let body = app
-        .gql(&app.admin_token, UPDATE, json!({ "input": { "id": c["id"], "expectedVersion": 1, "name": "Wang Fang", "region": null } }))
+        .gql(
+            &app.admin_token,
+            UPDATE,
+            json!({ "input": { "id": c["id"], "expectedVersion": 1, "name": "Wang Fang", "region": null } }),
+        )
         .await;
     let updated = &body["data"]["updateCustomer"]["customer"];
     assert_eq!(updated["name"], "Wang Fang");
@@ -118,7 +126,8 @@ async fn update_changes_given_fields_clears_nulls_and_bumps_the_version() {
 async fn stale_version_is_a_user_error_and_writes_nothing() {
     let app = spawn_app().await;
     let c = app.create_customer(&app.admin_token, json!({ "name": "Wang" })).await;
-    app.gql(&app.admin_token, UPDATE, json!({ "input": { "id": c["id"], "expectedVersion": 1, "name": "First" } })).await;
+    app.gql(&app.admin_token, UPDATE, json!({ "input": { "id": c["id"], "expectedVersion": 1, "name": "First" } }))
+        .await;
     let body = app
         .gql(&app.admin_token, UPDATE, json!({ "input": { "id": c["id"], "expectedVersion": 1, "name": "Second" } }))
         .await;
@@ -178,12 +187,15 @@ async fn sales_rep_cannot_read_another_reps_customer() {
     let (_, alice) = app.user(Role::Sales, None).await;
     let (_, bob) = app.user(Role::Sales, None).await;
     let mine = app.create_customer(&alice, json!({ "name": "Alice's client" })).await;
-    let body = app.gql(&bob, "query($id: ID!) { customer(id: $id) { name } node(id: $id) { id } }", json!({ "id": mine["id"] })).await;
+    let body = app
+        .gql(&bob, "query($id: ID!) { customer(id: $id) { name } node(id: $id) { id } }", json!({ "id": mine["id"] }))
+        .await;
     assert_eq!(body["data"]["customer"], Value::Null);
     assert_eq!(body["data"]["node"], Value::Null);
     let list = app.gql(&bob, "{ customers { totalCount } }", json!({})).await;
     assert_eq!(list["data"]["customers"]["totalCount"], 0);
-    let update = app.gql(&bob, UPDATE, json!({ "input": { "id": mine["id"], "expectedVersion": 1, "name": "Hijacked" } })).await;
+    let update =
+        app.gql(&bob, UPDATE, json!({ "input": { "id": mine["id"], "expectedVersion": 1, "name": "Hijacked" } })).await;
     assert_eq!(error_code(&update), "NOT_FOUND");
     let stored = customer_by_id(&app, &alice, &mine["id"]).await;
     assert_eq!(stored["name"], "Alice's client");
@@ -193,7 +205,8 @@ async fn sales_rep_cannot_read_another_reps_customer() {
 async fn analysts_may_not_write_customers() {
     let app = spawn_app().await;
     let (_, analyst) = app.user(Role::Analyst, None).await;
-    let body = app.gql(&analyst, "mutation { createCustomer(input: { name: \"X\" }) { customer { id } } }", json!({})).await;
+    let body =
+        app.gql(&analyst, "mutation { createCustomer(input: { name: \"X\" }) { customer { id } } }", json!({})).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
     assert_eq!(app.count("customers").await, 0);
 }
@@ -222,7 +235,8 @@ async fn search_matches_name_phone_and_code_with_like_characters_escaped() {
     app.create_customer(&app.admin_token, json!({ "name": "1000 Cotton Ltd" })).await;
     let by_percent = app.gql(&app.admin_token, "{ customers(search: \"100%\") { nodes { name } } }", json!({})).await;
     assert_eq!(by_percent["data"]["customers"]["nodes"], json!([{ "name": "100% Cotton Ltd" }]));
-    let by_phone = app.gql(&app.admin_token, "{ customers(search: \"139 0000 1111\") { totalCount } }", json!({})).await;
+    let by_phone =
+        app.gql(&app.admin_token, "{ customers(search: \"139 0000 1111\") { totalCount } }", json!({})).await;
     assert_eq!(by_phone["data"]["customers"]["totalCount"], 1);
     let by_code = app
         .gql(&app.admin_token, "query($s: String) { customers(search: $s) { totalCount } }", json!({ "s": a["code"] }))
@@ -238,12 +252,25 @@ async fn filters_combine_with_and_or_not() {
     }
     let q = "query($f: CustomerFilter) { customers(filter: $f, orderBy: [{field: NAME}]) { nodes { name } } }";
     let names = |body: Value| -> Vec<String> {
-        body["data"]["customers"]["nodes"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap().to_string()).collect()
+        body["data"]["customers"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["name"].as_str().unwrap().to_string())
+            .collect()
     };
-    let or = app.gql(&app.admin_token, q, json!({ "f": { "or": [{ "region": { "eq": "Beijing" } }, { "name": { "startsWith": "C" } }] } })).await;
+    let or = app
+        .gql(
+            &app.admin_token,
+            q,
+            json!({ "f": { "or": [{ "region": { "eq": "Beijing" } }, { "name": { "startsWith": "C" } }] } }),
+        )
+        .await;
     assert_eq!(names(or), vec!["Ann", "Cai"]);
     let not = app.gql(&app.admin_token, q, json!({ "f": { "not": { "region": { "startsWith": "Sh" } } } })).await;
     assert_eq!(names(not), vec!["Ann"]);
-    let and = app.gql(&app.admin_token, q, json!({ "f": { "region": { "contains": "h" }, "name": { "in": ["Bo", "Ann"] } } })).await;
+    let and = app
+        .gql(&app.admin_token, q, json!({ "f": { "region": { "contains": "h" }, "name": { "in": ["Bo", "Ann"] } } }))
+        .await;
     assert_eq!(names(and), vec!["Bo"]);
 }

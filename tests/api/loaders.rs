@@ -56,7 +56,11 @@ async fn a_new_primary_contact_demotes_the_previous_one() {
         .await;
     }
     let body = app
-        .gql(&app.admin_token, "query($id: ID!) { customer(id: $id) { contacts { nodes { name isPrimary } } } }", json!({ "id": c["id"] }))
+        .gql(
+            &app.admin_token,
+            "query($id: ID!) { customer(id: $id) { contacts { nodes { name isPrimary } } } }",
+            json!({ "id": c["id"] }),
+        )
         .await;
     assert_eq!(
         body["data"]["customer"]["contacts"]["nodes"],

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real server on 127.0.0.1:0 with a fresh database (a temp SQLite
 //! file, or a new PostgreSQL database when CLIENTELE_TEST_DATABASE_URL is set).
+#![expect(clippy::unwrap_used, reason = "a test that cannot go on should fail loudly")]
 
 mod auth;
 mod cli;

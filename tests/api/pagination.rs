@@ -20,7 +20,12 @@ async fn seed(app: &TestApp, n: usize) -> HashSet<String> {
 }
 
 fn ids_of(body: &Value) -> Vec<String> {
-    body["data"]["customers"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap().to_string()).collect()
+    body["data"]["customers"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 async fn walk_forward(app: &TestApp, order: &Value) -> Vec<String> {
@@ -78,8 +83,15 @@ async fn name_order_is_really_by_name() {
     for name in ["Charlie", "Alpha", "Bravo"] {
         app.create_customer(&app.admin_token, json!({ "name": name })).await;
     }
-    let body = app.gql(&app.admin_token, PAGE, json!({ "first": 10, "order": [{ "field": "NAME", "direction": "DESC" }] })).await;
-    let names: Vec<&str> = body["data"]["customers"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
+    let body = app
+        .gql(&app.admin_token, PAGE, json!({ "first": 10, "order": [{ "field": "NAME", "direction": "DESC" }] }))
+        .await;
+    let names: Vec<&str> = body["data"]["customers"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["Charlie", "Bravo", "Alpha"]);
     assert_eq!(body["data"]["customers"]["totalCount"], 3);
 }
@@ -109,7 +121,9 @@ async fn page_arguments_out_of_bounds_are_errors() {
     assert_eq!(error_code(&negative), "BAD_USER_INPUT");
     let garbage = app.gql(&app.admin_token, PAGE, json!({ "first": 2, "after": "not-a-cursor" })).await;
     assert_eq!(error_code(&garbage), "BAD_USER_INPUT");
-    let nested = app.gql(&app.admin_token, "{ customers(first: 1) { nodes { contacts(first: 500) { totalCount } } } }", json!({})).await;
+    let nested = app
+        .gql(&app.admin_token, "{ customers(first: 1) { nodes { contacts(first: 500) { totalCount } } } }", json!({}))
+        .await;
     assert_eq!(error_code(&nested), "QUERY_TOO_COMPLEX");
 }
 
@@ -119,6 +133,7 @@ async fn a_cursor_from_another_order_is_refused() {
     seed(&app, 3).await;
     let by_name = app.gql(&app.admin_token, PAGE, json!({ "first": 1, "order": [{ "field": "NAME" }] })).await;
     let cursor = by_name["data"]["customers"]["pageInfo"]["endCursor"].clone();
-    let by_code = app.gql(&app.admin_token, PAGE, json!({ "first": 1, "after": cursor, "order": [{ "field": "CODE" }] })).await;
+    let by_code =
+        app.gql(&app.admin_token, PAGE, json!({ "first": 1, "after": cursor, "order": [{ "field": "CODE" }] })).await;
     assert_eq!(error_code(&by_code), "BAD_USER_INPUT");
 }

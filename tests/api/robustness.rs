@@ -74,7 +74,8 @@ async fn batches_plain_text_and_get_mutations_are_refused() {
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
     let app = spawn_app().await;
-    let huge = format!("{{\"query\":\"{{ __typename }}\",\"variables\":{{\"pad\":\"{}\"}}}}", "x".repeat(2 * 1024 * 1024));
+    let huge =
+        format!("{{\"query\":\"{{ __typename }}\",\"variables\":{{\"pad\":\"{}\"}}}}", "x".repeat(2 * 1024 * 1024));
     let response = app
         .client
         .post(app.url("/graphql"))
@@ -95,7 +96,11 @@ async fn too_many_aliases_and_deep_queries_are_refused_before_running() {
     let deep = "{ customers { nodes { contacts { nodes { id } edges { node { id } } pageInfo { hasNextPage } } owner { id } } } }";
     let fine = app.gql(&app.admin_token, deep, json!({})).await;
     assert!(fine["errors"].is_null(), "{fine}");
-    let nested = format!("{{ __schema {{ types {{ fields {{ type {{ {}name{} }} }} }} }} }}", "ofType { ".repeat(12), " }".repeat(12));
+    let nested = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {}name{} }} }} }} }} }}",
+        "ofType { ".repeat(12),
+        " }".repeat(12)
+    );
     let body = app.gql(&app.admin_token, &nested, json!({})).await;
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
 }
@@ -104,7 +109,8 @@ async fn too_many_aliases_and_deep_queries_are_refused_before_running() {
 async fn money_sums_exactly_on_this_database() {
     let app = spawn_app().await;
     let c = app.create_customer(&app.admin_token, json!({ "name": "Buyer" })).await;
-    let (_, id) = clientele::graphql::relay::parse_global_id(&async_graphql::ID(c["id"].as_str().unwrap().into())).unwrap();
+    let (_, id) =
+        clientele::graphql::relay::parse_global_id(&async_graphql::ID(c["id"].as_str().unwrap().into())).unwrap();
     let backend = app.db.get_database_backend();
     for amount in ["0.10", "0.20"] {
         let units = entity::money::to_e4(amount.parse().unwrap()).unwrap();
@@ -112,7 +118,12 @@ async fn money_sums_exactly_on_this_database() {
         let sql = format!(
             "INSERT INTO purchases (id, customer_id, product, quantity, amount_e4, currency, purchased_at, version, created_at, updated_at) \
              VALUES ({}, {}, 'Tea', 1, {}, 'CNY', {}, 1, {}, {})",
-            p(1), p(2), p(3), p(4), p(5), p(6)
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6)
         );
         let now = chrono::Utc::now();
         app.db

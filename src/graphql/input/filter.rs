@@ -19,7 +19,9 @@ fn escape_like(text: &str) -> String {
 
 fn check_in_len<T>(list: &Option<Vec<T>>) -> AppResult<()> {
     match list {
-        Some(values) if values.len() > MAX_IN => Err(AppError::BadUserInput(format!("`in` takes at most {MAX_IN} values"))),
+        Some(values) if values.len() > MAX_IN => {
+            Err(AppError::BadUserInput(format!("`in` takes at most {MAX_IN} values")))
+        }
         _ => Ok(()),
     }
 }

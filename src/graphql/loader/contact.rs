@@ -26,7 +26,8 @@ impl Loader<(Uuid, PageArgs)> for ContactPageLoader {
         for (args, ids) in by_args {
             let mut pages = contact::pages_for_customers(&self.0, &ids, args).await?;
             for id in ids {
-                let page = pages.remove(&id).unwrap_or(Page { items: Vec::new(), has_next: false, has_previous: false });
+                let page =
+                    pages.remove(&id).unwrap_or(Page { items: Vec::new(), has_next: false, has_previous: false });
                 out.insert((id, args.clone()), page);
             }
         }

@@ -43,6 +43,6 @@ impl CustomerQuery {
         };
         let args = page_args(first, after, last, before);
         let (page, count) = customer::list(context::db(ctx)?, viewer, query, &args).await?;
-        Ok(connection(page, TotalCount::Statement(count), Customer))
+        Ok(connection(page, TotalCount::Statement(Box::new(count)), Customer))
     }
 }
