@@ -20,6 +20,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
+    grace: std::time::Duration,
 }
 
 /// A start-up failure, with what to do about it.
@@ -76,7 +77,7 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr: config.listen, source })?;
         let router = router(state.clone(), config.max_body_bytes);
-        Ok(Self { listener, router, state })
+        Ok(Self { listener, router, state, grace: config.shutdown_grace })
     }
 
     /// The bound address.
@@ -90,10 +91,29 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
-    /// finish.
+    /// finish — for at most the configured grace period.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            let _ = stopping_tx.send(());
+        };
+        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(signal);
+        let grace = self.grace;
+        let deadline = async move {
+            if stopping_rx.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = serve => result,
+            () = deadline => {
+                tracing::warn!(grace_secs = grace.as_secs(), "in-flight requests still running after the grace period; stopping");
+                Ok(())
+            }
+        }
     }
 }
 

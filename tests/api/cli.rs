@@ -87,3 +87,21 @@ async fn user_token_and_serve_work_together_and_sigterm_stops_cleanly() {
     };
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[tokio::test]
+async fn seed_demo_fills_a_fresh_database_and_is_safe_to_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let first = Command::new(BIN).args(["seed", "--demo"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(out.contains("admin@demo.clientele.dev / "), "{out}");
+    let again = Command::new(BIN).args(["seed", "--demo"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already present"));
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(entity::customer::Entity::find().count(&db).await.unwrap(), 300);
+    assert!(entity::contact::Entity::find().count(&db).await.unwrap() > 100);
+    assert!(entity::ticket::Entity::find().count(&db).await.unwrap() > 100);
+}
