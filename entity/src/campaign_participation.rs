@@ -4,7 +4,7 @@ use crate::enums::ParticipationStatus;
 use sea_orm::entity::prelude::*;
 
 /// A row of `campaign_participations`; one per campaign and customer.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "campaign_participations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

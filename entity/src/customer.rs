@@ -4,7 +4,7 @@ use crate::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, Life
 use sea_orm::entity::prelude::*;
 
 /// A row of `customers`.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "customers")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `customer_tags`; one per customer and tag.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "customer_tags")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -4,7 +4,7 @@ use crate::enums::DealStage;
 use sea_orm::entity::prelude::*;
 
 /// A row of `deals`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "deals")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -17,6 +17,7 @@ pub mod feedback;
 pub mod interaction;
 pub mod money;
 pub mod purchase;
+pub mod record;
 pub mod setting;
 pub mod survey;
 pub mod survey_response;

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `purchases`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "purchases")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

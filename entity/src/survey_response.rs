@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `survey_responses`.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "survey_responses")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,7 +1,7 @@
 //! Contact people of customers: nested pages for loaders, and creation.
 
-use super::customer::Checked;
 use super::page::{Page, PageArgs, SortSpec, paginate_children};
+use super::record::Checked;
 use super::validate::Checker;
 use super::{audit, now};
 use crate::auth::Viewer;
@@ -71,7 +71,7 @@ pub async fn create(db: &DatabaseConnection, viewer: &Viewer, input: NewContact)
     let phone = c.phone("phone", input.phone.as_deref());
     let email = c.email("email", input.email.as_deref());
     let notes = c.long_text("notes", input.notes.as_deref(), 10_000);
-    if !super::customer::ensure_visible(db, viewer, input.customer_id).await? {
+    if !super::record::customer_visible(db, viewer, input.customer_id).await? {
         c.push("customerId", super::validate::ErrorCode::NotFound, "no such customer");
     }
     if let Err(errors) = c.finish(()) {
@@ -117,5 +117,5 @@ pub async fn find(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResu
     let Some(found) = contact::Entity::find_by_id(id).filter(Column::DeletedAt.is_null()).one(db).await? else {
         return Ok(None);
     };
-    Ok(super::customer::ensure_visible(db, viewer, found.customer_id).await?.then_some(found))
+    Ok(super::record::customer_visible(db, viewer, found.customer_id).await?.then_some(found))
 }

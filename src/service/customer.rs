@@ -1,8 +1,9 @@
 //! Customers: row-scoped reads, validated writes with optimistic locking, soft delete.
 
-use super::page::{Page, PageArgs, SortSpec, paginate};
-use super::validate::{Checker, ErrorCode, FieldError};
-use super::{audit, now, sequence};
+use super::page::{Page, PageArgs, SortSpec};
+pub use super::record::Checked;
+use super::validate::{Checker, ErrorCode};
+use super::{audit, now, record, sequence};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,7 +12,7 @@ use entity::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, Lif
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait, TransactionTrait,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -67,9 +68,6 @@ pub struct CustomerPatch {
     pub next_follow_up_at: Option<Option<DateTime<Utc>>>,
 }
 
-/// The result of a write: the record, or the input errors (and nothing written).
-pub type Checked<T> = Result<T, Vec<FieldError>>;
-
 /// Sortable customer fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortField {
@@ -89,45 +87,6 @@ impl SortField {
             Self::Code => Column::Code,
         }
     }
-}
-
-/// Roles that may create and edit customers.
-fn may_write(viewer: &Viewer) -> bool {
-    matches!(viewer.role, Role::Admin | Role::Manager | Role::Sales)
-}
-
-fn scope(viewer: &Viewer) -> Condition {
-    customer::visible_to(viewer.role, viewer.user_id, viewer.team_id)
-}
-
-fn visible(viewer: &Viewer, include_deleted: bool) -> Condition {
-    let mut cond = Condition::all().add(scope(viewer));
-    if !include_deleted {
-        cond = cond.add(Column::DeletedAt.is_null());
-    }
-    cond
-}
-
-fn check_include_deleted(viewer: &Viewer, include_deleted: bool) -> AppResult<()> {
-    if include_deleted && !viewer.is_admin() {
-        return Err(AppError::Forbidden("only admins may list deleted records".into()));
-    }
-    Ok(())
-}
-
-/// One customer the viewer may see, or `None`.
-pub async fn find(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<Option<customer::Model>> {
-    Ok(customer::Entity::find_by_id(id).filter(visible(viewer, viewer.is_admin())).one(db).await?)
-}
-
-/// Several customers by id, for loaders and `nodes`; soft-deleted ones are left out
-/// except for admins.
-pub async fn find_many(db: &DatabaseConnection, viewer: &Viewer, ids: &[Uuid]) -> AppResult<Vec<customer::Model>> {
-    Ok(customer::Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(visible(viewer, viewer.is_admin()))
-        .all(db)
-        .await?)
 }
 
 /// What a customer list asks for.
@@ -151,18 +110,13 @@ pub async fn list(
     query: ListQuery,
     args: &PageArgs,
 ) -> AppResult<(Page<customer::Model>, SelectStatement)> {
-    check_include_deleted(viewer, query.include_deleted)?;
-    let mut cond = visible(viewer, query.include_deleted);
-    if let Some(filter) = query.filter {
-        cond = cond.add(filter);
-    }
-    if let Some(search) = query.search.as_deref().map(super::validate::normalize_text).filter(|s| !s.is_empty()) {
-        cond = cond.add(search_condition(&search));
-    }
-    let select = customer::Entity::find().filter(cond);
-    let count = select.clone().select_only().column_as(Expr::col(Column::Id).count(), "count").into_query();
-    let page = paginate(db, select, &query.order, Column::Id, args).await?;
-    Ok((page, count))
+    let search = query.search.as_deref().map(super::validate::normalize_text).filter(|s| !s.is_empty());
+    let filter = match (query.filter, search) {
+        (Some(f), Some(s)) => Some(f.add(search_condition(&s))),
+        (None, Some(s)) => Some(search_condition(&s)),
+        (f, None) => f,
+    };
+    record::list::<customer::Entity>(db, viewer, filter, &query.order, args, query.include_deleted).await
 }
 
 /// `LIKE '%text%'` over the searchable columns, with `%`, `_` and `\` escaped.
@@ -283,9 +237,7 @@ pub async fn create(
     viewer: &Viewer,
     input: NewCustomer,
 ) -> AppResult<Checked<customer::Model>> {
-    if !may_write(viewer) {
-        return Err(AppError::Forbidden("your role may not create customers".into()));
-    }
+    super::permission::require_write(viewer, "Customer")?;
     let mut c = Checker::default();
     let clean = Clean {
         name: c.name("name", &input.name, 200),
@@ -359,22 +311,6 @@ pub async fn create(
     Ok(Ok(model))
 }
 
-/// Loads a customer for a write: visible, writable by the viewer's role.
-async fn load_for_write(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<customer::Model> {
-    if !may_write(viewer) {
-        return Err(AppError::Forbidden("your role may not change customers".into()));
-    }
-    customer::Entity::find_by_id(id).filter(scope(viewer)).one(db).await?.ok_or(AppError::NotFound)
-}
-
-fn stale(expected: i32, current: i32) -> Vec<FieldError> {
-    vec![FieldError::new(
-        "expectedVersion",
-        ErrorCode::StaleVersion,
-        format!("the record is at version {current}, not {expected}; reload and retry"),
-    )]
-}
-
 /// Applies `patch` when `expected_version` is still current.
 pub async fn update(
     db: &DatabaseConnection,
@@ -383,12 +319,12 @@ pub async fn update(
     expected_version: i32,
     patch: CustomerPatch,
 ) -> AppResult<Checked<customer::Model>> {
-    let current = load_for_write(db, viewer, id).await?;
+    let current = record::load_for_write::<customer::Entity>(db, viewer, id).await?;
     if current.deleted_at.is_some() {
         return Err(AppError::NotFound);
     }
     if current.version != expected_version {
-        return Ok(Err(stale(expected_version, current.version)));
+        return Ok(Err(record::stale(expected_version, current.version)));
     }
     let mut c = Checker::default();
     let mut row: customer::ActiveModel = current.clone().into();
@@ -480,73 +416,8 @@ pub async fn update(
     if let Err(errors) = c.finish(()) {
         return Ok(Err(errors));
     }
-    write_versioned(db, viewer, current, row, "update", &fields).await
-}
-
-/// Writes `row` only if the stored version is still `current.version` (optimistic lock:
-/// `UPDATE … WHERE id = ? AND version = ?`, then check the rows affected), with its audit
-/// row in the same transaction.
-async fn write_versioned(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    current: customer::Model,
-    mut row: customer::ActiveModel,
-    action: &str,
-    fields: &[&str],
-) -> AppResult<Checked<customer::Model>> {
-    let now = now();
-    row.version = Set(current.version + 1);
-    row.updated_at = Set(now);
-    let txn = db.begin().await?;
-    let result = customer::Entity::update_many()
-        .set(row)
-        .filter(Column::Id.eq(current.id))
-        .filter(Column::Version.eq(current.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        txn.rollback().await?;
-        let now_version =
-            customer::Entity::find_by_id(current.id).one(db).await?.map_or(current.version, |m| m.version);
-        return Ok(Err(stale(current.version, now_version)));
-    }
-    audit::record(&txn, viewer, action, "customer", current.id, fields).await?;
-    let saved = customer::Entity::find_by_id(current.id).one(&txn).await?.ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(Ok(saved))
-}
-
-/// Soft-deletes a customer (it disappears from every list; admins can restore it).
-pub async fn delete(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    id: Uuid,
-    expected_version: Option<i32>,
-) -> AppResult<Checked<customer::Model>> {
-    let current = load_for_write(db, viewer, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    if let Some(expected) = expected_version.filter(|v| *v != current.version) {
-        return Ok(Err(stale(expected, current.version)));
-    }
-    let mut row: customer::ActiveModel = current.clone().into();
-    row.deleted_at = Set(Some(now()));
-    write_versioned(db, viewer, current, row, "delete", &["deletedAt"]).await
-}
-
-/// Restores a soft-deleted customer (admins and managers).
-pub async fn restore(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<Checked<customer::Model>> {
-    if !matches!(viewer.role, Role::Admin | Role::Manager) {
-        return Err(AppError::Forbidden("only admins and managers restore customers".into()));
-    }
-    let current = load_for_write(db, viewer, id).await?;
-    if current.deleted_at.is_none() {
-        return Ok(Err(vec![FieldError::new("id", ErrorCode::InvalidState, "the customer is not deleted")]));
-    }
-    let mut row: customer::ActiveModel = current.clone().into();
-    row.deleted_at = Set(None);
-    write_versioned(db, viewer, current, row, "restore", &["deletedAt"]).await
+    // `update_many().set()` writes only the `Set` fields; the rest stay `Unchanged`.
+    record::write_versioned::<customer::Entity, _>(db, viewer, &current, row, "update", &fields).await
 }
 
 /// Key fields that are missing: the record is marked to follow up (待跟进), not refused.
@@ -568,17 +439,4 @@ pub fn missing_fields(c: &customer::Model) -> Vec<&'static str> {
         missing.push("region");
     }
     missing
-}
-
-/// `id = ?` helper for other services that must check a customer is visible.
-pub async fn ensure_visible(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<bool> {
-    let found = customer::Entity::find()
-        .select_only()
-        .column(Column::Id)
-        .filter(Column::Id.eq(id))
-        .filter(visible(viewer, false))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?;
-    Ok(found.is_some())
 }

@@ -5,6 +5,8 @@ pub mod contact;
 pub mod cursor;
 pub mod customer;
 pub mod page;
+pub mod permission;
+pub mod record;
 pub mod sequence;
 pub mod user;
 pub mod validate;

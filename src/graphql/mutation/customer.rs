@@ -7,7 +7,8 @@ use crate::graphql::input::customer::{
 use crate::graphql::relay::expect_id;
 use crate::graphql::types::customer::Customer;
 use crate::graphql::types::user_error::{UserError, user_errors};
-use crate::service::customer::{self, Checked};
+use crate::service::customer;
+use crate::service::record::{self, Checked};
 use async_graphql::{Context, Object, Result, SimpleObject};
 use entity::customer::Model;
 
@@ -64,7 +65,13 @@ impl CustomerMutation {
     async fn delete_customer(&self, ctx: &Context<'_>, input: DeleteCustomerInput) -> Result<DeleteCustomerPayload> {
         let viewer = context::viewer(ctx)?;
         let id = expect_id(&input.id, "Customer")?;
-        let result = customer::delete(context::db(ctx)?, viewer, id, input.expected_version).await?;
+        let result = record::soft_delete::<entity::customer::Entity, entity::customer::ActiveModel>(
+            context::db(ctx)?,
+            viewer,
+            id,
+            input.expected_version,
+        )
+        .await?;
         Ok(result.into())
     }
 
@@ -72,7 +79,9 @@ impl CustomerMutation {
     async fn restore_customer(&self, ctx: &Context<'_>, input: RestoreCustomerInput) -> Result<RestoreCustomerPayload> {
         let viewer = context::viewer(ctx)?;
         let id = expect_id(&input.id, "Customer")?;
-        let result = customer::restore(context::db(ctx)?, viewer, id).await?;
+        let result =
+            record::restore::<entity::customer::Entity, entity::customer::ActiveModel>(context::db(ctx)?, viewer, id)
+                .await?;
         Ok(result.into())
     }
 }

@@ -16,7 +16,7 @@ impl CustomerQuery {
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Customer>> {
         let viewer = context::viewer(ctx)?;
         let Ok(id) = expect_id(&id, "Customer") else { return Ok(None) };
-        Ok(customer::find(context::db(ctx)?, viewer, id).await?.map(Customer))
+        Ok(crate::service::record::find::<entity::customer::Entity>(context::db(ctx)?, viewer, id).await?.map(Customer))
     }
 
     /// Customers the caller may see, as a Relay connection.

@@ -48,7 +48,9 @@ impl NodeQuery {
 
 async fn fetch(db: &DatabaseConnection, viewer: &Viewer, kind: &str, id: Uuid) -> AppResult<Option<Node>> {
     Ok(match kind {
-        "Customer" => service::customer::find(db, viewer, id).await?.map(|m| Node::Customer(Customer(m))),
+        "Customer" => service::record::find::<entity::customer::Entity>(db, viewer, id)
+            .await?
+            .map(|m| Node::Customer(Customer(m))),
         "Contact" => service::contact::find(db, viewer, id).await?.map(|m| Node::Contact(Contact(m))),
         "User" => service::user::find_many(db, &[id]).await?.into_iter().next().map(|m| Node::User(User(m))),
         _ => None,

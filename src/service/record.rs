@@ -1,0 +1,218 @@
+//! Reads and writes shared by every record type: row-scoped look-ups and lists,
+//! versioned updates, soft delete and restore, each write with its audit row.
+
+use super::page::{Page, PageArgs, SortSpec, paginate};
+use super::validate::{ErrorCode, FieldError};
+use super::{audit, now};
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use entity::record::Record;
+use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult,
+    IntoActiveModel, ModelTrait, QueryFilter, QuerySelect, QueryTrait, TransactionTrait, Value,
+};
+use uuid::Uuid;
+
+/// The result of a write: the record, or the input errors (and nothing written).
+pub type Checked<T> = Result<T, Vec<FieldError>>;
+
+/// The rows of `E` the viewer may see; soft-deleted ones only when `include_deleted`.
+pub fn visible<E: Record>(viewer: &Viewer, include_deleted: bool) -> Condition {
+    let mut cond = Condition::all().add(E::visible_to(viewer.role, viewer.user_id, viewer.team_id));
+    if !include_deleted {
+        cond = cond.add(E::deleted_column().is_null());
+    }
+    cond
+}
+
+/// One record the viewer may see (admins also see soft-deleted ones), or `None`.
+pub async fn find<E: Record>(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<Option<E::Model>>
+where
+    E::Model: FromQueryResult + Send + Sync,
+{
+    Ok(E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, viewer.is_admin())).one(db).await?)
+}
+
+/// Records by id without scope, for loaders resolving relations of records the viewer
+/// already sees.
+pub async fn by_ids<E: Record>(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<Vec<E::Model>>
+where
+    E::Model: FromQueryResult + Send + Sync,
+{
+    Ok(E::find().filter(E::id_column().is_in(ids.iter().copied())).all(db).await?)
+}
+
+/// A page of the records the viewer may see, and the statement counting them all.
+pub async fn list<E: Record>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: Option<Condition>,
+    order: &SortSpec<E::Column>,
+    args: &PageArgs,
+    include_deleted: bool,
+) -> AppResult<(Page<E::Model>, SelectStatement)>
+where
+    E::Model: FromQueryResult + Send + Sync,
+{
+    if include_deleted && !viewer.is_admin() {
+        return Err(AppError::Forbidden("only admins may list deleted records".into()));
+    }
+    let mut cond = visible::<E>(viewer, include_deleted);
+    if let Some(filter) = filter {
+        cond = cond.add(filter);
+    }
+    let select = E::find().filter(cond);
+    let count = select.clone().select_only().column_as(Expr::col(E::id_column()).count(), "count").into_query();
+    let page = paginate(db, select, order, E::id_column(), args).await?;
+    Ok((page, count))
+}
+
+/// True when the viewer may see the live customer `id` (records are written under it).
+pub async fn customer_visible(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<bool> {
+    let found = entity::customer::Entity::find()
+        .select_only()
+        .column(entity::customer::Column::Id)
+        .filter(entity::customer::Column::Id.eq(id))
+        .filter(visible::<entity::customer::Entity>(viewer, false))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Inserts a new record with its audit row, in one transaction.
+pub async fn insert<E, A>(db: &DatabaseConnection, viewer: &Viewer, row: A) -> AppResult<E::Model>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    E::Model: IntoActiveModel<A> + Send + Sync,
+{
+    let txn = db.begin().await?;
+    let model = row.insert(&txn).await?;
+    audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// The UUID primary key of a model.
+pub fn model_id<E: Record>(model: &E::Model) -> AppResult<Uuid> {
+    match model.get(E::id_column()) {
+        Value::Uuid(Some(id)) => Ok(id),
+        other => Err(AppError::internal(format!("{} id is not a uuid: {other:?}", E::NAME))),
+    }
+}
+
+fn model_version<E: Record>(model: &E::Model) -> i32 {
+    match model.get(E::version_column()) {
+        Value::Int(Some(v)) => v,
+        _ => 0,
+    }
+}
+
+fn model_deleted<E: Record>(model: &E::Model) -> bool {
+    !matches!(model.get(E::deleted_column()), Value::ChronoDateTimeUtc(None))
+}
+
+/// The `STALE_VERSION` error.
+pub fn stale(expected: i32, current: i32) -> Vec<FieldError> {
+    vec![FieldError::new(
+        "expectedVersion",
+        ErrorCode::StaleVersion,
+        format!("the record is at version {current}, not {expected}; reload and retry"),
+    )]
+}
+
+/// Loads a live record the viewer may see and change, for a write.
+pub async fn load_for_write<E: Record>(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<E::Model>
+where
+    E::Model: FromQueryResult + Send + Sync,
+{
+    super::permission::require_write(viewer, E::NAME)?;
+    let found = E::find()
+        .filter(E::id_column().eq(id))
+        .filter(visible::<E>(viewer, true))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(found)
+}
+
+/// Writes the `Set` fields of `row` if the record is still at `current`'s version
+/// (`UPDATE … WHERE id = ? AND version = ?`, rows affected checked), bumping the version,
+/// with an audit row naming `fields`, in one transaction.
+pub async fn write_versioned<E, A>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    current: &E::Model,
+    mut row: A,
+    action: &str,
+    fields: &[&str],
+) -> AppResult<Checked<E::Model>>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + Send,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let id = model_id::<E>(current)?;
+    let version = model_version::<E>(current);
+    row.set(E::version_column(), (version + 1).into());
+    row.set(E::updated_column(), now().into());
+    let txn = db.begin().await?;
+    let result = E::update_many()
+        .set(row)
+        .filter(E::id_column().eq(id))
+        .filter(E::version_column().eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        txn.rollback().await?;
+        let latest = E::find().filter(E::id_column().eq(id)).one(db).await?;
+        return Ok(Err(stale(version, latest.as_ref().map_or(version, model_version::<E>))));
+    }
+    audit::record(&txn, viewer, action, E::NAME, id, fields).await?;
+    let saved = E::find().filter(E::id_column().eq(id)).one(&txn).await?.ok_or(AppError::NotFound)?;
+    txn.commit().await?;
+    Ok(Ok(saved))
+}
+
+/// Soft-deletes a record (at `expected_version`, when given).
+pub async fn soft_delete<E, A>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> AppResult<Checked<E::Model>>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    E::Model: FromQueryResult + IntoActiveModel<A> + Send + Sync,
+{
+    let current = load_for_write::<E>(db, viewer, id).await?;
+    if model_deleted::<E>(&current) {
+        return Err(AppError::NotFound);
+    }
+    if let Some(expected) = expected_version.filter(|v| *v != model_version::<E>(&current)) {
+        return Ok(Err(stale(expected, model_version::<E>(&current))));
+    }
+    let mut row = A::default();
+    row.set(E::deleted_column(), Some(now()).into());
+    write_versioned::<E, A>(db, viewer, &current, row, "delete", &["deletedAt"]).await
+}
+
+/// Restores a soft-deleted record (admins and managers).
+pub async fn restore<E, A>(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> AppResult<Checked<E::Model>>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    E::Model: FromQueryResult + IntoActiveModel<A> + Send + Sync,
+{
+    super::permission::require_manager(viewer, "restore records")?;
+    let current = load_for_write::<E>(db, viewer, id).await?;
+    if !model_deleted::<E>(&current) {
+        return Ok(Err(vec![FieldError::new("id", ErrorCode::InvalidState, "the record is not deleted")]));
+    }
+    let mut row = A::default();
+    row.set(E::deleted_column(), Option::<chrono::DateTime<chrono::Utc>>::None.into());
+    write_versioned::<E, A>(db, viewer, &current, row, "restore", &["deletedAt"]).await
+}
