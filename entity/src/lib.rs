@@ -14,6 +14,7 @@ pub mod customer_tag;
 pub mod deal;
 pub mod enums;
 pub mod feedback;
+pub mod idempotency_key;
 pub mod interaction;
 pub mod money;
 pub mod purchase;

@@ -8,6 +8,7 @@ mod m20261129_000002_create_customers_and_contacts;
 mod m20261129_000003_create_activity_tables;
 mod m20261129_000004_create_marketing_tables;
 mod m20261129_000005_create_system_tables;
+mod m20261129_000006_create_idempotency_keys;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_create_activity_tables::Migration),
             Box::new(m20261129_000004_create_marketing_tables::Migration),
             Box::new(m20261129_000005_create_system_tables::Migration),
+            Box::new(m20261129_000006_create_idempotency_keys::Migration),
         ]
     }
 }

@@ -30,7 +30,7 @@ pub async fn execute(
     viewer: Option<Viewer>,
 ) -> async_graphql::Response {
     let queue: TaskQueue = Arc::default();
-    let loaders = Loaders::new(db.clone(), queue.clone());
+    let loaders = Loaders::new(db.clone(), viewer.clone(), queue.clone());
     let request = request.data(viewer).data(loaders);
     let mut response = drive(schema.execute(request), queue).await;
     finish(&mut response);

@@ -1,7 +1,9 @@
 //! The GraphQL API: schema assembly, request execution, and one folder per role.
 
 pub mod context;
+pub mod crud;
 pub mod execute;
+pub mod idempotency;
 pub mod input;
 pub mod limits;
 pub mod loader;

@@ -2,7 +2,8 @@
 //! with a lazily counted `totalCount`, and the `Date` scalar.
 
 use super::context;
-use super::types::{contact::Contact, customer::Customer, user::User};
+use super::loader::{ById, ChildCount, ChildCounts, ChildPages, ChildRelation};
+use super::types::all::*;
 use crate::error::{AppError, AppResult};
 use crate::service::page::{Page, PageArgs};
 use async_graphql::connection::{Connection, Edge, EmptyFields};
@@ -10,18 +11,30 @@ use async_graphql::{Context, ID, Interface, Object, OutputType, Scalar, ScalarTy
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
+use entity::record::Record;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ConnectionTrait, TryGetable};
+use sea_orm::{EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
 /// Anything with a global ID.
 #[derive(Interface)]
-#[expect(clippy::large_enum_variant, reason = "built once per `node` call; boxing buys nothing")]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
 pub enum Node {
     Customer(Customer),
     Contact(Contact),
+    Interaction(Interaction),
+    Purchase(Purchase),
+    Deal(Deal),
+    Ticket(Ticket),
+    Feedback(Feedback),
+    Campaign(Campaign),
+    CampaignParticipation(CampaignParticipation),
+    Survey(Survey),
+    SurveyResponse(SurveyResponse),
+    Tag(Tag),
     User(User),
+    Team(Team),
 }
 
 /// The opaque global ID of `kind` `id`: base64 of `Kind:uuid`.
@@ -50,8 +63,23 @@ pub fn expect_id(id: &ID, kind: &str) -> AppResult<Uuid> {
 pub enum TotalCount {
     /// A prepared `SELECT COUNT(…)` over the whole filtered list.
     Statement(Box<SelectStatement>),
-    /// The live contacts of one customer (batched per level).
-    ContactsOf(Uuid),
+    /// Children of one parent, counted in a batch per nesting level.
+    Lazy(Box<dyn CountSource>),
+}
+
+/// A deferred count.
+#[async_trait::async_trait]
+pub trait CountSource: Send + Sync {
+    /// Counts.
+    async fn count(&self, ctx: &Context<'_>) -> AppResult<i64>;
+}
+
+#[async_trait::async_trait]
+impl<R: ChildRelation> CountSource for ChildCount<R> {
+    async fn count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+        let loader = context::loaders(ctx)?.get::<Uuid, ChildCounts<R>>();
+        Ok(loader.load_one(self.parent()).await?.unwrap_or(0))
+    }
 }
 
 #[Object]
@@ -68,9 +96,64 @@ impl TotalCount {
                 };
                 Ok(count)
             }
-            Self::ContactsOf(id) => Ok(context::loaders(ctx)?.contact_counts.load_one(*id).await?.unwrap_or(0)),
+            Self::Lazy(source) => Ok(source.count(ctx).await?),
         }
     }
+}
+
+/// A nested connection: a page of `R`'s children under `parent`, batched per level.
+pub async fn nested<R, N>(
+    ctx: &Context<'_>,
+    parent: Uuid,
+    args: PageArgs,
+    map: impl Fn(<R::Child as EntityTrait>::Model) -> N,
+) -> async_graphql::Result<Conn<N>>
+where
+    R: ChildRelation,
+    N: OutputType,
+{
+    crate::service::page::check_args(&args)?;
+    let loader = context::loaders(ctx)?.get::<(Uuid, PageArgs), ChildPages<R>>();
+    let page = loader.load_one((parent, args)).await?.unwrap_or_else(Page::empty);
+    Ok(connection(page, TotalCount::Lazy(Box::new(ChildCount::<R>::new(parent))), map))
+}
+
+/// A to-one relation: the record `id` of `E` if the viewer may see it, batched per level.
+pub async fn one<E, N>(
+    ctx: &Context<'_>,
+    id: Option<Uuid>,
+    map: impl Fn(E::Model) -> N,
+) -> async_graphql::Result<Option<N>>
+where
+    E: Record<Model: FromQueryResult + Clone + Send + Sync>,
+{
+    let Some(id) = id else { return Ok(None) };
+    let loader = context::loaders(ctx)?.get::<Uuid, ById<E>>();
+    Ok(loader.load_one(id).await?.map(map))
+}
+
+/// The fields every mutable record shares.
+#[derive(async_graphql::SimpleObject)]
+pub struct RecordMeta {
+    /// Bumped on every write; pass it back as `expectedVersion`.
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Set when soft-deleted.
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Builds [`RecordMeta`] from a model with the standard columns.
+#[macro_export]
+macro_rules! meta {
+    ($m:expr) => {
+        $crate::graphql::relay::RecordMeta {
+            version: $m.version,
+            created_at: $m.created_at,
+            updated_at: $m.updated_at,
+            deleted_at: $m.deleted_at,
+        }
+    };
 }
 
 /// A connection of `N` with `totalCount`.

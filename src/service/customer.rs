@@ -3,17 +3,14 @@
 use super::page::{Page, PageArgs, SortSpec};
 pub use super::record::Checked;
 use super::validate::{Checker, ErrorCode};
-use super::{audit, now, record, sequence};
+use super::{now, record, sequence};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::customer::{self, Column};
 use entity::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// A customer to create; strings are raw client input.
@@ -231,12 +228,13 @@ async fn find_duplicate(
     Ok(select.one(db).await?)
 }
 
-/// Creates a customer owned by the viewer (or, for admins and managers, by `ownerId`).
-pub async fn create(
+/// Validates a new customer owned by the viewer (or, for admins and managers, by
+/// `ownerId`) into the row to insert, numbered `C` + date + sequence.
+pub async fn prepare(
     db: &DatabaseConnection,
     viewer: &Viewer,
     input: NewCustomer,
-) -> AppResult<Checked<customer::Model>> {
+) -> AppResult<Checked<customer::ActiveModel>> {
     super::permission::require_write(viewer, "Customer")?;
     let mut c = Checker::default();
     let clean = Clean {
@@ -269,9 +267,9 @@ pub async fn create(
         Err(errors) => return Ok(Err(errors)),
     };
     let now = now();
-    let txn = db.begin().await?;
-    let code = sequence::next_code(&txn, "C", now.date_naive()).await?;
-    let model = customer::ActiveModel {
+    // A number drawn for a write that then fails leaves a gap, never a duplicate.
+    let code = sequence::next_code(db, "C", now.date_naive()).await?;
+    Ok(Ok(customer::ActiveModel {
         id: Set(entity::new_id()),
         code: Set(code),
         kind: Set(input.kind.unwrap_or(CustomerKind::Individual)),
@@ -303,31 +301,18 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(&txn, viewer, "create", "customer", model.id, &["*"]).await?;
-    txn.commit().await?;
-    Ok(Ok(model))
+    }))
 }
 
-/// Applies `patch` when `expected_version` is still current.
-pub async fn update(
+/// The change `patch` makes to `current` (only the given fields are written).
+pub async fn change(
     db: &DatabaseConnection,
     viewer: &Viewer,
-    id: Uuid,
-    expected_version: i32,
+    current: &customer::Model,
     patch: CustomerPatch,
-) -> AppResult<Checked<customer::Model>> {
-    let current = record::load_for_write::<customer::Entity>(db, viewer, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    if current.version != expected_version {
-        return Ok(Err(record::stale(expected_version, current.version)));
-    }
+) -> AppResult<record::Change<customer::ActiveModel>> {
     let mut c = Checker::default();
-    let mut row: customer::ActiveModel = current.clone().into();
+    let mut row = <customer::ActiveModel as Default>::default();
     let mut fields: Vec<&str> = Vec::new();
     macro_rules! set {
         ($field:ident, $name:literal, $value:expr) => {{
@@ -413,11 +398,7 @@ pub async fn update(
     if let Some(v) = patch.next_follow_up_at {
         set!(next_follow_up_at, "nextFollowUpAt", v);
     }
-    if let Err(errors) = c.finish(()) {
-        return Ok(Err(errors));
-    }
-    // `update_many().set()` writes only the `Set` fields; the rest stay `Unchanged`.
-    record::write_versioned::<customer::Entity, _>(db, viewer, &current, row, "update", &fields).await
+    Ok(c.finish((row, fields)))
 }
 
 /// Key fields that are missing: the record is marked to follow up (待跟进), not refused.

@@ -4,10 +4,14 @@ pub mod audit;
 pub mod contact;
 pub mod cursor;
 pub mod customer;
+pub mod idempotency;
+pub mod interaction;
 pub mod page;
 pub mod permission;
 pub mod record;
 pub mod sequence;
+pub mod survey;
+pub mod tag;
 pub mod user;
 pub mod validate;
 

@@ -44,6 +44,13 @@ pub struct Page<M> {
     pub has_previous: bool,
 }
 
+impl<M> Page<M> {
+    /// A page with no rows.
+    pub fn empty() -> Self {
+        Self { items: Vec::new(), has_next: false, has_previous: false }
+    }
+}
+
 /// The order of a list: sort keys, most significant first. The primary key is appended
 /// as the final tie-breaker, so every order is total and cursors stay stable.
 pub type SortSpec<C> = Vec<(C, Order)>;

@@ -34,13 +34,20 @@ where
     Ok(E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, viewer.is_admin())).one(db).await?)
 }
 
-/// Records by id without scope, for loaders resolving relations of records the viewer
-/// already sees.
-pub async fn by_ids<E: Record>(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<Vec<E::Model>>
+/// Records by id that the viewer may see (admins also soft-deleted ones), for loaders.
+pub async fn by_ids_visible<E: Record>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> AppResult<Vec<E::Model>>
 where
     E::Model: FromQueryResult + Send + Sync,
 {
-    Ok(E::find().filter(E::id_column().is_in(ids.iter().copied())).all(db).await?)
+    Ok(E::find()
+        .filter(E::id_column().is_in(ids.iter().copied()))
+        .filter(visible::<E>(viewer, viewer.is_admin()))
+        .all(db)
+        .await?)
 }
 
 /// A page of the records the viewer may see, and the statement counting them all.
@@ -215,4 +222,105 @@ where
     let mut row = A::default();
     row.set(E::deleted_column(), Option::<chrono::DateTime<chrono::Utc>>::None.into());
     write_versioned::<E, A>(db, viewer, &current, row, "restore", &["deletedAt"]).await
+}
+
+/// Looks up a record an input refers to; a missing or invisible one is a `NOT_FOUND`
+/// field error (nothing is written), not a top-level error.
+pub async fn check_ref<E: Record>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    c: &mut super::validate::Checker,
+    field: &str,
+    id: Option<Uuid>,
+) -> AppResult<Option<E::Model>>
+where
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let Some(id) = id else { return Ok(None) };
+    let found = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, false)).one(db).await?;
+    if found.is_none() {
+        c.push(field, ErrorCode::NotFound, format!("no such {}", E::NAME));
+    }
+    Ok(found)
+}
+
+/// Work done inside a write's transaction after the row is stored.
+pub type After<'a, M> = Box<
+    dyn for<'t> FnOnce(&'t sea_orm::DatabaseTransaction, &'t M) -> futures::future::BoxFuture<'t, AppResult<()>>
+        + Send
+        + 'a,
+>;
+
+/// Inserts a new record, runs `after` (e.g. touching the customer) and writes the audit
+/// row, all in one transaction.
+pub async fn insert_with<E, A>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    row: A,
+    after: Option<After<'_, E::Model>>,
+) -> AppResult<E::Model>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    E::Model: IntoActiveModel<A> + Send + Sync,
+{
+    let txn = db.begin().await?;
+    let model = row.insert(&txn).await?;
+    if let Some(after) = after {
+        after(&txn, &model).await?;
+    }
+    audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// A change computed from the current record: the fields to set and their names.
+pub type Change<A> = Checked<(A, Vec<&'static str>)>;
+
+/// Loads record `id` for an update at `expected_version`: the current row, or
+/// `STALE_VERSION`; deleted rows are `NOT_FOUND`.
+pub async fn begin_update<E: Record>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    expected_version: i32,
+) -> AppResult<Checked<E::Model>>
+where
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let current = load_for_write::<E>(db, viewer, id).await?;
+    if model_deleted::<E>(&current) {
+        return Err(AppError::NotFound);
+    }
+    if model_version::<E>(&current) != expected_version {
+        return Ok(Err(stale(expected_version, model_version::<E>(&current))));
+    }
+    Ok(Ok(current))
+}
+
+/// Inserts several new records in one transaction (all or nothing), each with its
+/// `after` work and audit row.
+pub async fn insert_all_with<E, A>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    rows: Vec<A>,
+    after: impl Fn() -> Option<After<'static, E::Model>>,
+) -> AppResult<Vec<E::Model>>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    E::Model: IntoActiveModel<A> + Send + Sync,
+{
+    let txn = db.begin().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let model = row.insert(&txn).await?;
+        if let Some(after) = after() {
+            after(&txn, &model).await?;
+        }
+        audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
+        out.push(model);
+    }
+    txn.commit().await?;
+    Ok(out)
 }

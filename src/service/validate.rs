@@ -24,6 +24,10 @@ pub enum ErrorCode {
     DuplicateSuspected,
     /// The caller's role may not set this field.
     Forbidden,
+    /// Such a record exists already (a unique rule).
+    AlreadyExists,
+    /// The idempotency key was used before with a different input.
+    IdempotencyKeyReused,
     /// The record is not in a state that allows this action.
     InvalidState,
 }
@@ -121,6 +125,67 @@ impl Checker {
             return None;
         }
         Some(value)
+    }
+}
+
+impl Checker {
+    /// An ISO 4217 currency code (upper-cased); `default` when absent.
+    pub fn currency(&mut self, field: &str, raw: Option<&str>, default: &str) -> String {
+        let code = raw.map(|r| normalize_text(r).to_uppercase()).unwrap_or_else(|| default.to_string());
+        if iso_currency::Currency::from_code(&code).is_none() {
+            self.push(field, ErrorCode::Invalid, format!("`{code}` is not an ISO 4217 currency code"));
+        }
+        code
+    }
+
+    /// A non-negative amount of money in stored units (see `entity::money`).
+    pub fn money(&mut self, field: &str, amount: rust_decimal::Decimal) -> i64 {
+        if amount.is_sign_negative() {
+            self.push(field, ErrorCode::Invalid, format!("{field} cannot be negative"));
+            return 0;
+        }
+        match entity::money::to_e4(amount) {
+            Some(units) => units,
+            None => {
+                self.push(
+                    field,
+                    ErrorCode::Invalid,
+                    format!("{field} has more than four decimal places or is too large"),
+                );
+                0
+            }
+        }
+    }
+
+    /// A whole number within `lo..=hi`.
+    pub fn int_range(&mut self, field: &str, value: i32, lo: i32, hi: i32) -> i32 {
+        if !(lo..=hi).contains(&value) {
+            self.push(field, ErrorCode::Invalid, format!("{field} must be between {lo} and {hi}"));
+        }
+        value
+    }
+
+    /// An optional display colour `#rrggbb` (lower-cased).
+    pub fn color(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
+        let value = raw?.trim().to_lowercase();
+        let ok = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if !ok {
+            self.push(field, ErrorCode::Invalid, format!("{field} must look like #1677ff"));
+        }
+        Some(value)
+    }
+
+    /// A date that is not in the future.
+    pub fn past_date(&mut self, field: &str, date: chrono::NaiveDate) -> chrono::NaiveDate {
+        if date > chrono::Utc::now().date_naive() {
+            self.push(field, ErrorCode::Invalid, format!("{field} cannot be in the future"));
+        }
+        date
+    }
+
+    /// True when no error was recorded so far.
+    pub fn is_clean(&self) -> bool {
+        self.errors.is_empty()
     }
 }
 

@@ -1,154 +1,97 @@
 //! Inputs of customer queries and mutations.
 
-use super::filter::{BooleanFilter, DateTimeFilter, IdFilter, StringFilter};
-use crate::enum_filter;
+use super::activity::{DealFilter, FeedbackFilter, InteractionFilter, PurchaseFilter, TicketFilter};
+use super::contact::ContactFilter;
+use super::filter::{BooleanFilter, DateFilter, DateTimeFilter, IdFilter, StringFilter};
+use super::marketing::TagFilter;
+use super::patch;
 use crate::error::AppResult;
 use crate::graphql::relay::{Date, expect_id};
-use crate::graphql::types::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry};
-use crate::service::customer::{CustomerPatch, NewCustomer, SortField};
-use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
+use crate::graphql::types::enums::{
+    Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier,
+};
+use crate::service::customer::{CustomerPatch, NewCustomer};
+use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
 use entity::customer::Column;
-use sea_orm::{Condition, Order};
 
 enum_filter!(CustomerKindFilter, CustomerKind, entity::enums::CustomerKind);
 enum_filter!(IndustryFilter, Industry, entity::enums::Industry);
 enum_filter!(CustomerSourceFilter, CustomerSource, entity::enums::CustomerSource);
+enum_filter!(LifecycleStageFilter, LifecycleStage, entity::enums::LifecycleStage);
+enum_filter!(ValueTierFilter, ValueTier, entity::enums::ValueTier);
+enum_filter!(ChannelFilter, Channel, entity::enums::Channel);
 
-/// Conditions on customers; all given fields must hold. Combine with `and`, `or`, `not`.
-#[derive(InputObject, Default, Debug, Clone)]
-pub struct CustomerFilter {
-    pub code: Option<StringFilter>,
-    pub name: Option<StringFilter>,
-    pub kind: Option<CustomerKindFilter>,
-    pub company_name: Option<StringFilter>,
-    pub industry: Option<IndustryFilter>,
-    pub region: Option<StringFilter>,
-    pub phone: Option<StringFilter>,
-    pub email: Option<StringFilter>,
-    pub source: Option<CustomerSourceFilter>,
-    pub owner_id: Option<IdFilter>,
-    pub marketing_consent: Option<BooleanFilter>,
-    pub created_at: Option<DateTimeFilter>,
-    pub updated_at: Option<DateTimeFilter>,
-    pub next_follow_up_at: Option<DateTimeFilter>,
-    pub and: Option<Vec<CustomerFilter>>,
-    pub or: Option<Vec<CustomerFilter>>,
-    pub not: Option<Box<CustomerFilter>>,
-}
-
-impl CustomerFilter {
-    /// The filter as one condition over `customers`.
-    pub fn condition(&self) -> AppResult<Condition> {
-        let mut c = Condition::all();
-        if let Some(f) = &self.code {
-            c = c.add(f.condition(Column::Code)?);
-        }
-        if let Some(f) = &self.name {
-            c = c.add(f.condition(Column::Name)?);
-        }
-        if let Some(f) = &self.kind {
-            c = c.add(f.condition(Column::Kind)?);
-        }
-        if let Some(f) = &self.company_name {
-            c = c.add(f.condition(Column::CompanyName)?);
-        }
-        if let Some(f) = &self.industry {
-            c = c.add(f.condition(Column::Industry)?);
-        }
-        if let Some(f) = &self.region {
-            c = c.add(f.condition(Column::Region)?);
-        }
-        if let Some(f) = &self.phone {
-            c = c.add(f.condition(Column::Phone)?);
-        }
-        if let Some(f) = &self.email {
-            c = c.add(f.condition(Column::Email)?);
-        }
-        if let Some(f) = &self.source {
-            c = c.add(f.condition(Column::Source)?);
-        }
-        if let Some(f) = &self.owner_id {
-            c = c.add(f.condition(Column::OwnerId, "User")?);
-        }
-        if let Some(f) = &self.marketing_consent {
-            c = c.add(f.condition(Column::MarketingConsent)?);
-        }
-        if let Some(f) = &self.created_at {
-            c = c.add(f.condition(Column::CreatedAt)?);
-        }
-        if let Some(f) = &self.updated_at {
-            c = c.add(f.condition(Column::UpdatedAt)?);
-        }
-        if let Some(f) = &self.next_follow_up_at {
-            c = c.add(f.condition(Column::NextFollowUpAt)?);
-        }
-        if let Some(list) = &self.and {
-            for f in list {
-                c = c.add(f.condition()?);
-            }
-        }
-        if let Some(list) = &self.or {
-            let mut any = Condition::any();
-            for f in list {
-                any = any.add(f.condition()?);
-            }
-            c = c.add(any);
-        }
-        if let Some(f) = &self.not {
-            c = c.add(f.condition()?.not());
-        }
-        Ok(c)
+record_filter! {
+    /// Conditions on customers; all given fields must hold. Related filters match
+    /// customers having at least one such record (e.g. an open deal above an amount).
+    CustomerFilter for customer {
+        id: IdFilter => Id("Customer"),
+        code: StringFilter => Code,
+        name: StringFilter => Name,
+        kind: CustomerKindFilter => Kind,
+        company_name: StringFilter => CompanyName,
+        industry: IndustryFilter => Industry,
+        region: StringFilter => Region,
+        phone: StringFilter => Phone,
+        email: StringFilter => Email,
+        source: CustomerSourceFilter => Source,
+        preferred_channel: ChannelFilter => PreferredChannel,
+        owner_id: IdFilter => OwnerId("User"),
+        marketing_consent: BooleanFilter => MarketingConsent,
+        lifecycle_stage: LifecycleStageFilter => LifecycleStage,
+        value_tier: ValueTierFilter => ValueTier,
+        birth_date: DateFilter => BirthDate,
+        created_at: DateTimeFilter => CreatedAt,
+        updated_at: DateTimeFilter => UpdatedAt,
+        next_follow_up_at: DateTimeFilter => NextFollowUpAt,
+        last_interaction_at: DateTimeFilter => LastInteractionAt,
+        deleted_at: DateTimeFilter => DeletedAt,
+    }
+    related {
+        has_contact: ContactFilter => (Column::Id, entity::contact::Entity, entity::contact::Column::CustomerId),
+        has_interaction: InteractionFilter => (Column::Id, entity::interaction::Entity, entity::interaction::Column::CustomerId),
+        has_purchase: PurchaseFilter => (Column::Id, entity::purchase::Entity, entity::purchase::Column::CustomerId),
+        has_deal: DealFilter => (Column::Id, entity::deal::Entity, entity::deal::Column::CustomerId),
+        has_ticket: TicketFilter => (Column::Id, entity::ticket::Entity, entity::ticket::Column::CustomerId),
+        has_feedback: FeedbackFilter => (Column::Id, entity::feedback::Entity, entity::feedback::Column::CustomerId),
+    }
+    custom {
+        has_tag: TagFilter => tagged,
     }
 }
 
-/// Fields customers can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
-pub enum CustomerOrderField {
-    CreatedAt,
-    UpdatedAt,
-    Name,
-    Code,
+/// Customers carrying a tag that matches `f`.
+fn tagged(f: &TagFilter) -> AppResult<sea_orm::Condition> {
+    use sea_orm::ColumnTrait;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let tags = Query::select()
+        .column(entity::tag::Column::Id)
+        .from(entity::tag::Entity)
+        .cond_where(f.condition()?)
+        .and_where(Expr::col(entity::tag::Column::DeletedAt).is_null())
+        .to_owned();
+    let links = Query::select()
+        .column(entity::customer_tag::Column::CustomerId)
+        .from(entity::customer_tag::Entity)
+        .and_where(Expr::col(entity::customer_tag::Column::TagId).in_subquery(tags))
+        .to_owned();
+    Ok(sea_orm::Condition::all().add(Column::Id.in_subquery(links)))
 }
 
-/// Ascending or descending.
-#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
-pub enum OrderDirection {
-    #[default]
-    Asc,
-    Desc,
-}
-
-/// One sort key; ties are always broken by id.
-#[derive(InputObject, Debug, Clone)]
-pub struct CustomerOrder {
-    pub field: CustomerOrderField,
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
-/// The sort keys as the service takes them (default: newest first).
-pub fn customer_order(order: Option<Vec<CustomerOrder>>) -> Vec<(Column, Order)> {
-    let order = order.filter(|o| !o.is_empty()).unwrap_or_else(|| {
-        vec![CustomerOrder { field: CustomerOrderField::CreatedAt, direction: OrderDirection::Asc }]
-    });
-    order
-        .into_iter()
-        .map(|o| {
-            let field = match o.field {
-                CustomerOrderField::CreatedAt => SortField::CreatedAt,
-                CustomerOrderField::UpdatedAt => SortField::UpdatedAt,
-                CustomerOrderField::Name => SortField::Name,
-                CustomerOrderField::Code => SortField::Code,
-            };
-            (field.column(), if o.direction == OrderDirection::Asc { Order::Asc } else { Order::Desc })
-        })
-        .collect()
-}
+record_order!(CustomerOrder, CustomerOrderField for customer, default CreatedAt Asc {
+    CreatedAt => CreatedAt,
+    UpdatedAt => UpdatedAt,
+    Name => Name,
+    Code => Code,
+});
 
 /// A new customer. Missing key fields are accepted and flagged (`needsFollowUp`).
-#[derive(InputObject, Debug)]
+#[derive(InputObject, Debug, Clone)]
 pub struct CreateCustomerInput {
+    /// Idempotency key: a retry with the same key replays the first result.
+    pub client_mutation_id: Option<String>,
     pub kind: Option<CustomerKind>,
     pub name: String,
     pub gender: Option<Gender>,
@@ -208,8 +151,10 @@ impl CreateCustomerInput {
 }
 
 /// Changes to a customer. Fields left out stay as they are; an explicit `null` clears.
-#[derive(InputObject, Debug)]
+#[derive(InputObject, Debug, Clone)]
 pub struct UpdateCustomerInput {
+    /// Idempotency key: a retry with the same key replays the first result.
+    pub client_mutation_id: Option<String>,
     pub id: ID,
     /// The `version` the change was made against; another version is `STALE_VERSION`.
     pub expected_version: i32,
@@ -233,14 +178,6 @@ pub struct UpdateCustomerInput {
     pub owner_id: Option<ID>,
     pub marketing_consent: Option<bool>,
     pub next_follow_up_at: MaybeUndefined<DateTime<Utc>>,
-}
-
-fn patch<T, U>(value: MaybeUndefined<T>, map: impl Fn(T) -> U) -> Option<Option<U>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(map(v))),
-    }
 }
 
 impl UpdateCustomerInput {
@@ -271,16 +208,4 @@ impl UpdateCustomerInput {
     }
 }
 
-/// Soft-deletes a customer.
-#[derive(InputObject, Debug)]
-pub struct DeleteCustomerInput {
-    pub id: ID,
-    /// When given, the delete happens only at this version.
-    pub expected_version: Option<i32>,
-}
-
-/// Restores a soft-deleted customer.
-#[derive(InputObject, Debug)]
-pub struct RestoreCustomerInput {
-    pub id: ID,
-}
+lifecycle_inputs!(DeleteCustomerInput, RestoreCustomerInput);

@@ -26,6 +26,220 @@ fn check_in_len<T>(list: &Option<Vec<T>>) -> AppResult<()> {
     }
 }
 
+/// An operator input that turns into a condition on one column.
+pub trait FieldFilter {
+    /// The condition on `col`; `kind` is the record type an ID column points at.
+    fn on<C: ColumnTrait>(&self, col: C, kind: &str) -> AppResult<Condition>;
+}
+
+/// Implements [`FieldFilter`] for a filter whose `condition` ignores the kind.
+macro_rules! plain_filter {
+    ($($t:ty),+) => {$(
+        impl FieldFilter for $t {
+            fn on<C: ColumnTrait>(&self, col: C, _kind: &str) -> AppResult<Condition> {
+                self.condition(col)
+            }
+        }
+    )+};
+}
+
+plain_filter!(StringFilter, DateTimeFilter, BooleanFilter, DateFilter, IntFilter, FloatFilter, MoneyFilter);
+
+impl FieldFilter for IdFilter {
+    fn on<C: ColumnTrait>(&self, col: C, kind: &str) -> AppResult<Condition> {
+        self.condition(col, kind)
+    }
+}
+
+/// Declares `Filter { eq, gt, gte, lt, lte, isNull }` over a value type mapped to a column value.
+macro_rules! range_filter {
+    ($(#[$doc:meta])* $name:ident, $value:ty, |$v:ident| $convert:expr) => {
+        $(#[$doc])*
+        #[derive(InputObject, Default, Debug, Clone)]
+        pub struct $name {
+            pub eq: Option<$value>,
+            pub gt: Option<$value>,
+            pub gte: Option<$value>,
+            pub lt: Option<$value>,
+            pub lte: Option<$value>,
+            pub is_null: Option<bool>,
+        }
+
+        impl $name {
+            /// The condition on `col`.
+            pub fn condition<C: ColumnTrait>(&self, col: C) -> AppResult<Condition> {
+                let convert = |$v: &$value| -> AppResult<sea_orm::Value> { $convert };
+                let mut cond = Condition::all();
+                if let Some(v) = &self.eq {
+                    cond = cond.add(col.eq(convert(v)?));
+                }
+                if let Some(v) = &self.gt {
+                    cond = cond.add(col.gt(convert(v)?));
+                }
+                if let Some(v) = &self.gte {
+                    cond = cond.add(col.gte(convert(v)?));
+                }
+                if let Some(v) = &self.lt {
+                    cond = cond.add(col.lt(convert(v)?));
+                }
+                if let Some(v) = &self.lte {
+                    cond = cond.add(col.lte(convert(v)?));
+                }
+                if let Some(null) = self.is_null {
+                    cond = cond.add(if null { col.is_null() } else { col.is_not_null() });
+                }
+                Ok(cond)
+            }
+        }
+    };
+}
+
+range_filter!(/// Operators on a calendar date.
+    DateFilter, crate::graphql::relay::Date, |v| Ok(v.0.into()));
+range_filter!(/// Operators on a whole number.
+    IntFilter, i32, |v| Ok((*v).into()));
+range_filter!(/// Operators on a number with a fraction.
+    FloatFilter, f64, |v| Ok((*v).into()));
+range_filter!(/// Operators on an amount of money (exact; at most four decimal places).
+    MoneyFilter, rust_decimal::Decimal, |v| entity::money::to_e4(*v)
+        .map(Into::into)
+        .ok_or_else(|| AppError::BadUserInput(format!("amount {v} has more than four decimal places or is too large"))));
+
+/// `local IN (SELECT remote FROM remote_table WHERE cond AND remote_table.deleted_at IS NULL)`:
+/// the one-hop related filter, in either direction of a relation.
+pub fn related<L, R>(local: L, remote: R::Column, cond: Condition) -> Condition
+where
+    L: ColumnTrait,
+    R: entity::record::Record,
+{
+    let sub = sea_orm::sea_query::Query::select()
+        .column(remote)
+        .from(R::default())
+        .cond_where(cond)
+        .and_where(Expr::col(R::deleted_column()).is_null())
+        .to_owned();
+    Condition::all().add(local.in_subquery(sub))
+}
+
+/// The record type an ID filter points at (empty for other filters).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kind {
+    () => {
+        ""
+    };
+    ($k:literal) => {
+        $k
+    };
+}
+
+/// Declares a record filter: operator inputs per field, one-hop related filters, and
+/// `and` / `or` / `not`, with the translation into one condition.
+#[macro_export]
+macro_rules! record_filter {
+    (
+        $(#[$doc:meta])* $name:ident for $module:ident {
+            $($field:ident : $ftype:ty => $col:ident $(($kind:literal))?),* $(,)?
+        }
+        related {
+            $($rel:ident : $rtype:ty => ($local:expr, $remote_entity:ty, $remote:expr)),* $(,)?
+        }
+        $(custom {
+            $($cfield:ident : $ctype:ty => $cfn:path),* $(,)?
+        })?
+    ) => {
+        $(#[$doc])*
+        #[derive(async_graphql::InputObject, Default, Debug, Clone)]
+        pub struct $name {
+            $(pub $field: Option<$ftype>,)*
+            $(pub $rel: Option<Box<$rtype>>,)*
+            $($(pub $cfield: Option<Box<$ctype>>,)*)?
+            /// All of these hold.
+            pub and: Option<Vec<$name>>,
+            /// At least one of these holds.
+            pub or: Option<Vec<$name>>,
+            /// This does not hold.
+            pub not: Option<Box<$name>>,
+        }
+
+        impl $name {
+            /// The filter as one condition.
+            pub fn condition(&self) -> $crate::error::AppResult<sea_orm::Condition> {
+                use $crate::graphql::input::filter::FieldFilter;
+                #[allow(unused_mut)]
+                let mut c = sea_orm::Condition::all();
+                $(if let Some(f) = &self.$field {
+                    c = c.add(f.on(entity::$module::Column::$col, $crate::__kind!($($kind)?))?);
+                })*
+                $(if let Some(f) = &self.$rel {
+                    c = c.add($crate::graphql::input::filter::related::<_, $remote_entity>($local, $remote, f.condition()?));
+                })*
+                $($(if let Some(f) = &self.$cfield {
+                    c = c.add($cfn(f)?);
+                })*)?
+                if let Some(list) = &self.and {
+                    for f in list {
+                        c = c.add(f.condition()?);
+                    }
+                }
+                if let Some(list) = &self.or {
+                    let mut any = sea_orm::Condition::any();
+                    for f in list {
+                        any = any.add(f.condition()?);
+                    }
+                    c = c.add(any);
+                }
+                if let Some(f) = &self.not {
+                    c = c.add(f.condition()?.not());
+                }
+                Ok(c)
+            }
+        }
+    };
+}
+
+/// Declares the `orderBy` input of a record type: the sortable fields (non-null columns
+/// only, so keyset cursors stay exact) and their translation.
+#[macro_export]
+macro_rules! record_order {
+    ($order:ident, $field_enum:ident for $module:ident, default $default:ident $ddir:ident { $($variant:ident => $col:ident),+ $(,)? }) => {
+        /// Fields this list can be ordered by.
+        #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+        pub enum $field_enum { $($variant),+ }
+
+        /// One sort key; ties are always broken by id.
+        #[derive(async_graphql::InputObject, Debug, Clone)]
+        pub struct $order {
+            pub field: $field_enum,
+            #[graphql(default)]
+            pub direction: $crate::graphql::input::filter::OrderDirection,
+        }
+
+        impl $order {
+            /// The sort keys as the service takes them.
+            pub fn spec(order: Option<Vec<$order>>) -> $crate::service::page::SortSpec<entity::$module::Column> {
+                use $crate::graphql::input::filter::OrderDirection;
+                let order = order.filter(|o| !o.is_empty()).unwrap_or_else(|| vec![$order { field: $field_enum::$default, direction: OrderDirection::$ddir }]);
+                order
+                    .into_iter()
+                    .map(|o| {
+                        let col = match o.field { $($field_enum::$variant => entity::$module::Column::$col),+ };
+                        (col, if o.direction == OrderDirection::Asc { sea_orm::Order::Asc } else { sea_orm::Order::Desc })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+/// Ascending or descending.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
+pub enum OrderDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
 /// Operators on a text field.
 #[derive(InputObject, Default, Debug, Clone)]
 pub struct StringFilter {
@@ -162,6 +376,12 @@ macro_rules! enum_filter {
             #[graphql(name = "in")]
             pub in_: Option<Vec<$gql>>,
             pub is_null: Option<bool>,
+        }
+
+        impl $crate::graphql::input::filter::FieldFilter for $filter {
+            fn on<C: sea_orm::ColumnTrait>(&self, col: C, _kind: &str) -> $crate::error::AppResult<sea_orm::Condition> {
+                self.condition(col)
+            }
         }
 
         impl $filter {

@@ -1,5 +1,51 @@
 //! Input objects, one file per domain noun, plus the shared filter operators.
 
+pub mod activity;
 pub mod contact;
 pub mod customer;
 pub mod filter;
+pub mod marketing;
+
+use async_graphql::MaybeUndefined;
+
+/// `MaybeUndefined` as the service reads it: `None` keeps, `Some(None)` clears.
+pub fn patch<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(map(v))),
+    }
+}
+
+/// Declares the delete and restore inputs of a record type.
+#[macro_export]
+macro_rules! lifecycle_inputs {
+    ($delete:ident, $restore:ident) => {
+        /// Soft-deletes a record: hidden everywhere, restorable by admins and managers.
+        #[derive(async_graphql::InputObject, Debug)]
+        pub struct $delete {
+            /// Idempotency key: a retry with the same key replays the first result.
+            pub client_mutation_id: Option<String>,
+            pub id: async_graphql::ID,
+            /// When given, the delete happens only at this version.
+            pub expected_version: Option<i32>,
+        }
+
+        /// Restores a soft-deleted record.
+        #[derive(async_graphql::InputObject, Debug)]
+        pub struct $restore {
+            /// Idempotency key: a retry with the same key replays the first result.
+            pub client_mutation_id: Option<String>,
+            pub id: async_graphql::ID,
+        }
+    };
+}
+
+/// Sets `row.$field` when `$value` is given, recording the field name.
+#[macro_export]
+macro_rules! set_field {
+    ($row:ident, $fields:ident, $field:ident, $name:literal, $value:expr) => {{
+        $row.$field = sea_orm::ActiveValue::Set($value);
+        $fields.push($name);
+    }};
+}

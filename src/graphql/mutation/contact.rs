@@ -1,43 +1,37 @@
 //! Contact mutations.
 
-use crate::graphql::context;
-use crate::graphql::input::contact::CreateContactInput;
-use crate::graphql::relay::expect_id;
+use crate::crud_mutations;
+use crate::error::AppResult;
+use crate::graphql::crud::CreateInput;
+use crate::graphql::input::contact::*;
 use crate::graphql::types::contact::Contact;
-use crate::graphql::types::user_error::{UserError, user_errors};
-use crate::service::contact::{self, NewContact};
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::service::record::{After, Checked};
+use crate::{auth::Viewer, change_input};
+use entity::contact;
+use sea_orm::DatabaseConnection;
 
-/// The result of `createContact`.
-#[derive(SimpleObject)]
-pub struct CreateContactPayload {
-    /// The contact as stored; `null` when nothing was written.
-    pub contact: Option<Contact>,
-    /// Expected business outcomes that stopped the write.
-    pub user_errors: Vec<UserError>,
+#[async_trait::async_trait]
+impl CreateInput for CreateContactInput {
+    type Entity = contact::Entity;
+    type Row = contact::ActiveModel;
+    fn key(&self) -> Option<String> {
+        self.client_mutation_id.clone()
+    }
+    async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>> {
+        self.into_row(db, viewer).await
+    }
+    fn after() -> Option<After<'static, contact::Model>> {
+        Some(Box::new(|txn, model| Box::pin(crate::service::contact::demote_other_primaries(txn, model))))
+    }
 }
 
-#[derive(Default)]
-pub struct ContactMutation;
+change_input!(UpdateContactInput => contact, plain);
 
-#[Object]
-impl ContactMutation {
-    /// Adds a contact person to a customer.
-    async fn create_contact(&self, ctx: &Context<'_>, input: CreateContactInput) -> Result<CreateContactPayload> {
-        let viewer = context::viewer(ctx)?;
-        let new = NewContact {
-            customer_id: expect_id(&input.customer_id, "Customer").unwrap_or_default(),
-            name: input.name,
-            title: input.title,
-            decision_role: input.decision_role.map(Into::into),
-            phone: input.phone,
-            email: input.email,
-            is_primary: input.is_primary,
-            notes: input.notes,
-        };
-        Ok(match contact::create(context::db(ctx)?, viewer, new).await? {
-            Ok(m) => CreateContactPayload { contact: Some(Contact(m)), user_errors: vec![] },
-            Err(errors) => CreateContactPayload { contact: None, user_errors: user_errors(errors) },
-        })
+crud_mutations! {
+    ContactMutation for contact as Contact in contact {
+        create_contact(CreateContactInput) -> CreateContactPayload,
+        update_contact(UpdateContactInput) -> UpdateContactPayload,
+        delete_contact(DeleteContactInput) -> DeleteContactPayload,
+        restore_contact(RestoreContactInput) -> RestoreContactPayload,
     }
 }

@@ -1,7 +1,7 @@
 //! `customer` and `customers`.
 
 use crate::graphql::context;
-use crate::graphql::input::customer::{CustomerFilter, CustomerOrder, customer_order};
+use crate::graphql::input::customer::{CustomerFilter, CustomerOrder};
 use crate::graphql::relay::{Conn, TotalCount, connection, expect_id, page_args, page_complexity};
 use crate::graphql::types::customer::Customer;
 use crate::service::customer::{self, ListQuery};
@@ -38,7 +38,7 @@ impl CustomerQuery {
         let query = ListQuery {
             filter: filter.map(|f| f.condition()).transpose()?,
             search,
-            order: customer_order(order_by),
+            order: CustomerOrder::spec(order_by),
             include_deleted,
         };
         let args = page_args(first, after, last, before);

@@ -2,10 +2,27 @@
 
 mod customer;
 mod node;
+mod records;
 mod viewer;
 
 use async_graphql::MergedObject;
+use records::*;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(node::NodeQuery, viewer::ViewerQuery, customer::CustomerQuery);
+pub struct QueryRoot(
+    node::NodeQuery,
+    viewer::ViewerQuery,
+    customer::CustomerQuery,
+    ContactQuery,
+    InteractionQuery,
+    PurchaseQuery,
+    DealQuery,
+    TicketQuery,
+    FeedbackQuery,
+    CampaignQuery,
+    CampaignParticipationQuery,
+    SurveyQuery,
+    SurveyResponseQuery,
+    TagQuery,
+);

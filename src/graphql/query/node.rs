@@ -4,9 +4,10 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::graphql::context;
 use crate::graphql::relay::{Node, parse_global_id};
-use crate::graphql::types::{contact::Contact, customer::Customer, user::User};
-use crate::service;
+use crate::graphql::types::all::*;
+use crate::service::record::find;
 use async_graphql::{Context, ID, Object, Result};
+use entity::*;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -46,13 +47,30 @@ impl NodeQuery {
     }
 }
 
+/// Looks up `kind` `id` with the row scope of `viewer`.
 async fn fetch(db: &DatabaseConnection, viewer: &Viewer, kind: &str, id: Uuid) -> AppResult<Option<Node>> {
-    Ok(match kind {
-        "Customer" => service::record::find::<entity::customer::Entity>(db, viewer, id)
-            .await?
-            .map(|m| Node::Customer(Customer(m))),
-        "Contact" => service::contact::find(db, viewer, id).await?.map(|m| Node::Contact(Contact(m))),
-        "User" => service::user::find_many(db, &[id]).await?.into_iter().next().map(|m| Node::User(User(m))),
-        _ => None,
+    macro_rules! by_kind {
+        ($($name:literal => $module:ident as $ty:ident),+ $(,)?) => {
+            match kind {
+                $($name => find::<$module::Entity>(db, viewer, id).await?.map(|m| Node::$ty($ty(m))),)+
+                _ => None,
+            }
+        };
+    }
+    Ok(by_kind! {
+        "Customer" => customer as Customer,
+        "Contact" => contact as Contact,
+        "Interaction" => interaction as Interaction,
+        "Purchase" => purchase as Purchase,
+        "Deal" => deal as Deal,
+        "Ticket" => ticket as Ticket,
+        "Feedback" => feedback as Feedback,
+        "Campaign" => campaign as Campaign,
+        "CampaignParticipation" => campaign_participation as CampaignParticipation,
+        "Survey" => survey as Survey,
+        "SurveyResponse" => survey_response as SurveyResponse,
+        "Tag" => tag as Tag,
+        "User" => user as User,
+        "Team" => team as Team,
     })
 }

@@ -1,7 +1,9 @@
 //! `viewer`: the signed-in user.
 
+use crate::error::AppError;
 use crate::graphql::context;
-use crate::graphql::types::user::User;
+use crate::graphql::relay::one;
+use crate::graphql::types::all::User;
 use async_graphql::{Context, Object, Result};
 
 #[derive(Default)]
@@ -12,7 +14,6 @@ impl ViewerQuery {
     /// The user the request is authenticated as.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<User> {
         let viewer = context::viewer(ctx)?;
-        let user = context::loaders(ctx)?.users.load_one(viewer.user_id).await?;
-        Ok(user.map(User).ok_or(crate::error::AppError::Unauthenticated)?)
+        Ok(one::<entity::user::Entity, _>(ctx, Some(viewer.user_id), User).await?.ok_or(AppError::Unauthenticated)?)
     }
 }

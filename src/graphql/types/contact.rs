@@ -1,13 +1,16 @@
 //! `Contact`: a contact person at a customer.
 
+use super::activity::{Interaction, Ticket};
+use super::customer::Customer;
 use super::enums::DecisionRole;
-use crate::graphql::relay::global_id;
-use async_graphql::{ID, Object};
-use chrono::{DateTime, Utc};
+use crate::graphql::loader::{ContactInteractions, ContactTickets};
+use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::meta;
+use async_graphql::{Context, ID, Object, Result};
 use entity::contact::Model;
 
 /// A contact person at a (usually company) customer.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Contact(pub Model);
 
 #[Object]
@@ -39,17 +42,36 @@ impl Contact {
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
-    /// Global ID of the customer this contact belongs to.
-    async fn customer_id(&self) -> ID {
-        global_id("Customer", self.0.customer_id)
+    /// The customer this contact works for.
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    async fn version(&self) -> i32 {
-        self.0.version
+    /// Communication records with this contact.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Interaction>> {
+        nested::<ContactInteractions, _>(ctx, self.0.id, page_args(first, after, last, before), Interaction).await
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// Tickets this contact raised.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn tickets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Ticket>> {
+        nested::<ContactTickets, _>(ctx, self.0.id, page_args(first, after, last, before), Ticket).await
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
     }
 }

@@ -1,17 +1,18 @@
 //! `Customer`: the customer record (客户档案).
 
-use super::contact::Contact;
+use super::all::*;
 use super::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier};
-use super::user::User;
 use crate::graphql::context;
-use crate::graphql::relay::{Conn, Date, TotalCount, connection, global_id, page_args, page_complexity};
+use crate::graphql::loader::*;
+use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::meta;
 use crate::service::customer::missing_fields;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::customer::Model;
 
 /// A customer: a person or a company, owned by one user.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Customer(pub Model);
 
 #[Object]
@@ -81,7 +82,12 @@ impl Customer {
     }
     /// The user responsible for this customer (负责人).
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        Ok(context::loaders(ctx)?.users.load_one(self.0.owner_id).await?.map(User))
+        one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
+    }
+    /// Classification tags, by dimension and name.
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>> {
+        let loader = context::loaders(ctx)?.get::<uuid::Uuid, TagsByCustomer>();
+        Ok(loader.load_one(self.0.id).await?.unwrap_or_default().into_iter().map(Tag).collect())
     }
     /// Consent to marketing (PIPL / GDPR).
     async fn marketing_consent(&self) -> bool {
@@ -107,21 +113,11 @@ impl Customer {
     async fn last_interaction_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_interaction_at
     }
-    /// Bumped on every write; pass it back as `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-    /// Set when soft-deleted.
-    async fn deleted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.deleted_at
-    }
-    /// Contact people, primary first.
+    /// Contact people, oldest first.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
     async fn contacts(
         &self,
@@ -131,10 +127,97 @@ impl Customer {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Contact>> {
-        let args = page_args(first, after, last, before);
-        crate::service::page::check_args(&args)?;
-        let page = context::loaders(ctx)?.contact_pages.load_one((self.0.id, args)).await?;
-        let page = page.unwrap_or(crate::service::page::Page { items: vec![], has_next: false, has_previous: false });
-        Ok(connection(page, TotalCount::ContactsOf(self.0.id), Contact))
+        nested::<CustomerContacts, _>(ctx, self.0.id, page_args(first, after, last, before), Contact).await
+    }
+    /// Communication records (沟通记录), latest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Interaction>> {
+        nested::<CustomerInteractions, _>(ctx, self.0.id, page_args(first, after, last, before), Interaction).await
+    }
+    /// Purchases (交易记录), latest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn purchases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Purchase>> {
+        nested::<CustomerPurchases, _>(ctx, self.0.id, page_args(first, after, last, before), Purchase).await
+    }
+    /// Deals, newest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn deals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Deal>> {
+        nested::<CustomerDeals, _>(ctx, self.0.id, page_args(first, after, last, before), Deal).await
+    }
+    /// Service tickets, latest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn tickets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Ticket>> {
+        nested::<CustomerTickets, _>(ctx, self.0.id, page_args(first, after, last, before), Ticket).await
+    }
+    /// Praise, suggestions and complaints, latest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Feedback>> {
+        nested::<CustomerFeedback, _>(ctx, self.0.id, page_args(first, after, last, before), Feedback).await
+    }
+    /// Campaigns the customer was invited to or attended.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn campaign_participations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<CampaignParticipation>> {
+        nested::<CustomerParticipations, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            CampaignParticipation,
+        )
+        .await
+    }
+    /// Survey responses, latest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn survey_responses(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<SurveyResponse>> {
+        nested::<CustomerSurveyResponses, _>(ctx, self.0.id, page_args(first, after, last, before), SurveyResponse)
+            .await
     }
 }

@@ -28,3 +28,23 @@ mirror!(/// Industry of a company customer.
     Industry = "entity::enums::Industry" { Manufacturing, Services, Education, Retail, Finance, Healthcare, Technology, Government, Other });
 mirror!(/// A contact person's part in a purchase decision.
     DecisionRole = "entity::enums::DecisionRole" { DecisionMaker, Influencer, User, Gatekeeper, Other });
+mirror!(/// Sales pipeline stage.
+    DealStage = "entity::enums::DealStage" { Lead, Qualified, Proposal, Negotiation, Won, Lost });
+mirror!(/// Kind of service ticket.
+    TicketCategory = "entity::enums::TicketCategory" { Request, Question, Complaint, Incident, Other });
+mirror!(/// Urgency of a ticket.
+    TicketPriority = "entity::enums::TicketPriority" { Low, Normal, High, Urgent });
+mirror!(/// Handling state of a ticket.
+    TicketStatus = "entity::enums::TicketStatus" { Open, InProgress, Waiting, Resolved, Closed });
+mirror!(/// Praise, suggestion or complaint.
+    FeedbackKind = "entity::enums::FeedbackKind" { Praise, Suggestion, Complaint });
+mirror!(/// Tone of a piece of feedback.
+    Sentiment = "entity::enums::Sentiment" { Positive, Neutral, Negative });
+mirror!(/// Kind of marketing activity.
+    CampaignKind = "entity::enums::CampaignKind" { Exhibition, Promotion, Seminar, Webinar, Other });
+mirror!(/// A customer's part in a campaign.
+    ParticipationStatus = "entity::enums::ParticipationStatus" { Invited, Registered, Attended, NoShow });
+mirror!(/// Survey methodology.
+    SurveyKind = "entity::enums::SurveyKind" { Nps, Csat, Ces, Custom });
+mirror!(/// Survey publication state.
+    SurveyStatus = "entity::enums::SurveyStatus" { Draft, Active, Closed });

@@ -1,7 +1,18 @@
 //! Output types, one file per domain noun.
 
+pub mod activity;
 pub mod contact;
 pub mod customer;
 pub mod enums;
-pub mod user;
+pub mod marketing;
+pub mod people;
 pub mod user_error;
+
+/// Every output type, for `use types::all::*`.
+pub mod all {
+    pub use super::activity::{Deal, Feedback, Interaction, Purchase, Ticket};
+    pub use super::contact::Contact;
+    pub use super::customer::Customer;
+    pub use super::marketing::{Campaign, CampaignParticipation, Survey, SurveyQuestion, SurveyResponse, Tag};
+    pub use super::people::{Team, User};
+}

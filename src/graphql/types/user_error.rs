@@ -4,7 +4,7 @@ use crate::service::validate::{ErrorCode, FieldError};
 use async_graphql::{Enum, SimpleObject};
 
 /// Why an input was refused.
-#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, serde::Serialize, serde::Deserialize)]
 #[graphql(remote = "ErrorCode")]
 pub enum UserErrorCode {
     Required,
@@ -16,11 +16,13 @@ pub enum UserErrorCode {
     NotFound,
     DuplicateSuspected,
     Forbidden,
+    AlreadyExists,
+    IdempotencyKeyReused,
     InvalidState,
 }
 
 /// A refused input: which field, why, and a message for people.
-#[derive(SimpleObject, Clone, Debug)]
+#[derive(SimpleObject, Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct UserError {
     /// Path to the input field, e.g. `["input", "phone"]`.
     pub field: Option<Vec<String>>,

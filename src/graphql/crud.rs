@@ -1,0 +1,387 @@
+//! The standard mutations of a record type, written once: create, update, delete
+//! (soft) and restore, each idempotent by `clientMutationId`, each answering with a
+//! payload of the record and `userErrors`.
+
+use super::context;
+use super::idempotency::{Payload, idempotent};
+use super::relay::expect_id;
+use super::types::user_error::{UserError, user_errors};
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::service::permission::require_write;
+use crate::service::record::{self, After, Change, Checked};
+use async_graphql::{Context, ID, Result};
+use entity::record::Record;
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, FromQueryResult, IntoActiveModel};
+
+/// A payload that carries one record.
+pub trait RecordPayload: Payload {
+    /// The GraphQL type of the record.
+    type Record;
+    /// Builds the payload.
+    fn build(record: Option<Self::Record>, errors: Vec<UserError>, key: Option<String>) -> Self;
+}
+
+/// A create input: validates itself into a row to insert.
+#[async_trait::async_trait]
+pub trait CreateInput: Send + Sync + Sized {
+    /// The record type created.
+    type Entity: Record;
+    /// The row type.
+    type Row: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send;
+    /// The idempotency key.
+    fn key(&self) -> Option<String>;
+    /// The row, or the field errors.
+    async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>>;
+    /// Work in the insert's transaction after the row is stored.
+    fn after() -> Option<After<'static, <Self::Entity as sea_orm::EntityTrait>::Model>> {
+        None
+    }
+}
+
+/// An update-like input (update, and actions such as `moveDealStage`): a target at a
+/// version and the change it makes.
+#[async_trait::async_trait]
+pub trait ChangeInput: Send + Sync + Sized {
+    /// The record type changed.
+    type Entity: Record<Model: FromQueryResult + Send + Sync>;
+    /// The row type.
+    type Row: ActiveModelTrait<Entity = Self::Entity> + Send;
+    /// The idempotency key.
+    fn key(&self) -> Option<String>;
+    /// The target's global ID.
+    fn id(&self) -> &ID;
+    /// The version the change was made against.
+    fn expected_version(&self) -> i32;
+    /// The change, computed from the current row.
+    async fn change(
+        self,
+        db: &DatabaseConnection,
+        viewer: &Viewer,
+        current: &<Self::Entity as sea_orm::EntityTrait>::Model,
+    ) -> AppResult<Change<Self::Row>>;
+}
+
+fn build<P: RecordPayload, M>(result: Checked<M>, wrap: impl Fn(M) -> P::Record, key: Option<String>) -> P {
+    match result {
+        Ok(m) => P::build(Some(wrap(m)), vec![], key),
+        Err(errors) => P::build(None, user_errors(errors), key),
+    }
+}
+
+/// `create<Type>`.
+pub async fn create<I, P>(
+    ctx: &Context<'_>,
+    input: I,
+    wrap: impl Fn(<I::Entity as sea_orm::EntityTrait>::Model) -> P::Record,
+) -> Result<P>
+where
+    I: CreateInput,
+    P: RecordPayload,
+    <I::Entity as sea_orm::EntityTrait>::Model: IntoActiveModel<I::Row> + Send + Sync,
+{
+    let viewer = context::viewer(ctx)?;
+    let db = context::db(ctx)?;
+    require_write(viewer, <I::Entity as Record>::NAME)?;
+    let key = input.key();
+    idempotent(ctx, key.as_deref(), || async {
+        let result = match input.row(db, viewer).await? {
+            Ok(row) => Ok(record::insert_with::<I::Entity, I::Row>(db, viewer, row, I::after()).await?),
+            Err(errors) => Err(errors),
+        };
+        Ok(build(result, wrap, key.clone()))
+    })
+    .await
+}
+
+/// Most items one batch create takes.
+pub const MAX_BATCH: usize = 100;
+
+/// `create<Types>`: up to [`MAX_BATCH`] records, all or nothing; a user error's field path
+/// names the item (`["input", "items", "3", "phone"]`).
+pub async fn create_many<I, P, N>(
+    ctx: &Context<'_>,
+    key: Option<String>,
+    items: Vec<I>,
+    wrap: impl Fn(<I::Entity as sea_orm::EntityTrait>::Model) -> N,
+) -> Result<P>
+where
+    I: CreateInput,
+    P: RecordPayload<Record = Vec<N>>,
+    <I::Entity as sea_orm::EntityTrait>::Model: IntoActiveModel<I::Row> + Send + Sync,
+{
+    let viewer = context::viewer(ctx)?;
+    let db = context::db(ctx)?;
+    require_write(viewer, <I::Entity as Record>::NAME)?;
+    if items.is_empty() || items.len() > MAX_BATCH {
+        return Err(crate::error::AppError::BadUserInput(format!("pass 1 to {MAX_BATCH} items")).into());
+    }
+    idempotent(ctx, key.as_deref(), || async {
+        let mut rows = Vec::with_capacity(items.len());
+        let mut errors = Vec::new();
+        for (index, item) in items.into_iter().enumerate() {
+            match item.row(db, viewer).await? {
+                Ok(row) => rows.push(row),
+                Err(item_errors) => errors.extend(item_errors.into_iter().map(|mut e| {
+                    let rest = e.field.split_off(1.min(e.field.len()));
+                    e.field =
+                        ["input".to_string(), "items".to_string(), index.to_string()].into_iter().chain(rest).collect();
+                    e
+                })),
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(P::build(None, user_errors(errors), key.clone()));
+        }
+        let saved = record::insert_all_with::<I::Entity, I::Row>(db, viewer, rows, I::after).await?;
+        Ok(P::build(Some(saved.into_iter().map(&wrap).collect()), vec![], key.clone()))
+    })
+    .await
+}
+
+/// `update<Type>` and the actions that change one record.
+pub async fn change<I, P>(
+    ctx: &Context<'_>,
+    input: I,
+    wrap: impl Fn(<I::Entity as sea_orm::EntityTrait>::Model) -> P::Record,
+) -> Result<P>
+where
+    I: ChangeInput,
+    P: RecordPayload,
+{
+    let viewer = context::viewer(ctx)?;
+    let db = context::db(ctx)?;
+    let key = input.key();
+    let id = expect_id(input.id(), <I::Entity as Record>::NAME)?;
+    let expected = input.expected_version();
+    idempotent(ctx, key.as_deref(), || async {
+        let current = match record::begin_update::<I::Entity>(db, viewer, id, expected).await? {
+            Ok(current) => current,
+            Err(errors) => return Ok(build(Err(errors), wrap, key.clone())),
+        };
+        let result = match input.change(db, viewer, &current).await? {
+            Ok((row, fields)) => {
+                record::write_versioned::<I::Entity, I::Row>(db, viewer, &current, row, "update", &fields).await?
+            }
+            Err(errors) => Err(errors),
+        };
+        Ok(build(result, wrap, key.clone()))
+    })
+    .await
+}
+
+/// `delete<Type>`: soft delete.
+pub async fn delete<E, A, P>(
+    ctx: &Context<'_>,
+    id: &ID,
+    expected_version: Option<i32>,
+    key: Option<String>,
+    wrap: impl Fn(E::Model) -> P::Record,
+) -> Result<P>
+where
+    E: Record<Model: FromQueryResult + IntoActiveModel<A> + Send + Sync>,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    P: RecordPayload,
+{
+    let viewer = context::viewer(ctx)?;
+    let db = context::db(ctx)?;
+    let id = expect_id(id, E::NAME)?;
+    idempotent(ctx, key.as_deref(), || async {
+        let result = record::soft_delete::<E, A>(db, viewer, id, expected_version).await?;
+        Ok(build(result, wrap, key.clone()))
+    })
+    .await
+}
+
+/// `restore<Type>`.
+pub async fn restore<E, A, P>(
+    ctx: &Context<'_>,
+    id: &ID,
+    key: Option<String>,
+    wrap: impl Fn(E::Model) -> P::Record,
+) -> Result<P>
+where
+    E: Record<Model: FromQueryResult + IntoActiveModel<A> + Send + Sync>,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    P: RecordPayload,
+{
+    let viewer = context::viewer(ctx)?;
+    let db = context::db(ctx)?;
+    let id = expect_id(id, E::NAME)?;
+    idempotent(ctx, key.as_deref(), || async {
+        let result = record::restore::<E, A>(db, viewer, id).await?;
+        Ok(build(result, wrap, key.clone()))
+    })
+    .await
+}
+
+/// Implements [`CreateInput`] for an input with an inherent `into_row`, in one of its
+/// three shapes: `(db, viewer)`, `(db)` or plain.
+#[macro_export]
+macro_rules! create_input {
+    ($input:ty => $module:ident, $($shape:tt)*) => {
+        #[async_trait::async_trait]
+        impl $crate::graphql::crud::CreateInput for $input {
+            type Entity = entity::$module::Entity;
+            type Row = entity::$module::ActiveModel;
+            fn key(&self) -> Option<String> {
+                self.client_mutation_id.clone()
+            }
+            async fn row(
+                self,
+                db: &sea_orm::DatabaseConnection,
+                viewer: &$crate::auth::Viewer,
+            ) -> $crate::error::AppResult<$crate::service::record::Checked<Self::Row>> {
+                $crate::__row!(self, db, viewer, $($shape)*)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __row {
+    ($s:ident, $db:ident, $viewer:ident, db_viewer) => {
+        $s.into_row($db, $viewer).await
+    };
+    ($s:ident, $db:ident, $viewer:ident, db) => {{
+        let _ = $viewer;
+        $s.into_row($db).await
+    }};
+    ($s:ident, $db:ident, $viewer:ident, plain) => {{
+        let _ = ($db, $viewer);
+        Ok($s.into_row())
+    }};
+}
+
+/// Implements [`ChangeInput`] for an input with an inherent `change`, in one of its
+/// shapes: `(db, viewer, current)`, `(db, current)` or `(current)`.
+#[macro_export]
+macro_rules! change_input {
+    ($input:ty => $module:ident, $($shape:tt)*) => {
+        #[async_trait::async_trait]
+        impl $crate::graphql::crud::ChangeInput for $input {
+            type Entity = entity::$module::Entity;
+            type Row = entity::$module::ActiveModel;
+            fn key(&self) -> Option<String> {
+                self.client_mutation_id.clone()
+            }
+            fn id(&self) -> &async_graphql::ID {
+                &self.id
+            }
+            fn expected_version(&self) -> i32 {
+                self.expected_version
+            }
+            async fn change(
+                self,
+                db: &sea_orm::DatabaseConnection,
+                viewer: &$crate::auth::Viewer,
+                current: &entity::$module::Model,
+            ) -> $crate::error::AppResult<$crate::service::record::Change<Self::Row>> {
+                $crate::__change!(self, db, viewer, current, $($shape)*)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __change {
+    ($s:ident, $db:ident, $viewer:ident, $cur:ident, db_viewer) => {
+        $s.change($db, $viewer, $cur).await
+    };
+    ($s:ident, $db:ident, $viewer:ident, $cur:ident, db) => {{
+        let _ = $viewer;
+        $s.change($db, $cur).await
+    }};
+    ($s:ident, $db:ident, $viewer:ident, $cur:ident, plain) => {{
+        let _ = ($db, $viewer);
+        Ok($s.change($cur))
+    }};
+}
+
+/// Declares the four standard mutations of a record type and their payloads.
+#[macro_export]
+macro_rules! crud_mutations {
+    (
+        $mutation:ident for $module:ident as $ty:ident in $field:ident {
+            $create:ident($create_input:ty) -> $create_payload:ident,
+            $update:ident($update_input:ty) -> $update_payload:ident,
+            $delete:ident($delete_input:ty) -> $delete_payload:ident,
+            $restore:ident($restore_input:ty) -> $restore_payload:ident $(,)?
+        }
+    ) => {
+        $crate::payload!(
+            #[doc = concat!("The result of `", stringify!($create), "`.")]
+            $create_payload { $field: $ty }
+        );
+        $crate::payload!(
+            #[doc = concat!("The result of `", stringify!($update), "`.")]
+            $update_payload { $field: $ty }
+        );
+        $crate::payload!(
+            #[doc = concat!("The result of `", stringify!($delete), "`.")]
+            $delete_payload { $field: $ty }
+        );
+        $crate::payload!(
+            #[doc = concat!("The result of `", stringify!($restore), "`.")]
+            $restore_payload { $field: $ty }
+        );
+
+        #[doc = concat!("Create, update, delete and restore of `", stringify!($ty), "`.")]
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            #[doc = concat!("Creates a ", stringify!($ty), "; invalid fields are `userErrors` and write nothing.")]
+            async fn $create(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: $create_input,
+            ) -> async_graphql::Result<$create_payload> {
+                $crate::graphql::crud::create(ctx, input, $ty).await
+            }
+
+            #[doc = concat!("Changes a ", stringify!($ty), " at `expectedVersion`.")]
+            async fn $update(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: $update_input,
+            ) -> async_graphql::Result<$update_payload> {
+                $crate::graphql::crud::change(ctx, input, $ty).await
+            }
+
+            #[doc = concat!("Soft-deletes a ", stringify!($ty), ".")]
+            async fn $delete(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: $delete_input,
+            ) -> async_graphql::Result<$delete_payload> {
+                $crate::graphql::crud::delete::<entity::$module::Entity, entity::$module::ActiveModel, _>(
+                    ctx,
+                    &input.id,
+                    input.expected_version,
+                    input.client_mutation_id.clone(),
+                    $ty,
+                )
+                .await
+            }
+
+            #[doc = concat!("Restores a soft-deleted ", stringify!($ty), " (admins and managers).")]
+            async fn $restore(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: $restore_input,
+            ) -> async_graphql::Result<$restore_payload> {
+                $crate::graphql::crud::restore::<entity::$module::Entity, entity::$module::ActiveModel, _>(
+                    ctx,
+                    &input.id,
+                    input.client_mutation_id.clone(),
+                    $ty,
+                )
+                .await
+            }
+        }
+    };
+}

@@ -1,0 +1,59 @@
+//! The one-to-many relations of the API, each a marker type for the generic loaders.
+
+use super::ChildRelation;
+use crate::service::page::SortSpec;
+use entity::{campaign_participation, contact, deal, feedback, interaction, purchase, survey_response, ticket, user};
+use sea_orm::{EntityTrait, Order};
+
+/// Declares a relation: `Name: child module by parent column, ordered by columns`.
+macro_rules! relation {
+    ($(#[$doc:meta])* $name:ident: $child:ident by $parent:ident, order [$(($col:ident, $dir:ident)),+]) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl ChildRelation for $name {
+            type Child = $child::Entity;
+            fn parent() -> <$child::Entity as EntityTrait>::Column {
+                $child::Column::$parent
+            }
+            fn order() -> SortSpec<<$child::Entity as EntityTrait>::Column> {
+                vec![$(($child::Column::$col, Order::$dir)),+]
+            }
+        }
+    };
+}
+
+relation!(/// A customer's contact people, oldest first.
+    CustomerContacts: contact by CustomerId, order [(CreatedAt, Asc)]);
+relation!(/// A customer's communication records, latest first.
+    CustomerInteractions: interaction by CustomerId, order [(OccurredAt, Desc)]);
+relation!(/// A customer's purchases, latest first.
+    CustomerPurchases: purchase by CustomerId, order [(PurchasedAt, Desc)]);
+relation!(/// A customer's deals, newest first.
+    CustomerDeals: deal by CustomerId, order [(CreatedAt, Desc)]);
+relation!(/// A customer's tickets, latest first.
+    CustomerTickets: ticket by CustomerId, order [(OpenedAt, Desc)]);
+relation!(/// A customer's feedback, latest first.
+    CustomerFeedback: feedback by CustomerId, order [(ReceivedAt, Desc)]);
+relation!(/// A customer's campaign participations, newest first.
+    CustomerParticipations: campaign_participation by CustomerId, order [(CreatedAt, Desc)]);
+relation!(/// A customer's survey responses, latest first.
+    CustomerSurveyResponses: survey_response by CustomerId, order [(SubmittedAt, Desc)]);
+relation!(/// The communication records about a deal, latest first.
+    DealInteractions: interaction by DealId, order [(OccurredAt, Desc)]);
+relation!(/// The purchases a deal produced, latest first.
+    DealPurchases: purchase by DealId, order [(PurchasedAt, Desc)]);
+relation!(/// The communication records with a contact, latest first.
+    ContactInteractions: interaction by ContactId, order [(OccurredAt, Desc)]);
+relation!(/// The tickets a contact raised, latest first.
+    ContactTickets: ticket by ContactId, order [(OpenedAt, Desc)]);
+relation!(/// Feedback about a ticket, latest first.
+    TicketFeedback: feedback by TicketId, order [(ReceivedAt, Desc)]);
+relation!(/// Survey responses about a ticket, latest first.
+    TicketSurveyResponses: survey_response by TicketId, order [(SubmittedAt, Desc)]);
+relation!(/// A campaign's participants, newest first.
+    CampaignParticipations: campaign_participation by CampaignId, order [(CreatedAt, Desc)]);
+relation!(/// A survey's responses, latest first.
+    SurveyResponses: survey_response by SurveyId, order [(SubmittedAt, Desc)]);
+relation!(/// A team's members, by name.
+    TeamMembers: user by TeamId, order [(Name, Asc)]);

@@ -1,0 +1,297 @@
+//! What happens with a customer: `Interaction`, `Purchase`, `Deal`, `Ticket`, `Feedback`.
+
+use super::contact::Contact;
+use super::customer::Customer;
+use super::enums::{Channel, DealStage, FeedbackKind, Sentiment, TicketCategory, TicketPriority, TicketStatus};
+use super::marketing::SurveyResponse;
+use super::people::User;
+use crate::graphql::loader::{DealInteractions, DealPurchases, TicketFeedback, TicketSurveyResponses};
+use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::meta;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::money::from_e4;
+use rust_decimal::Decimal;
+
+/// A communication record (沟通记录): a call, mail, meeting, chat or visit.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Interaction(pub entity::interaction::Model);
+
+#[Object]
+impl Interaction {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Interaction", self.0.id)
+    }
+    async fn channel(&self) -> Channel {
+        self.0.channel.into()
+    }
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    async fn next_step(&self) -> Option<&str> {
+        self.0.next_step.as_deref()
+    }
+    async fn next_follow_up_at(&self) -> Option<DateTime<Utc>> {
+        self.0.next_follow_up_at
+    }
+    /// Who talked to the customer.
+    async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        one::<entity::user::Entity, _>(ctx, Some(self.0.user_id), User).await
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+    }
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+        one::<entity::contact::Entity, _>(ctx, self.0.contact_id, Contact).await
+    }
+    async fn deal(&self, ctx: &Context<'_>) -> Result<Option<Deal>> {
+        one::<entity::deal::Entity, _>(ctx, self.0.deal_id, Deal).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// A purchase or transaction (交易记录).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Purchase(pub entity::purchase::Model);
+
+#[Object]
+impl Purchase {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Purchase", self.0.id)
+    }
+    async fn product(&self) -> &str {
+        &self.0.product
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    /// Total amount, exact.
+    async fn amount(&self) -> Decimal {
+        from_e4(self.0.amount_e4)
+    }
+    /// ISO 4217 code.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    async fn purchased_at(&self) -> Date {
+        Date(self.0.purchased_at)
+    }
+    async fn payment_method(&self) -> Option<&str> {
+        self.0.payment_method.as_deref()
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+    }
+    async fn deal(&self, ctx: &Context<'_>) -> Result<Option<Deal>> {
+        one::<entity::deal::Entity, _>(ctx, self.0.deal_id, Deal).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// A sales opportunity (商机).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Deal(pub entity::deal::Model);
+
+#[Object]
+impl Deal {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Deal", self.0.id)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn stage(&self) -> DealStage {
+        self.0.stage.into()
+    }
+    /// Expected or contracted amount, exact.
+    async fn amount(&self) -> Decimal {
+        from_e4(self.0.amount_e4)
+    }
+    /// ISO 4217 code.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// Win probability in percent.
+    async fn probability(&self) -> i32 {
+        self.0.probability
+    }
+    async fn expected_close_date(&self) -> Option<Date> {
+        self.0.expected_close_date.map(Date)
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+    async fn lost_reason(&self) -> Option<&str> {
+        self.0.lost_reason.as_deref()
+    }
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+    }
+    /// Communication records about this deal.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Interaction>> {
+        nested::<DealInteractions, _>(ctx, self.0.id, page_args(first, after, last, before), Interaction).await
+    }
+    /// Purchases this deal produced.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn purchases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Purchase>> {
+        nested::<DealPurchases, _>(ctx, self.0.id, page_args(first, after, last, before), Purchase).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// An after-sales service request and its resolution.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Ticket(pub entity::ticket::Model);
+
+#[Object]
+impl Ticket {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Ticket", self.0.id)
+    }
+    /// Human-readable number, `T` + date + sequence.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn category(&self) -> TicketCategory {
+        self.0.category.into()
+    }
+    async fn priority(&self) -> TicketPriority {
+        self.0.priority.into()
+    }
+    async fn status(&self) -> TicketStatus {
+        self.0.status.into()
+    }
+    async fn assignee(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        one::<entity::user::Entity, _>(ctx, self.0.assignee_id, User).await
+    }
+    async fn opened_at(&self) -> DateTime<Utc> {
+        self.0.opened_at
+    }
+    async fn first_response_at(&self) -> Option<DateTime<Utc>> {
+        self.0.first_response_at
+    }
+    async fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.resolved_at
+    }
+    async fn due_at(&self) -> Option<DateTime<Utc>> {
+        self.0.due_at
+    }
+    async fn resolution(&self) -> Option<&str> {
+        self.0.resolution.as_deref()
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+    }
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+        one::<entity::contact::Entity, _>(ctx, self.0.contact_id, Contact).await
+    }
+    /// Feedback about this ticket.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Feedback>> {
+        nested::<TicketFeedback, _>(ctx, self.0.id, page_args(first, after, last, before), Feedback).await
+    }
+    /// Survey responses about this ticket.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn survey_responses(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<SurveyResponse>> {
+        nested::<TicketSurveyResponses, _>(ctx, self.0.id, page_args(first, after, last, before), SurveyResponse).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// Praise, a suggestion or a complaint (反馈).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Feedback(pub entity::feedback::Model);
+
+#[Object]
+impl Feedback {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Feedback", self.0.id)
+    }
+    async fn kind(&self) -> FeedbackKind {
+        self.0.kind.into()
+    }
+    async fn sentiment(&self) -> Sentiment {
+        self.0.sentiment.into()
+    }
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+    /// Where it came in (phone, email, app review …).
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+    async fn received_at(&self) -> DateTime<Utc> {
+        self.0.received_at
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+    }
+    async fn ticket(&self, ctx: &Context<'_>) -> Result<Option<Ticket>> {
+        one::<entity::ticket::Entity, _>(ctx, self.0.ticket_id, Ticket).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}

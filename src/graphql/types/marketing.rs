@@ -1,0 +1,242 @@
+//! `Campaign`, `CampaignParticipation`, `Survey`, `SurveyResponse` and `Tag`.
+
+use super::activity::Ticket;
+use super::customer::Customer;
+use super::enums::{CampaignKind, ParticipationStatus, SurveyKind, SurveyStatus};
+use crate::graphql::loader::{CampaignParticipations, SurveyResponses};
+use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::meta;
+use crate::service::survey::{self, QuestionKind as Kind};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+/// A marketing activity (市场活动).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Campaign(pub entity::campaign::Model);
+
+#[Object]
+impl Campaign {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Campaign", self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> CampaignKind {
+        self.0.kind.into()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
+    }
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
+    }
+    /// Customers invited to or attending this campaign (those the caller may see).
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn participations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<CampaignParticipation>> {
+        let args = page_args(first, after, last, before);
+        nested::<CampaignParticipations, _>(ctx, self.0.id, args, CampaignParticipation).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// A customer's invitation to and attendance of a campaign.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct CampaignParticipation(pub entity::campaign_participation::Model);
+
+#[Object]
+impl CampaignParticipation {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("CampaignParticipation", self.0.id)
+    }
+    async fn status(&self) -> ParticipationStatus {
+        self.0.status.into()
+    }
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
+        one::<entity::campaign::Entity, _>(ctx, Some(self.0.campaign_id), Campaign).await
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// Kind of survey question.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::service::survey::QuestionKind")]
+pub enum QuestionKind {
+    Rating,
+    Choice,
+    Text,
+}
+
+/// One question of a questionnaire.
+#[derive(SimpleObject, Clone)]
+pub struct SurveyQuestion {
+    /// Stable key answers refer to.
+    pub key: String,
+    pub kind: QuestionKind,
+    pub text: String,
+    /// The options of a choice question.
+    pub options: Vec<String>,
+    /// Lowest rating.
+    pub min: Option<i32>,
+    /// Highest rating.
+    pub max: Option<i32>,
+    pub required: bool,
+    /// A choice question that takes several options.
+    pub multiple: bool,
+}
+
+impl From<survey::Question> for SurveyQuestion {
+    fn from(q: survey::Question) -> Self {
+        let kind: Kind = q.kind;
+        Self {
+            key: q.key,
+            kind: kind.into(),
+            text: q.text,
+            options: q.options,
+            min: q.min,
+            max: q.max,
+            required: q.required,
+            multiple: q.multiple,
+        }
+    }
+}
+
+/// A satisfaction survey with its questionnaire.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Survey(pub entity::survey::Model);
+
+#[Object]
+impl Survey {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Survey", self.0.id)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn kind(&self) -> SurveyKind {
+        self.0.kind.into()
+    }
+    async fn status(&self) -> SurveyStatus {
+        self.0.status.into()
+    }
+    async fn questions(&self) -> Vec<SurveyQuestion> {
+        survey::questions(&self.0.questions).into_iter().map(Into::into).collect()
+    }
+    /// Responses to this survey (of customers the caller may see).
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn responses(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<SurveyResponse>> {
+        nested::<SurveyResponses, _>(ctx, self.0.id, page_args(first, after, last, before), SurveyResponse).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// One answer of a response.
+#[derive(SimpleObject, Clone)]
+pub struct SurveyAnswer {
+    pub key: String,
+    pub rating: Option<i32>,
+    pub choices: Option<Vec<String>>,
+    pub text: Option<String>,
+}
+
+/// One customer's answers to a survey.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct SurveyResponse(pub entity::survey_response::Model);
+
+#[Object]
+impl SurveyResponse {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("SurveyResponse", self.0.id)
+    }
+    async fn answers(&self) -> Vec<SurveyAnswer> {
+        let Some(map) = self.0.answers.as_object() else { return Vec::new() };
+        map.iter()
+            .map(|(key, value)| SurveyAnswer {
+                key: key.clone(),
+                rating: value.as_i64().and_then(|v| i32::try_from(v).ok()),
+                choices: value.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+                text: value.as_str().map(str::to_string),
+            })
+            .collect()
+    }
+    /// The mean of the rating answers.
+    async fn score(&self) -> Option<f64> {
+        self.0.score
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    async fn survey(&self, ctx: &Context<'_>) -> Result<Option<Survey>> {
+        one::<entity::survey::Entity, _>(ctx, Some(self.0.survey_id), Survey).await
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+    }
+    async fn ticket(&self, ctx: &Context<'_>) -> Result<Option<Ticket>> {
+        one::<entity::ticket::Entity, _>(ctx, self.0.ticket_id, Ticket).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// A classification label (lifecycle, value, industry, behaviour …).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Tag(pub entity::tag::Model);
+
+#[Object]
+impl Tag {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Tag", self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The classification dimension, e.g. `value`, `lifecycle`, `industry`.
+    async fn dimension(&self) -> &str {
+        &self.0.dimension
+    }
+    /// Display colour, `#rrggbb`.
+    async fn color(&self) -> Option<&str> {
+        self.0.color.as_deref()
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}

@@ -1,0 +1,72 @@
+//! `User` and `Team`.
+
+use super::enums::Role;
+use crate::graphql::loader::TeamMembers;
+use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::meta;
+use async_graphql::{Context, ID, Object, Result};
+
+/// A Clientele user.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct User(pub entity::user::Model);
+
+#[Object]
+impl User {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("User", self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    async fn team(&self, ctx: &Context<'_>) -> Result<Option<Team>> {
+        one::<entity::team::Entity, _>(ctx, self.0.team_id, Team).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
+
+/// A sales or service team.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Team(pub entity::team::Model);
+
+#[Object]
+impl Team {
+    /// Opaque global identifier.
+    pub async fn id(&self) -> ID {
+        global_id("Team", self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The team's users, by name.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<User>> {
+        nested::<TeamMembers, _>(ctx, self.0.id, page_args(first, after, last, before), User).await
+    }
+    #[graphql(flatten)]
+    async fn meta(&self) -> RecordMeta {
+        meta!(self.0)
+    }
+}
