@@ -147,7 +147,8 @@ pub fn check_answers(c: &mut Checker, questions: &[Question], answers: &[Answer]
         };
         stored.insert(q.key.clone(), value);
     }
-    for q in questions.iter().filter(|q| q.required && !stored.contains_key(&q.key)) {
+    let answered: HashSet<&str> = answers.iter().map(|a| a.key.as_str()).collect();
+    for q in questions.iter().filter(|q| q.required && !answered.contains(q.key.as_str())) {
         c.push("answers", ErrorCode::Required, format!("question `{}` is required", q.key));
     }
     let score = (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64);
@@ -201,6 +202,9 @@ mod tests {
             Answer { key: "bogus".into(), text: Some("x".into()), ..Default::default() },
         ];
         check_answers(&mut c, &nps(), &answers);
-        assert_eq!(c.errors.len(), 3, "{:?}", c.errors);
+        assert_eq!(c.errors.len(), 2, "{:?}", c.errors);
+        let mut missing = Checker::default();
+        check_answers(&mut missing, &nps(), &[]);
+        assert_eq!(missing.errors[0].code, ErrorCode::Required);
     }
 }

@@ -9,4 +9,5 @@ mod health;
 mod helpers;
 mod loaders;
 mod pagination;
+mod records;
 mod robustness;
