@@ -226,7 +226,6 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
     Ok(id)
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site; the ids tie the records together")]
 async fn insert_activity<C: sea_orm::ConnectionTrait>(
     db: &C,
     rng: &mut fastrand::Rng,

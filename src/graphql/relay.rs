@@ -2,16 +2,17 @@
 //! with a lazily counted `totalCount`, and the `Date` scalar.
 
 use super::context;
-use super::loader::{ById, ChildCount, ChildCounts, ChildPages, ChildRelation};
+use super::loader::{ById, ChildCount, ChildCounts, ChildPages, ChildRelation, CountKey, Keyed, NestedArgs, PageKey};
 use super::types::all::*;
 use crate::error::{AppError, AppResult};
-use crate::service::page::{Page, PageArgs};
+use crate::service::page::{Page, PageArgs, SortSpec};
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ID, Interface, Object, OutputType, Scalar, ScalarType, Value};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
 use entity::record::Record;
+use sea_orm::Condition;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ConnectionTrait, TryGetable};
 use sea_orm::{EntityTrait, FromQueryResult};
@@ -77,8 +78,8 @@ pub trait CountSource: Send + Sync {
 #[async_trait::async_trait]
 impl<R: ChildRelation> CountSource for ChildCount<R> {
     async fn count(&self, ctx: &Context<'_>) -> AppResult<i64> {
-        let loader = context::loaders(ctx)?.get::<Uuid, ChildCounts<R>>();
-        Ok(loader.load_one(self.parent()).await?.unwrap_or(0))
+        let loader = context::loaders(ctx)?.get::<CountKey, ChildCounts<R>>();
+        Ok(loader.load_one(self.key()).await?.unwrap_or(0))
     }
 }
 
@@ -101,21 +102,26 @@ impl TotalCount {
     }
 }
 
-/// A nested connection: a page of `R`'s children under `parent`, batched per level.
+/// A nested connection: a page of `R`'s children under `parent` (optionally filtered
+/// and ordered), batched per level.
 pub async fn nested<R, N>(
     ctx: &Context<'_>,
     parent: Uuid,
-    args: PageArgs,
+    page: PageArgs,
+    filter: Option<Condition>,
+    order: Option<SortSpec<<R::Child as EntityTrait>::Column>>,
     map: impl Fn(<R::Child as EntityTrait>::Model) -> N,
 ) -> async_graphql::Result<Conn<N>>
 where
     R: ChildRelation,
     N: OutputType,
 {
-    crate::service::page::check_args(&args)?;
-    let loader = context::loaders(ctx)?.get::<(Uuid, PageArgs), ChildPages<R>>();
-    let page = loader.load_one((parent, args)).await?.unwrap_or_else(Page::empty);
-    Ok(connection(page, TotalCount::Lazy(Box::new(ChildCount::<R>::new(parent))), map))
+    crate::service::page::check_args(&page)?;
+    let filter = filter.map(Keyed::new);
+    let args = NestedArgs { page, filter: filter.clone(), order: order.map(Keyed::new) };
+    let loader = context::loaders(ctx)?.get::<PageKey<R>, ChildPages<R>>();
+    let rows = loader.load_one((parent, args)).await?.unwrap_or_else(Page::empty);
+    Ok(connection(rows, TotalCount::Lazy(Box::new(ChildCount::<R>::new(parent, filter))), map))
 }
 
 /// A to-one relation: the record `id` of `E` if the viewer may see it, batched per level.

@@ -729,3 +729,33 @@ async fn a_page_of_50_customers_with_contacts_deals_tickets_and_owner_costs_what
     let large = measure(50).await;
     assert_eq!(small, large, "statements must depend on the query's shape only");
 }
+
+#[tokio::test]
+async fn nested_connections_take_filters_and_orders() {
+    let app = spawn_app().await;
+    let c = customer(&app, "Nested").await;
+    for (title, amount) in [("A", "300"), ("B", "100"), ("C", "200")] {
+        mutate(
+            &app,
+            "createDeal",
+            "CreateDealInput",
+            json!({ "customerId": c, "title": title, "amount": amount }),
+            "deal { id }",
+        )
+        .await;
+    }
+    let body = app
+        .gql(
+            &app.admin_token,
+            "query($id: ID!) { customer(id: $id) {
+                cheap: deals(filter: { amount: { lt: \"250\" } }, orderBy: [{ field: AMOUNT }]) { totalCount nodes { title } }
+                all: deals(orderBy: [{ field: TITLE, direction: DESC }], first: 2) { totalCount nodes { title } pageInfo { hasNextPage } } } }",
+            json!({ "id": c }),
+        )
+        .await;
+    let customer = &body["data"]["customer"];
+    assert_eq!(customer["cheap"], json!({ "totalCount": 2, "nodes": [{ "title": "B" }, { "title": "C" }] }), "{body}");
+    assert_eq!(customer["all"]["totalCount"], 3);
+    assert_eq!(customer["all"]["nodes"], json!([{ "title": "C" }, { "title": "B" }]));
+    assert_eq!(customer["all"]["pageInfo"]["hasNextPage"], true);
+}

@@ -7,7 +7,7 @@ use crate::service::record::visible;
 use async_graphql::dataloader::Loader;
 use entity::record::Record;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use uuid::Uuid;
@@ -23,7 +23,65 @@ pub trait ChildRelation: Send + Sync + 'static {
     fn order() -> SortSpec<<Self::Child as EntityTrait>::Column>;
 }
 
-/// A page of children per `(parent, page arguments)`. Keys with the same arguments (the
+/// A value made hashable by a canonical text form (its `Debug` rendering, which for
+/// sea-query conditions and sort keys includes every column and value).
+#[derive(Clone, Debug)]
+pub struct Keyed<T> {
+    text: String,
+    /// The value.
+    pub value: T,
+}
+
+impl<T: std::fmt::Debug> Keyed<T> {
+    /// Wraps `value`.
+    pub fn new(value: T) -> Self {
+        Self { text: format!("{value:?}"), value }
+    }
+}
+
+impl<T> PartialEq for Keyed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<T> Eq for Keyed<T> {}
+
+impl<T> std::hash::Hash for Keyed<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+/// What a nested connection asks for besides its parent: a page, and optionally a
+/// filter and an order of its own.
+#[derive(Clone, Debug)]
+pub struct NestedArgs<C: std::fmt::Debug> {
+    /// Relay arguments.
+    pub page: PageArgs,
+    /// The translated `filter` argument.
+    pub filter: Option<Keyed<Condition>>,
+    /// The translated `orderBy` argument.
+    pub order: Option<Keyed<SortSpec<C>>>,
+}
+
+impl<C: std::fmt::Debug> PartialEq for NestedArgs<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.page == other.page && self.filter == other.filter && self.order == other.order
+    }
+}
+
+impl<C: std::fmt::Debug> Eq for NestedArgs<C> {}
+
+impl<C: std::fmt::Debug> std::hash::Hash for NestedArgs<C> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.page.hash(state);
+        self.filter.hash(state);
+        self.order.hash(state);
+    }
+}
+
+/// A page of children per `(parent, arguments)`. Keys with the same arguments (the
 /// usual case: one field in the query) share one windowed statement.
 pub struct ChildPages<R>(LoaderEnv, PhantomData<R>);
 
@@ -33,21 +91,28 @@ impl<R: ChildRelation> MakeLoader for ChildPages<R> {
     }
 }
 
-impl<R: ChildRelation> Loader<(Uuid, PageArgs)> for ChildPages<R> {
+/// The key of a nested page.
+pub type PageKey<R> = (Uuid, NestedArgs<<<R as ChildRelation>::Child as EntityTrait>::Column>);
+
+impl<R: ChildRelation> Loader<PageKey<R>> for ChildPages<R> {
     type Value = Page<<R::Child as EntityTrait>::Model>;
     type Error = AppError;
 
-    async fn load(&self, keys: &[(Uuid, PageArgs)]) -> Result<HashMap<(Uuid, PageArgs), Self::Value>, AppError> {
+    async fn load(&self, keys: &[PageKey<R>]) -> Result<HashMap<PageKey<R>, Self::Value>, AppError> {
         let viewer = self.0.viewer()?;
-        let mut by_args: HashMap<&PageArgs, Vec<Uuid>> = HashMap::new();
+        let mut by_args: HashMap<&NestedArgs<_>, Vec<Uuid>> = HashMap::new();
         for (id, args) in keys {
             by_args.entry(args).or_default().push(*id);
         }
         let mut out = HashMap::new();
         for (args, ids) in by_args {
-            let base = R::Child::find().filter(visible::<R::Child>(viewer, false));
+            let mut base = R::Child::find().filter(visible::<R::Child>(viewer, false));
+            if let Some(filter) = &args.filter {
+                base = base.filter(filter.value.clone());
+            }
+            let order = args.order.as_ref().map_or_else(R::order, |o| o.value.clone());
             let id_col = <R::Child as Record>::id_column();
-            let mut pages = paginate_children(&self.0.db, base, R::parent(), &ids, &R::order(), id_col, args).await?;
+            let mut pages = paginate_children(&self.0.db, base, R::parent(), &ids, &order, id_col, &args.page).await?;
             for id in ids {
                 let page = pages.remove(&id).unwrap_or_else(Page::empty);
                 out.insert((id, args.clone()), page);
@@ -66,42 +131,55 @@ impl<R: ChildRelation> MakeLoader for ChildCounts<R> {
     }
 }
 
-impl<R: ChildRelation> Loader<Uuid> for ChildCounts<R> {
+/// The key of a nested count: the parent and the connection's filter.
+pub type CountKey = (Uuid, Option<Keyed<Condition>>);
+
+impl<R: ChildRelation> Loader<CountKey> for ChildCounts<R> {
     type Value = i64;
     type Error = AppError;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, i64>, AppError> {
+    async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, i64>, AppError> {
         let viewer = self.0.viewer()?;
         let parent = R::parent();
-        let rows: Vec<(Option<Uuid>, i64)> = R::Child::find()
-            .select_only()
-            .column(parent)
-            .column_as(Expr::col(<R::Child as Record>::id_column()).count(), "count")
-            .filter(parent.is_in(keys.iter().copied()))
-            .filter(visible::<R::Child>(viewer, false))
-            .group_by(parent)
-            .into_tuple()
-            .all(&self.0.db)
-            .await?;
-        let mut counts: HashMap<Uuid, i64> = rows.into_iter().filter_map(|(p, n)| p.map(|p| (p, n))).collect();
-        Ok(keys.iter().map(|id| (*id, counts.remove(id).unwrap_or(0))).collect())
+        let mut by_filter: HashMap<&Option<Keyed<Condition>>, Vec<Uuid>> = HashMap::new();
+        for (id, filter) in keys {
+            by_filter.entry(filter).or_default().push(*id);
+        }
+        let mut out = HashMap::new();
+        for (filter, ids) in by_filter {
+            let mut select = R::Child::find()
+                .select_only()
+                .column(parent)
+                .column_as(Expr::col(<R::Child as Record>::id_column()).count(), "count")
+                .filter(parent.is_in(ids.iter().copied()))
+                .filter(visible::<R::Child>(viewer, false));
+            if let Some(filter) = filter {
+                select = select.filter(filter.value.clone());
+            }
+            let rows: Vec<(Option<Uuid>, i64)> = select.group_by(parent).into_tuple().all(&self.0.db).await?;
+            let mut counts: HashMap<Uuid, i64> = rows.into_iter().filter_map(|(p, n)| p.map(|p| (p, n))).collect();
+            for id in ids {
+                out.insert((id, filter.clone()), counts.remove(&id).unwrap_or(0));
+            }
+        }
+        Ok(out)
     }
 }
 
 /// The `totalCount` source of a nested connection.
 pub struct ChildCount<R> {
-    parent: Uuid,
+    key: CountKey,
     _relation: PhantomData<R>,
 }
 
 impl<R> ChildCount<R> {
-    /// The count of `parent`'s children.
-    pub fn new(parent: Uuid) -> Self {
-        Self { parent, _relation: PhantomData }
+    /// The count of `parent`'s children matching `filter`.
+    pub fn new(parent: Uuid, filter: Option<Keyed<Condition>>) -> Self {
+        Self { key: (parent, filter), _relation: PhantomData }
     }
 
-    /// The parent.
-    pub fn parent(&self) -> Uuid {
-        self.parent
+    /// The loader key.
+    pub fn key(&self) -> CountKey {
+        self.key.clone()
     }
 }

@@ -5,7 +5,7 @@
 mod children;
 mod relations;
 
-pub use children::{ChildCount, ChildCounts, ChildPages, ChildRelation};
+pub use children::{ChildCount, ChildCounts, ChildPages, ChildRelation, CountKey, Keyed, NestedArgs, PageKey};
 pub use relations::*;
 
 use super::execute::TaskQueue;

@@ -21,7 +21,6 @@ impl CustomerQuery {
 
     /// Customers the caller may see, as a Relay connection.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    #[expect(clippy::too_many_arguments, reason = "Relay arguments plus filter, order and search")]
     async fn customers(
         &self,
         ctx: &Context<'_>,

@@ -28,7 +28,6 @@ macro_rules! record_query {
 
             #[doc = concat!("The ", stringify!($ty), " records the caller may see, as a Relay connection.")]
             #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-            #[allow(clippy::too_many_arguments)]
             async fn $many(
                 &self,
                 ctx: &Context<'_>,

@@ -5,6 +5,8 @@ use super::customer::Customer;
 use super::enums::{Channel, DealStage, FeedbackKind, Sentiment, TicketCategory, TicketPriority, TicketStatus};
 use super::marketing::SurveyResponse;
 use super::people::User;
+use crate::graphql::input::activity::*;
+use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{DealInteractions, DealPurchases, TicketFeedback, TicketSurveyResponses};
 use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
@@ -154,8 +156,18 @@ impl Deal {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<InteractionFilter>,
+        order_by: Option<Vec<InteractionOrder>>,
     ) -> Result<Conn<Interaction>> {
-        nested::<DealInteractions, _>(ctx, self.0.id, page_args(first, after, last, before), Interaction).await
+        nested::<DealInteractions, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| InteractionOrder::spec(Some(o))),
+            Interaction,
+        )
+        .await
     }
     /// Purchases this deal produced.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -166,8 +178,18 @@ impl Deal {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<PurchaseFilter>,
+        order_by: Option<Vec<PurchaseOrder>>,
     ) -> Result<Conn<Purchase>> {
-        nested::<DealPurchases, _>(ctx, self.0.id, page_args(first, after, last, before), Purchase).await
+        nested::<DealPurchases, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| PurchaseOrder::spec(Some(o))),
+            Purchase,
+        )
+        .await
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
@@ -237,8 +259,18 @@ impl Ticket {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<FeedbackFilter>,
+        order_by: Option<Vec<FeedbackOrder>>,
     ) -> Result<Conn<Feedback>> {
-        nested::<TicketFeedback, _>(ctx, self.0.id, page_args(first, after, last, before), Feedback).await
+        nested::<TicketFeedback, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| FeedbackOrder::spec(Some(o))),
+            Feedback,
+        )
+        .await
     }
     /// Survey responses about this ticket.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -249,8 +281,18 @@ impl Ticket {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<SurveyResponseFilter>,
+        order_by: Option<Vec<SurveyResponseOrder>>,
     ) -> Result<Conn<SurveyResponse>> {
-        nested::<TicketSurveyResponses, _>(ctx, self.0.id, page_args(first, after, last, before), SurveyResponse).await
+        nested::<TicketSurveyResponses, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| SurveyResponseOrder::spec(Some(o))),
+            SurveyResponse,
+        )
+        .await
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {

@@ -3,6 +3,7 @@
 use super::activity::{Interaction, Ticket};
 use super::customer::Customer;
 use super::enums::DecisionRole;
+use crate::graphql::input::activity::*;
 use crate::graphql::loader::{ContactInteractions, ContactTickets};
 use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
@@ -55,8 +56,18 @@ impl Contact {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<InteractionFilter>,
+        order_by: Option<Vec<InteractionOrder>>,
     ) -> Result<Conn<Interaction>> {
-        nested::<ContactInteractions, _>(ctx, self.0.id, page_args(first, after, last, before), Interaction).await
+        nested::<ContactInteractions, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| InteractionOrder::spec(Some(o))),
+            Interaction,
+        )
+        .await
     }
     /// Tickets this contact raised.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -67,8 +78,18 @@ impl Contact {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<TicketFilter>,
+        order_by: Option<Vec<TicketOrder>>,
     ) -> Result<Conn<Ticket>> {
-        nested::<ContactTickets, _>(ctx, self.0.id, page_args(first, after, last, before), Ticket).await
+        nested::<ContactTickets, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| TicketOrder::spec(Some(o))),
+            Ticket,
+        )
+        .await
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {

@@ -3,6 +3,9 @@
 use super::all::*;
 use super::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier};
 use crate::graphql::context;
+use crate::graphql::input::activity::*;
+use crate::graphql::input::contact::*;
+use crate::graphql::input::marketing::*;
 use crate::graphql::loader::*;
 use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
@@ -126,8 +129,18 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<ContactFilter>,
+        order_by: Option<Vec<ContactOrder>>,
     ) -> Result<Conn<Contact>> {
-        nested::<CustomerContacts, _>(ctx, self.0.id, page_args(first, after, last, before), Contact).await
+        nested::<CustomerContacts, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| ContactOrder::spec(Some(o))),
+            Contact,
+        )
+        .await
     }
     /// Communication records (沟通记录), latest first.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -138,8 +151,18 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<InteractionFilter>,
+        order_by: Option<Vec<InteractionOrder>>,
     ) -> Result<Conn<Interaction>> {
-        nested::<CustomerInteractions, _>(ctx, self.0.id, page_args(first, after, last, before), Interaction).await
+        nested::<CustomerInteractions, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| InteractionOrder::spec(Some(o))),
+            Interaction,
+        )
+        .await
     }
     /// Purchases (交易记录), latest first.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -150,8 +173,18 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<PurchaseFilter>,
+        order_by: Option<Vec<PurchaseOrder>>,
     ) -> Result<Conn<Purchase>> {
-        nested::<CustomerPurchases, _>(ctx, self.0.id, page_args(first, after, last, before), Purchase).await
+        nested::<CustomerPurchases, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| PurchaseOrder::spec(Some(o))),
+            Purchase,
+        )
+        .await
     }
     /// Deals, newest first.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -162,8 +195,18 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<DealFilter>,
+        order_by: Option<Vec<DealOrder>>,
     ) -> Result<Conn<Deal>> {
-        nested::<CustomerDeals, _>(ctx, self.0.id, page_args(first, after, last, before), Deal).await
+        nested::<CustomerDeals, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| DealOrder::spec(Some(o))),
+            Deal,
+        )
+        .await
     }
     /// Service tickets, latest first.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -174,8 +217,18 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<TicketFilter>,
+        order_by: Option<Vec<TicketOrder>>,
     ) -> Result<Conn<Ticket>> {
-        nested::<CustomerTickets, _>(ctx, self.0.id, page_args(first, after, last, before), Ticket).await
+        nested::<CustomerTickets, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| TicketOrder::spec(Some(o))),
+            Ticket,
+        )
+        .await
     }
     /// Praise, suggestions and complaints, latest first.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -186,8 +239,18 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<FeedbackFilter>,
+        order_by: Option<Vec<FeedbackOrder>>,
     ) -> Result<Conn<Feedback>> {
-        nested::<CustomerFeedback, _>(ctx, self.0.id, page_args(first, after, last, before), Feedback).await
+        nested::<CustomerFeedback, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| FeedbackOrder::spec(Some(o))),
+            Feedback,
+        )
+        .await
     }
     /// Campaigns the customer was invited to or attended.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
@@ -198,11 +261,15 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<CampaignParticipationFilter>,
+        order_by: Option<Vec<CampaignParticipationOrder>>,
     ) -> Result<Conn<CampaignParticipation>> {
         nested::<CustomerParticipations, _>(
             ctx,
             self.0.id,
             page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| CampaignParticipationOrder::spec(Some(o))),
             CampaignParticipation,
         )
         .await
@@ -216,8 +283,17 @@ impl Customer {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<SurveyResponseFilter>,
+        order_by: Option<Vec<SurveyResponseOrder>>,
     ) -> Result<Conn<SurveyResponse>> {
-        nested::<CustomerSurveyResponses, _>(ctx, self.0.id, page_args(first, after, last, before), SurveyResponse)
-            .await
+        nested::<CustomerSurveyResponses, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| SurveyResponseOrder::spec(Some(o))),
+            SurveyResponse,
+        )
+        .await
     }
 }

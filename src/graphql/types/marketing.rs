@@ -3,6 +3,7 @@
 use super::activity::Ticket;
 use super::customer::Customer;
 use super::enums::{CampaignKind, ParticipationStatus, SurveyKind, SurveyStatus};
+use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{CampaignParticipations, SurveyResponses};
 use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
@@ -44,9 +45,18 @@ impl Campaign {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<CampaignParticipationFilter>,
+        order_by: Option<Vec<CampaignParticipationOrder>>,
     ) -> Result<Conn<CampaignParticipation>> {
-        let args = page_args(first, after, last, before);
-        nested::<CampaignParticipations, _>(ctx, self.0.id, args, CampaignParticipation).await
+        nested::<CampaignParticipations, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| CampaignParticipationOrder::spec(Some(o))),
+            CampaignParticipation,
+        )
+        .await
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
@@ -153,8 +163,18 @@ impl Survey {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<SurveyResponseFilter>,
+        order_by: Option<Vec<SurveyResponseOrder>>,
     ) -> Result<Conn<SurveyResponse>> {
-        nested::<SurveyResponses, _>(ctx, self.0.id, page_args(first, after, last, before), SurveyResponse).await
+        nested::<SurveyResponses, _>(
+            ctx,
+            self.0.id,
+            page_args(first, after, last, before),
+            filter.map(|f| f.condition()).transpose()?,
+            order_by.map(|o| SurveyResponseOrder::spec(Some(o))),
+            SurveyResponse,
+        )
+        .await
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {

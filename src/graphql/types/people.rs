@@ -63,7 +63,7 @@ impl Team {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<User>> {
-        nested::<TeamMembers, _>(ctx, self.0.id, page_args(first, after, last, before), User).await
+        nested::<TeamMembers, _>(ctx, self.0.id, page_args(first, after, last, before), None, None, User).await
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
