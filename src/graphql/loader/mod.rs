@@ -12,7 +12,7 @@ use super::execute::TaskQueue;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::service::record::{by_ids_visible, model_id};
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::dataloader::{DataLoader, Loader, NoCache};
 use entity::record::Record;
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use std::any::{Any, TypeId};
@@ -60,7 +60,7 @@ impl Loaders {
     }
 
     /// The request's loader of type `T`.
-    pub fn get<K, T>(&self) -> Arc<DataLoader<T, HashMapCache>>
+    pub fn get<K, T>(&self) -> Arc<DataLoader<T, NoCache>>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         T: Loader<K> + MakeLoader,
@@ -72,7 +72,7 @@ impl Loaders {
         let entry = made
             .entry(TypeId::of::<T>())
             .or_insert_with(|| Arc::new(make::<K, T>(T::make(self.env.clone()), &self.queue)));
-        match entry.clone().downcast::<DataLoader<T, HashMapCache>>() {
+        match entry.clone().downcast::<DataLoader<T, NoCache>>() {
             Ok(loader) => loader,
             // Unreachable: the map is keyed by the loader's own type.
             Err(_) => Arc::new(make::<K, T>(T::make(self.env.clone()), &self.queue)),
@@ -80,23 +80,21 @@ impl Loaders {
     }
 }
 
-/// A loader with no batch delay: the request driver polls batch tasks only after every
-/// sibling field has queued its key.
-fn make<K, T>(loader: T, queue: &TaskQueue) -> DataLoader<T, HashMapCache>
+/// A loader with no batch delay (the request driver polls batch tasks only after every
+/// sibling field has queued its key) and no cache: with a cache, whether a key is
+/// answered from it would depend on which of two concurrent batches finished first, and
+/// the statements a query costs would vary from run to run.
+fn make<K, T>(loader: T, queue: &TaskQueue) -> DataLoader<T, NoCache>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     T: Loader<K>,
 {
     let queue = queue.clone();
-    DataLoader::with_cache(
-        loader,
-        move |task| {
-            if let Ok(mut q) = queue.lock() {
-                q.push(task);
-            }
-        },
-        HashMapCache::default(),
-    )
+    DataLoader::new(loader, move |task| {
+        if let Ok(mut q) = queue.lock() {
+            q.push(task);
+        }
+    })
     .delay(Duration::ZERO)
 }
 
