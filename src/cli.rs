@@ -25,6 +25,8 @@ enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Print the field-level access policy (role × Type.field) as a Markdown table.
+    Policy,
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -92,9 +94,16 @@ impl From<RoleArg> for entity::enums::Role {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> ExitCode {
-    if let Command::Schema = cli.command {
-        print!("{}", crate::graphql::sdl());
-        return ExitCode::SUCCESS;
+    match cli.command {
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            return ExitCode::SUCCESS;
+        }
+        Command::Policy => {
+            print!("{}", crate::auth::policy::markdown());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
     let config = match Config::from_env() {
         Ok(c) => c,
@@ -134,7 +143,7 @@ async fn execute(command: Command, config: Config) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Schema => Ok(()),
+        Command::Schema | Command::Policy => Ok(()),
         Command::User { command: UserCommand::Create { email, name, role, team } } => {
             let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
             let password = read_password()?;

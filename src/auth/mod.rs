@@ -2,6 +2,7 @@
 
 pub mod jwt;
 pub mod password;
+pub mod policy;
 mod viewer;
 
 pub use viewer::{Viewer, authenticate};

@@ -16,12 +16,19 @@ pub struct Viewer {
     pub role: Role,
     /// The user's team, if any.
     pub team_id: Option<Uuid>,
+    /// Scopes of the API key the request came with (`None` for people).
+    pub scopes: Option<Vec<String>>,
 }
 
 impl Viewer {
     /// A viewer from a user record.
     pub fn from_user(user: &user::Model) -> Self {
-        Self { user_id: user.id, role: user.role, team_id: user.team_id }
+        Self { user_id: user.id, role: user.role, team_id: user.team_id, scopes: None }
+    }
+
+    /// True when the request's API key grants `scope` (people have no scopes).
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.as_ref().is_some_and(|s| s.iter().any(|x| x == scope))
     }
 
     /// True for roles that see and change everything.

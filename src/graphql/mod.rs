@@ -8,6 +8,7 @@ pub mod input;
 pub mod limits;
 pub mod loader;
 pub mod mutation;
+pub mod policy;
 pub mod query;
 pub mod relay;
 pub mod schema;

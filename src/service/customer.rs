@@ -109,28 +109,34 @@ pub async fn list(
 ) -> AppResult<(Page<customer::Model>, SelectStatement)> {
     let search = query.search.as_deref().map(super::validate::normalize_text).filter(|s| !s.is_empty());
     let filter = match (query.filter, search) {
-        (Some(f), Some(s)) => Some(f.add(search_condition(&s))),
-        (None, Some(s)) => Some(search_condition(&s)),
+        (Some(f), Some(s)) => Some(f.add(search_condition(viewer, &s))),
+        (None, Some(s)) => Some(search_condition(viewer, &s)),
         (f, None) => f,
     };
     record::list::<customer::Entity>(db, viewer, filter, &query.order, args, query.include_deleted).await
 }
 
-/// `LIKE '%text%'` over the searchable columns, with `%`, `_` and `\` escaped.
-fn search_condition(text: &str) -> Condition {
+/// `LIKE '%text%'` over the searchable columns the viewer reads in full (a masked field
+/// is not searched: matching on it would reveal it), with `%`, `_` and `\` escaped.
+fn search_condition(viewer: &Viewer, text: &str) -> Condition {
+    let readable = |field: &str| crate::auth::policy::readable(viewer, "Customer", field);
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     let pattern = format!("%{escaped}%");
     let lower = format!("%{}%", escaped.to_lowercase());
     let like = |col: Column, p: &str| Expr::col(col).like(sea_orm::sea_query::LikeExpr::new(p).escape('\\'));
-    let mut any = Condition::any()
-        .add(like(Column::Name, &pattern))
-        .add(like(Column::CompanyName, &pattern))
-        .add(like(Column::Email, &lower))
-        .add(like(Column::Code, &pattern.to_uppercase()));
-    if let Some(phone) = super::validate::normalize_phone(text) {
-        any = any.add(Column::Phone.eq(phone));
-    } else if text.chars().all(|c| c.is_ascii_digit()) {
-        any = any.add(like(Column::Phone, &pattern));
+    let mut any = Condition::any().add(like(Column::CompanyName, &pattern)).add(like(Column::Code, &pattern.to_uppercase()));
+    if readable("name") {
+        any = any.add(like(Column::Name, &pattern));
+    }
+    if readable("email") {
+        any = any.add(like(Column::Email, &lower));
+    }
+    if readable("phone") {
+        if let Some(phone) = super::validate::normalize_phone(text) {
+            any = any.add(Column::Phone.eq(phone));
+        } else if text.chars().all(|c| c.is_ascii_digit()) {
+            any = any.add(like(Column::Phone, &pattern));
+        }
     }
     any
 }

@@ -52,7 +52,7 @@ fn check_assignee(c: &mut Checker, viewer: &Viewer, field: &str, user: Option<Uu
 
 record_filter! {
     /// Conditions on communication records.
-    InteractionFilter for interaction {
+    InteractionFilter for interaction as "Interaction" {
         id: IdFilter => Id("Interaction"),
         customer_id: IdFilter => CustomerId("Customer"),
         contact_id: IdFilter => ContactId("Contact"),
@@ -69,7 +69,7 @@ record_filter! {
     }
 }
 
-record_order!(InteractionOrder, InteractionOrderField for interaction, default OccurredAt Desc {
+record_order!(InteractionOrder, InteractionOrderField for interaction as "Interaction", default OccurredAt Desc {
     OccurredAt => OccurredAt,
     CreatedAt => CreatedAt,
     UpdatedAt => UpdatedAt,
@@ -183,7 +183,7 @@ impl UpdateInteractionInput {
 
 record_filter! {
     /// Conditions on purchases.
-    PurchaseFilter for purchase {
+    PurchaseFilter for purchase as "Purchase" {
         id: IdFilter => Id("Purchase"),
         customer_id: IdFilter => CustomerId("Customer"),
         deal_id: IdFilter => DealId("Deal"),
@@ -200,7 +200,7 @@ record_filter! {
     }
 }
 
-record_order!(PurchaseOrder, PurchaseOrderField for purchase, default PurchasedAt Desc {
+record_order!(PurchaseOrder, PurchaseOrderField for purchase as "Purchase", default PurchasedAt Desc {
     PurchasedAt => PurchasedAt,
     Amount => AmountE4,
     Product => Product,
@@ -309,7 +309,7 @@ impl UpdatePurchaseInput {
 
 record_filter! {
     /// Conditions on deals.
-    DealFilter for deal {
+    DealFilter for deal as "Deal" {
         id: IdFilter => Id("Deal"),
         customer_id: IdFilter => CustomerId("Customer"),
         owner_id: IdFilter => OwnerId("User"),
@@ -328,7 +328,7 @@ record_filter! {
     }
 }
 
-record_order!(DealOrder, DealOrderField for deal, default CreatedAt Desc {
+record_order!(DealOrder, DealOrderField for deal as "Deal", default CreatedAt Desc {
     CreatedAt => CreatedAt,
     UpdatedAt => UpdatedAt,
     Title => Title,
@@ -513,7 +513,7 @@ impl MoveDealStageInput {
 
 record_filter! {
     /// Conditions on tickets.
-    TicketFilter for ticket {
+    TicketFilter for ticket as "Ticket" {
         id: IdFilter => Id("Ticket"),
         code: StringFilter => Code,
         customer_id: IdFilter => CustomerId("Customer"),
@@ -534,7 +534,7 @@ record_filter! {
     }
 }
 
-record_order!(TicketOrder, TicketOrderField for ticket, default OpenedAt Desc {
+record_order!(TicketOrder, TicketOrderField for ticket as "Ticket", default OpenedAt Desc {
     OpenedAt => OpenedAt,
     Code => Code,
     UpdatedAt => UpdatedAt,
@@ -737,7 +737,7 @@ impl ResolveTicketInput {
 
 record_filter! {
     /// Conditions on feedback.
-    FeedbackFilter for feedback {
+    FeedbackFilter for feedback as "Feedback" {
         id: IdFilter => Id("Feedback"),
         customer_id: IdFilter => CustomerId("Customer"),
         ticket_id: IdFilter => TicketId("Ticket"),
@@ -753,7 +753,7 @@ record_filter! {
     }
 }
 
-record_order!(FeedbackOrder, FeedbackOrderField for feedback, default ReceivedAt Desc {
+record_order!(FeedbackOrder, FeedbackOrderField for feedback as "Feedback", default ReceivedAt Desc {
     ReceivedAt => ReceivedAt,
     CreatedAt => CreatedAt,
 });

@@ -19,7 +19,7 @@ enum_filter!(DecisionRoleFilter, DecisionRole, entity::enums::DecisionRole);
 
 record_filter! {
     /// Conditions on contacts.
-    ContactFilter for contact {
+    ContactFilter for contact as "Contact" {
         id: IdFilter => Id("Contact"),
         customer_id: IdFilter => CustomerId("Customer"),
         name: StringFilter => Name,
@@ -36,7 +36,7 @@ record_filter! {
     }
 }
 
-record_order!(ContactOrder, ContactOrderField for contact, default CreatedAt Asc {
+record_order!(ContactOrder, ContactOrderField for contact as "Contact", default CreatedAt Asc {
     CreatedAt => CreatedAt,
     UpdatedAt => UpdatedAt,
     Name => Name,

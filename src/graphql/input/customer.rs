@@ -26,7 +26,7 @@ enum_filter!(ChannelFilter, Channel, entity::enums::Channel);
 record_filter! {
     /// Conditions on customers; all given fields must hold. Related filters match
     /// customers having at least one such record (e.g. an open deal above an amount).
-    CustomerFilter for customer {
+    CustomerFilter for customer as "Customer" {
         id: IdFilter => Id("Customer"),
         code: StringFilter => Code,
         name: StringFilter => Name,
@@ -63,13 +63,13 @@ record_filter! {
 }
 
 /// Customers carrying a tag that matches `f`.
-fn tagged(f: &TagFilter) -> AppResult<sea_orm::Condition> {
+fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Condition> {
     use sea_orm::ColumnTrait;
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let tags = Query::select()
         .column(entity::tag::Column::Id)
         .from(entity::tag::Entity)
-        .cond_where(f.condition()?)
+        .cond_where(f.condition(viewer)?)
         .and_where(Expr::col(entity::tag::Column::DeletedAt).is_null())
         .to_owned();
     let links = Query::select()
@@ -80,7 +80,7 @@ fn tagged(f: &TagFilter) -> AppResult<sea_orm::Condition> {
     Ok(sea_orm::Condition::all().add(Column::Id.in_subquery(links)))
 }
 
-record_order!(CustomerOrder, CustomerOrderField for customer, default CreatedAt Asc {
+record_order!(CustomerOrder, CustomerOrderField for customer as "Customer", default CreatedAt Asc {
     CreatedAt => CreatedAt,
     UpdatedAt => UpdatedAt,
     Name => Name,

@@ -138,7 +138,7 @@ macro_rules! __kind {
 #[macro_export]
 macro_rules! record_filter {
     (
-        $(#[$doc:meta])* $name:ident for $module:ident {
+        $(#[$doc:meta])* $name:ident for $module:ident as $tyname:literal {
             $($field:ident : $ftype:ty => $col:ident $(($kind:literal))?),* $(,)?
         }
         related {
@@ -163,34 +163,36 @@ macro_rules! record_filter {
         }
 
         impl $name {
-            /// The filter as one condition.
-            pub fn condition(&self) -> $crate::error::AppResult<sea_orm::Condition> {
+            /// The filter as one condition. A field the viewer sees masked or denied
+            /// cannot be filtered on (`FORBIDDEN`): no oracle through filters.
+            pub fn condition(&self, viewer: &$crate::auth::Viewer) -> $crate::error::AppResult<sea_orm::Condition> {
                 use $crate::graphql::input::filter::FieldFilter;
                 #[allow(unused_mut)]
                 let mut c = sea_orm::Condition::all();
                 $(if let Some(f) = &self.$field {
+                    $crate::graphql::policy::require_readable(viewer, $tyname, &$crate::graphql::policy::camel(stringify!($field)))?;
                     c = c.add(f.on(entity::$module::Column::$col, $crate::__kind!($($kind)?))?);
                 })*
                 $(if let Some(f) = &self.$rel {
-                    c = c.add($crate::graphql::input::filter::related::<_, $remote_entity>($local, $remote, f.condition()?));
+                    c = c.add($crate::graphql::input::filter::related::<_, $remote_entity>($local, $remote, f.condition(viewer)?));
                 })*
                 $($(if let Some(f) = &self.$cfield {
-                    c = c.add($cfn(f)?);
+                    c = c.add($cfn(f, viewer)?);
                 })*)?
                 if let Some(list) = &self.and {
                     for f in list {
-                        c = c.add(f.condition()?);
+                        c = c.add(f.condition(viewer)?);
                     }
                 }
                 if let Some(list) = &self.or {
                     let mut any = sea_orm::Condition::any();
                     for f in list {
-                        any = any.add(f.condition()?);
+                        any = any.add(f.condition(viewer)?);
                     }
                     c = c.add(any);
                 }
                 if let Some(f) = &self.not {
-                    c = c.add(f.condition()?.not());
+                    c = c.add(f.condition(viewer)?.not());
                 }
                 Ok(c)
             }
@@ -202,7 +204,7 @@ macro_rules! record_filter {
 /// only, so keyset cursors stay exact) and their translation.
 #[macro_export]
 macro_rules! record_order {
-    ($order:ident, $field_enum:ident for $module:ident, default $default:ident $ddir:ident { $($variant:ident => $col:ident),+ $(,)? }) => {
+    ($order:ident, $field_enum:ident for $module:ident as $tyname:literal, default $default:ident $ddir:ident { $($variant:ident => $col:ident),+ $(,)? }) => {
         /// Fields this list can be ordered by.
         #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
         pub enum $field_enum { $($variant),+ }
@@ -216,15 +218,20 @@ macro_rules! record_order {
         }
 
         impl $order {
-            /// The sort keys as the service takes them.
-            pub fn spec(order: Option<Vec<$order>>) -> $crate::service::page::SortSpec<entity::$module::Column> {
+            /// The sort keys as the service takes them. A field the viewer sees masked
+            /// or denied cannot be sorted on (`FORBIDDEN`).
+            pub fn spec(
+                viewer: &$crate::auth::Viewer,
+                order: Option<Vec<$order>>,
+            ) -> $crate::error::AppResult<$crate::service::page::SortSpec<entity::$module::Column>> {
                 use $crate::graphql::input::filter::OrderDirection;
                 let order = order.filter(|o| !o.is_empty()).unwrap_or_else(|| vec![$order { field: $field_enum::$default, direction: OrderDirection::$ddir }]);
                 order
                     .into_iter()
                     .map(|o| {
-                        let col = match o.field { $($field_enum::$variant => entity::$module::Column::$col),+ };
-                        (col, if o.direction == OrderDirection::Asc { sea_orm::Order::Asc } else { sea_orm::Order::Desc })
+                        let (col, name) = match o.field { $($field_enum::$variant => (entity::$module::Column::$col, stringify!($variant))),+ };
+                        $crate::graphql::policy::require_readable(viewer, $tyname, &$crate::graphql::policy::camel_variant(name))?;
+                        Ok((col, if o.direction == OrderDirection::Asc { sea_orm::Order::Asc } else { sea_orm::Order::Desc }))
                     })
                     .collect()
             }

@@ -29,7 +29,7 @@ fn opt_id(id: Option<&ID>, kind: &str) -> Option<Uuid> {
 
 record_filter! {
     /// Conditions on campaigns.
-    CampaignFilter for campaign {
+    CampaignFilter for campaign as "Campaign" {
         id: IdFilter => Id("Campaign"),
         name: StringFilter => Name,
         kind: CampaignKindFilter => Kind,
@@ -40,7 +40,7 @@ record_filter! {
     related {}
 }
 
-record_order!(CampaignOrder, CampaignOrderField for campaign, default StartsOn Desc {
+record_order!(CampaignOrder, CampaignOrderField for campaign as "Campaign", default StartsOn Desc {
     StartsOn => StartsOn,
     Name => Name,
     CreatedAt => CreatedAt,
@@ -132,7 +132,7 @@ impl UpdateCampaignInput {
 
 record_filter! {
     /// Conditions on campaign participations.
-    CampaignParticipationFilter for campaign_participation {
+    CampaignParticipationFilter for campaign_participation as "CampaignParticipation" {
         id: IdFilter => Id("CampaignParticipation"),
         campaign_id: IdFilter => CampaignId("Campaign"),
         customer_id: IdFilter => CustomerId("Customer"),
@@ -145,7 +145,7 @@ record_filter! {
     }
 }
 
-record_order!(CampaignParticipationOrder, CampaignParticipationOrderField for campaign_participation, default CreatedAt Desc {
+record_order!(CampaignParticipationOrder, CampaignParticipationOrderField for campaign_participation as "CampaignParticipation", default CreatedAt Desc {
     CreatedAt => CreatedAt,
     UpdatedAt => UpdatedAt,
 });
@@ -234,7 +234,7 @@ impl UpdateCampaignParticipationInput {
 
 record_filter! {
     /// Conditions on surveys.
-    SurveyFilter for survey {
+    SurveyFilter for survey as "Survey" {
         id: IdFilter => Id("Survey"),
         title: StringFilter => Title,
         kind: SurveyKindFilter => Kind,
@@ -244,7 +244,7 @@ record_filter! {
     related {}
 }
 
-record_order!(SurveyOrder, SurveyOrderField for survey, default CreatedAt Desc {
+record_order!(SurveyOrder, SurveyOrderField for survey as "Survey", default CreatedAt Desc {
     CreatedAt => CreatedAt,
     Title => Title,
 });
@@ -361,7 +361,7 @@ impl UpdateSurveyInput {
 
 record_filter! {
     /// Conditions on survey responses.
-    SurveyResponseFilter for survey_response {
+    SurveyResponseFilter for survey_response as "SurveyResponse" {
         id: IdFilter => Id("SurveyResponse"),
         survey_id: IdFilter => SurveyId("Survey"),
         customer_id: IdFilter => CustomerId("Customer"),
@@ -375,7 +375,7 @@ record_filter! {
     }
 }
 
-record_order!(SurveyResponseOrder, SurveyResponseOrderField for survey_response, default SubmittedAt Desc {
+record_order!(SurveyResponseOrder, SurveyResponseOrderField for survey_response as "SurveyResponse", default SubmittedAt Desc {
     SubmittedAt => SubmittedAt,
     CreatedAt => CreatedAt,
 });
@@ -465,7 +465,7 @@ impl SubmitSurveyResponseInput {
 
 record_filter! {
     /// Conditions on tags.
-    TagFilter for tag {
+    TagFilter for tag as "Tag" {
         id: IdFilter => Id("Tag"),
         name: StringFilter => Name,
         dimension: StringFilter => Dimension,
@@ -474,7 +474,7 @@ record_filter! {
     related {}
 }
 
-record_order!(TagOrder, TagOrderField for tag, default Name Asc {
+record_order!(TagOrder, TagOrderField for tag as "Tag", default Name Asc {
     Name => Name,
     Dimension => Dimension,
     CreatedAt => CreatedAt,

@@ -35,9 +35,9 @@ impl CustomerQuery {
     ) -> Result<Conn<Customer>> {
         let viewer = context::viewer(ctx)?;
         let query = ListQuery {
-            filter: filter.map(|f| f.condition()).transpose()?,
+            filter: filter.map(|f| f.condition(viewer)).transpose()?,
             search,
-            order: CustomerOrder::spec(order_by),
+            order: CustomerOrder::spec(viewer, order_by)?,
             include_deleted,
         };
         let args = page_args(first, after, last, before);

@@ -40,8 +40,8 @@ macro_rules! record_query {
                 #[graphql(default, desc = "Include soft-deleted records (admins only).")] include_deleted: bool,
             ) -> Result<Conn<$ty>> {
                 let viewer = context::viewer(ctx)?;
-                let filter = filter.map(|f| f.condition()).transpose()?;
-                let order = <$order>::spec(order_by);
+                let filter = filter.map(|f| f.condition(viewer)).transpose()?;
+                let order = <$order>::spec(viewer, order_by)?;
                 let args = page_args(first, after, last, before);
                 let (page, count) = record::list::<entity::$module::Entity>(
                     context::db(ctx)?,

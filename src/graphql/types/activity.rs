@@ -9,6 +9,8 @@ use crate::graphql::input::activity::*;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{DealInteractions, DealPurchases, TicketFeedback, TicketSurveyResponses};
 use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::context;
+use crate::graphql::policy;
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
@@ -31,14 +33,14 @@ impl Interaction {
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
     }
-    async fn summary(&self) -> &str {
-        &self.0.summary
+    async fn summary(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Interaction", "summary", Some(&self.0.summary))
     }
-    async fn outcome(&self) -> Option<&str> {
-        self.0.outcome.as_deref()
+    async fn outcome(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Interaction", "outcome", self.0.outcome.as_deref())
     }
-    async fn next_step(&self) -> Option<&str> {
-        self.0.next_step.as_deref()
+    async fn next_step(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Interaction", "nextStep", self.0.next_step.as_deref())
     }
     async fn next_follow_up_at(&self) -> Option<DateTime<Utc>> {
         self.0.next_follow_up_at
@@ -79,8 +81,8 @@ impl Purchase {
         self.0.quantity
     }
     /// Total amount, exact.
-    async fn amount(&self) -> Decimal {
-        from_e4(self.0.amount_e4)
+    async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
+        policy::value(ctx, "Purchase", "amount", Some(from_e4(self.0.amount_e4)))
     }
     /// ISO 4217 code.
     async fn currency(&self) -> &str {
@@ -89,8 +91,8 @@ impl Purchase {
     async fn purchased_at(&self) -> Date {
         Date(self.0.purchased_at)
     }
-    async fn payment_method(&self) -> Option<&str> {
-        self.0.payment_method.as_deref()
+    async fn payment_method(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Purchase", "paymentMethod", self.0.payment_method.as_deref())
     }
     async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
@@ -121,8 +123,8 @@ impl Deal {
         self.0.stage.into()
     }
     /// Expected or contracted amount, exact.
-    async fn amount(&self) -> Decimal {
-        from_e4(self.0.amount_e4)
+    async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
+        policy::value(ctx, "Deal", "amount", Some(from_e4(self.0.amount_e4)))
     }
     /// ISO 4217 code.
     async fn currency(&self) -> &str {
@@ -138,8 +140,8 @@ impl Deal {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.closed_at
     }
-    async fn lost_reason(&self) -> Option<&str> {
-        self.0.lost_reason.as_deref()
+    async fn lost_reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Deal", "lostReason", self.0.lost_reason.as_deref())
     }
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
@@ -163,8 +165,8 @@ impl Deal {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| InteractionOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| InteractionOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Interaction,
         )
         .await
@@ -185,8 +187,8 @@ impl Deal {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| PurchaseOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| PurchaseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Purchase,
         )
         .await
@@ -214,8 +216,8 @@ impl Ticket {
     async fn subject(&self) -> &str {
         &self.0.subject
     }
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+    async fn description(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Ticket", "description", self.0.description.as_deref())
     }
     async fn category(&self) -> TicketCategory {
         self.0.category.into()
@@ -241,8 +243,8 @@ impl Ticket {
     async fn due_at(&self) -> Option<DateTime<Utc>> {
         self.0.due_at
     }
-    async fn resolution(&self) -> Option<&str> {
-        self.0.resolution.as_deref()
+    async fn resolution(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Ticket", "resolution", self.0.resolution.as_deref())
     }
     async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
@@ -266,8 +268,8 @@ impl Ticket {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| FeedbackOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| FeedbackOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Feedback,
         )
         .await
@@ -288,8 +290,8 @@ impl Ticket {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| SurveyResponseOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| SurveyResponseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             SurveyResponse,
         )
         .await
@@ -316,8 +318,8 @@ impl Feedback {
     async fn sentiment(&self) -> Sentiment {
         self.0.sentiment.into()
     }
-    async fn content(&self) -> &str {
-        &self.0.content
+    async fn content(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Feedback", "content", Some(&self.0.content))
     }
     /// Where it came in (phone, email, app review …).
     async fn source(&self) -> Option<&str> {

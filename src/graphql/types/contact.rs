@@ -6,6 +6,8 @@ use super::enums::DecisionRole;
 use crate::graphql::input::activity::*;
 use crate::graphql::loader::{ContactInteractions, ContactTickets};
 use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::context;
+use crate::graphql::policy;
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use entity::contact::Model;
@@ -20,8 +22,8 @@ impl Contact {
     pub async fn id(&self) -> ID {
         global_id("Contact", self.0.id)
     }
-    async fn name(&self) -> &str {
-        &self.0.name
+    async fn name(&self, ctx: &Context<'_>) -> Result<String> {
+        policy::required_text(ctx, "Contact", "name", &self.0.name)
     }
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
@@ -30,18 +32,18 @@ impl Contact {
         self.0.decision_role.map(Into::into)
     }
     /// E.164 phone number.
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
+    async fn phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Contact", "phone", self.0.phone.as_deref())
     }
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Contact", "email", self.0.email.as_deref())
     }
     /// The customer's main contact.
     async fn is_primary(&self) -> bool {
         self.0.is_primary
     }
-    async fn notes(&self) -> Option<&str> {
-        self.0.notes.as_deref()
+    async fn notes(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Contact", "notes", self.0.notes.as_deref())
     }
     /// The customer this contact works for.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
@@ -63,8 +65,8 @@ impl Contact {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| InteractionOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| InteractionOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Interaction,
         )
         .await
@@ -85,8 +87,8 @@ impl Contact {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| TicketOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| TicketOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Ticket,
         )
         .await

@@ -8,6 +8,7 @@ use crate::graphql::input::contact::*;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::*;
 use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::policy;
 use crate::meta;
 use crate::service::customer::missing_fields;
 use async_graphql::{Context, ID, Object, Result};
@@ -32,17 +33,17 @@ impl Customer {
         self.0.kind.into()
     }
     /// Person's name, or the company's display name.
-    async fn name(&self) -> &str {
-        &self.0.name
+    async fn name(&self, ctx: &Context<'_>) -> Result<String> {
+        policy::required_text(ctx, "Customer", "name", &self.0.name)
     }
     async fn gender(&self) -> Option<Gender> {
         self.0.gender.map(Into::into)
     }
-    async fn birth_date(&self) -> Option<Date> {
-        self.0.birth_date.map(Date)
+    async fn birth_date(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        policy::value(ctx, "Customer", "birthDate", self.0.birth_date.map(Date))
     }
-    async fn occupation(&self) -> Option<&str> {
-        self.0.occupation.as_deref()
+    async fn occupation(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Customer", "occupation", self.0.occupation.as_deref())
     }
     async fn company_name(&self) -> Option<&str> {
         self.0.company_name.as_deref()
@@ -57,15 +58,16 @@ impl Customer {
     async fn company_size(&self) -> Option<i32> {
         self.0.company_size
     }
-    async fn address(&self) -> Option<&str> {
-        self.0.address.as_deref()
+    /// Street address (masked to the region for roles that need no more).
+    async fn address(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::address(ctx, "Customer", self.0.address.as_deref(), self.0.region.as_deref())
     }
     /// E.164 phone number.
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
+    async fn phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Customer", "phone", self.0.phone.as_deref())
     }
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Customer", "email", self.0.email.as_deref())
     }
     async fn preferred_channel(&self) -> Option<Channel> {
         self.0.preferred_channel.map(Into::into)
@@ -74,11 +76,11 @@ impl Customer {
     async fn preferences(&self) -> Vec<String> {
         serde_json::from_value(self.0.preferences.clone()).unwrap_or_default()
     }
-    async fn potential_needs(&self) -> Option<&str> {
-        self.0.potential_needs.as_deref()
+    async fn potential_needs(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Customer", "potentialNeeds", self.0.potential_needs.as_deref())
     }
-    async fn notes(&self) -> Option<&str> {
-        self.0.notes.as_deref()
+    async fn notes(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        policy::text(ctx, "Customer", "notes", self.0.notes.as_deref())
     }
     async fn source(&self) -> CustomerSource {
         self.0.source.into()
@@ -136,8 +138,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| ContactOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| ContactOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Contact,
         )
         .await
@@ -158,8 +160,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| InteractionOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| InteractionOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Interaction,
         )
         .await
@@ -180,8 +182,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| PurchaseOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| PurchaseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Purchase,
         )
         .await
@@ -202,8 +204,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| DealOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| DealOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Deal,
         )
         .await
@@ -224,8 +226,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| TicketOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| TicketOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Ticket,
         )
         .await
@@ -246,8 +248,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| FeedbackOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| FeedbackOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             Feedback,
         )
         .await
@@ -268,8 +270,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| CampaignParticipationOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| CampaignParticipationOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             CampaignParticipation,
         )
         .await
@@ -290,8 +292,8 @@ impl Customer {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| SurveyResponseOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| SurveyResponseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             SurveyResponse,
         )
         .await

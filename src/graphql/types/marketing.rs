@@ -6,6 +6,7 @@ use super::enums::{CampaignKind, ParticipationStatus, SurveyKind, SurveyStatus};
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{CampaignParticipations, SurveyResponses};
 use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::context;
 use crate::meta;
 use crate::service::survey::{self, QuestionKind as Kind};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
@@ -52,8 +53,8 @@ impl Campaign {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| CampaignParticipationOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| CampaignParticipationOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             CampaignParticipation,
         )
         .await
@@ -170,8 +171,8 @@ impl Survey {
             ctx,
             self.0.id,
             page_args(first, after, last, before),
-            filter.map(|f| f.condition()).transpose()?,
-            order_by.map(|o| SurveyResponseOrder::spec(Some(o))),
+            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
+            order_by.map(|o| SurveyResponseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
             SurveyResponse,
         )
         .await

@@ -19,8 +19,8 @@ impl User {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    async fn email(&self) -> &str {
-        &self.0.email
+    async fn email(&self, ctx: &Context<'_>) -> Result<String> {
+        crate::graphql::policy::required_text(ctx, "User", "email", &self.0.email)
     }
     async fn role(&self) -> Role {
         self.0.role.into()

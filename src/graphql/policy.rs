@@ -1,0 +1,88 @@
+//! The field policy where values leave the server: each governed resolver passes its
+//! value through here (see `auth::policy` for the table).
+
+use super::context;
+use crate::auth::policy::{Mask, Rule, mask, rule};
+use crate::error::AppError;
+use async_graphql::{Context, Result};
+
+fn forbidden(ty: &str, field: &str) -> async_graphql::Error {
+    AppError::Forbidden(format!("your role may not read {ty}.{field}")).into()
+}
+
+/// A governed text value: as stored, masked, or `FORBIDDEN`.
+pub fn text(ctx: &Context<'_>, ty: &str, field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let viewer = context::viewer(ctx)?;
+    match rule(viewer, ty, field) {
+        Rule::Allow => Ok(value.map(str::to_string)),
+        Rule::Mask(strategy) => Ok(value.map(|v| mask(strategy, v))),
+        Rule::Deny => Err(forbidden(ty, field)),
+    }
+}
+
+/// A governed text value that is never denied (its field stays non-null).
+pub fn required_text(ctx: &Context<'_>, ty: &str, field: &str, value: &str) -> Result<String> {
+    Ok(text(ctx, ty, field, Some(value))?.unwrap_or_default())
+}
+
+/// A governed address: masked to the region.
+pub fn address(ctx: &Context<'_>, ty: &str, value: Option<&str>, region: Option<&str>) -> Result<Option<String>> {
+    let viewer = context::viewer(ctx)?;
+    match rule(viewer, ty, "address") {
+        Rule::Allow => Ok(value.map(str::to_string)),
+        Rule::Mask(Mask::Address) => Ok(value.map(|_| region.map_or_else(|| "****".to_string(), str::to_string))),
+        Rule::Mask(strategy) => Ok(value.map(|v| mask(strategy, v))),
+        Rule::Deny => Err(forbidden(ty, "address")),
+    }
+}
+
+/// A governed value that cannot be masked (amounts, dates): as stored or `FORBIDDEN`.
+pub fn value<T>(ctx: &Context<'_>, ty: &str, field: &str, value: T) -> Result<T> {
+    let viewer = context::viewer(ctx)?;
+    match rule(viewer, ty, field) {
+        Rule::Allow => Ok(value),
+        Rule::Mask(_) | Rule::Deny => Err(forbidden(ty, field)),
+    }
+}
+
+/// `FORBIDDEN` unless the viewer reads `ty.field` in full: filtering, sorting and
+/// searching on a masked or denied field would leak it one comparison at a time.
+pub fn require_readable(viewer: &crate::auth::Viewer, ty: &str, field: &str) -> crate::error::AppResult<()> {
+    if crate::auth::policy::readable(viewer, ty, field) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("your role may not filter or sort on {ty}.{field}")))
+    }
+}
+
+/// `company_name` → `companyName`.
+pub fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `CreatedAt` → `createdAt`.
+pub fn camel_variant(variant: &str) -> String {
+    let mut chars = variant.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_turn_camel() {
+        assert_eq!(super::camel("company_name"), "companyName");
+        assert_eq!(super::camel_variant("CreatedAt"), "createdAt");
+    }
+}
