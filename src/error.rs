@@ -22,6 +22,9 @@ pub enum AppError {
     /// `QUERY_TOO_COMPLEX`: a request limit (page size, depth, aliases) was exceeded.
     #[error("{0}")]
     QueryTooComplex(String),
+    /// `RATE_LIMITED`: too many attempts; retry after this many seconds.
+    #[error("too many attempts; retry in {0} s")]
+    RateLimited(u64),
     /// `INTERNAL`: anything else. The payload goes to the log only.
     #[error("internal error")]
     Internal(String),
@@ -36,6 +39,7 @@ impl AppError {
             Self::NotFound => "NOT_FOUND",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::QueryTooComplex(_) => "QUERY_TOO_COMPLEX",
+            Self::RateLimited(_) => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -58,7 +62,12 @@ impl From<DbErr> for AppError {
 
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| ext.set("code", self.code()))
+        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            if let Self::RateLimited(seconds) = self {
+                ext.set("retryAfter", *seconds);
+            }
+        })
     }
 }
 

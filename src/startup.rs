@@ -72,7 +72,14 @@ impl Application {
         let metrics = Metrics::new();
         let (db, keys) = open(config, &metrics).await?;
         let schema = build_schema(Some(db.clone()), config);
-        let state = AppState { db, schema, jwt: Arc::new(keys), metrics, graphiql: config.graphiql };
+        let state = AppState {
+            db,
+            schema,
+            jwt: Arc::new(keys),
+            metrics,
+            graphiql: config.graphiql,
+            throttle: Arc::new(crate::auth::throttle::LoginThrottle::default()),
+        };
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartupError::Bind { addr: config.listen, source })?;
@@ -99,7 +106,8 @@ impl Application {
             shutdown.await;
             let _ = stopping_tx.send(());
         };
-        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(signal);
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let serve = axum::serve(self.listener, service).with_graceful_shutdown(signal);
         let grace = self.grace;
         let deadline = async move {
             if stopping_rx.await.is_err() {

@@ -5,6 +5,7 @@
 //! Money is stored exactly as an integer count of ten-thousandths of the currency unit
 //! (`*_e4` columns), which sums exactly on SQLite and PostgreSQL alike; see [`money`].
 
+pub mod api_key;
 pub mod audit_event;
 pub mod campaign;
 pub mod campaign_participation;
@@ -19,6 +20,7 @@ pub mod interaction;
 pub mod money;
 pub mod purchase;
 pub mod record;
+pub mod refresh_token;
 pub mod setting;
 pub mod survey;
 pub mod survey_response;

@@ -9,6 +9,7 @@ mod m20261129_000003_create_activity_tables;
 mod m20261129_000004_create_marketing_tables;
 mod m20261129_000005_create_system_tables;
 mod m20261129_000006_create_idempotency_keys;
+mod m20261129_000007_create_credential_tables;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_create_marketing_tables::Migration),
             Box::new(m20261129_000005_create_system_tables::Migration),
             Box::new(m20261129_000006_create_idempotency_keys::Migration),
+            Box::new(m20261129_000007_create_credential_tables::Migration),
         ]
     }
 }

@@ -34,6 +34,18 @@ pub struct Claims {
     /// The role at issue time; informational only (the user record decides).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// The login session (refresh-token family); a revoked session stops its tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+/// Who a verified token names.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject {
+    /// The user id.
+    pub user_id: Uuid,
+    /// The login session, for tokens from `login`.
+    pub session: Option<Uuid>,
 }
 
 /// Signing and verification keys with the expected issuer and audience.
@@ -66,6 +78,17 @@ impl JwtKeys {
 
     /// Signs an access token for `user_id` valid for `ttl`.
     pub fn issue(&self, user_id: Uuid, role: &str, ttl: chrono::Duration) -> AppResult<String> {
+        self.issue_session(user_id, role, ttl, None)
+    }
+
+    /// Signs an access token tied to a login session.
+    pub fn issue_session(
+        &self,
+        user_id: Uuid,
+        role: &str,
+        ttl: chrono::Duration,
+        session: Option<Uuid>,
+    ) -> AppResult<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -75,6 +98,7 @@ impl JwtKeys {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             role: Some(role.to_string()),
+            sid: session.map(|s| s.to_string()),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
     }
@@ -82,6 +106,11 @@ impl JwtKeys {
     /// Verifies a token and returns the user id it names. Every failure is
     /// `UNAUTHENTICATED`; the reason goes to the log only.
     pub fn verify(&self, token: &str) -> AppResult<Uuid> {
+        self.verify_subject(token).map(|s| s.user_id)
+    }
+
+    /// Verifies a token and returns its user and session.
+    pub fn verify_subject(&self, token: &str) -> AppResult<Subject> {
         if token.len() > MAX_TOKEN_BYTES {
             tracing::info!(len = token.len(), "token refused: too large");
             return Err(AppError::Unauthenticated);
@@ -94,10 +123,15 @@ impl JwtKeys {
             tracing::info!("token refused: iat in the future");
             return Err(AppError::Unauthenticated);
         }
-        Uuid::parse_str(&data.claims.sub).map_err(|_| {
+        let user_id = Uuid::parse_str(&data.claims.sub).map_err(|_| {
             tracing::info!("token refused: sub is not a user id");
             AppError::Unauthenticated
-        })
+        })?;
+        let session = match data.claims.sid.as_deref() {
+            Some(sid) => Some(Uuid::parse_str(sid).map_err(|_| AppError::Unauthenticated)?),
+            None => None,
+        };
+        Ok(Subject { user_id, session })
     }
 
     /// Self-test at start: a crypto backend that is missing or broken fails here, not on

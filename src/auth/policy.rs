@@ -40,7 +40,8 @@ const fn m(mask: Mask) -> Rule {
 }
 
 /// Roles in the column order of [`POLICY`].
-pub const ROLES: [Role; 7] = [Role::Admin, Role::Manager, Role::Sales, Role::Service, Role::Marketing, Role::Analyst, Role::Partner];
+pub const ROLES: [Role; 7] =
+    [Role::Admin, Role::Manager, Role::Sales, Role::Service, Role::Marketing, Role::Analyst, Role::Partner];
 
 /// The governed fields. Columns: ADMIN, MANAGER, SALES, SERVICE, MARKETING, ANALYST,
 /// PARTNER. A partner key with the `pii:read` scope sees masked values in full.

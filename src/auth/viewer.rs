@@ -41,13 +41,23 @@ impl Viewer {
 /// that is present but not valid → `UNAUTHENTICATED`, never a fall-back to anonymous.
 pub async fn authenticate(header: Option<&str>, keys: &JwtKeys, db: &DatabaseConnection) -> AppResult<Option<Viewer>> {
     let Some(header) = header else { return Ok(None) };
+    if let Some(key) = header.strip_prefix("ApiKey ") {
+        return crate::service::api_key::authenticate(db, key.trim()).await.map(Some);
+    }
     let token = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(AppError::Unauthenticated)?;
-    let user_id = keys.verify(token)?;
+    let subject = keys.verify_subject(token)?;
+    let user_id = subject.user_id;
+    if let Some(session) = subject.session {
+        if !crate::service::session::session_live(db, session).await? {
+            tracing::info!(%user_id, "token refused: session ended");
+            return Err(AppError::Unauthenticated);
+        }
+    }
     let user = user::Entity::find_by_id(user_id).one(db).await?;
     match user {
         Some(user) if user.active && user.deleted_at.is_none() => Ok(Some(Viewer::from_user(&user))),

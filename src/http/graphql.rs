@@ -11,12 +11,18 @@ use crate::error::AppError;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use std::net::{IpAddr, SocketAddr};
 
 /// `POST /graphql`.
-pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post_graphql(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -31,11 +37,16 @@ pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, bod
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("invalid GraphQL request: {e}")),
     };
-    run(&state, &headers, request).await
+    run(&state, &headers, peer, request).await
 }
 
 /// `GET /graphql`: a query in the URL, or GraphiQL for a browser.
-pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+pub async fn get_graphql(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
         let html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
         if html && state.graphiql {
@@ -50,7 +61,7 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
     if !is_query_only(&request) {
         return error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "mutations must be sent with POST");
     }
-    run(&state, &headers, request).await
+    run(&state, &headers, peer, request).await
 }
 
 /// `GET /graphiql`.
@@ -74,7 +85,7 @@ fn is_query_only(request: &async_graphql::Request) -> bool {
     selected.is_none_or(|(_, op)| op.node.ty == OperationType::Query)
 }
 
-async fn run(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: async_graphql::Request) -> Response {
     let auth = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     let viewer: Option<Viewer> = match authenticate(auth, &state.jwt, &state.db).await {
         Ok(v) => v,
@@ -85,6 +96,7 @@ async fn run(state: &AppState, headers: &HeaderMap, request: async_graphql::Requ
         }
         Err(other) => return error(StatusCode::INTERNAL_SERVER_ERROR, other.code(), &other.to_string()),
     };
+    let request = request.data(ClientAddr(peer.ip())).data(state.jwt.clone()).data(state.throttle.clone());
     let response = crate::graphql::execute(&state.schema, &state.db, request, viewer).await;
     let internal = response
         .errors
@@ -103,6 +115,10 @@ async fn run(state: &AppState, headers: &HeaderMap, request: async_graphql::Requ
         serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec());
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
+
+/// The address of the client that sent the request (for login throttling).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
 
 /// A GraphQL-shaped error response for failures before execution.
 fn error(status: StatusCode, code: &str, message: &str) -> Response {

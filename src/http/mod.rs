@@ -26,6 +26,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Serve GraphiQL to browsers.
     pub graphiql: bool,
+    /// Login throttling.
+    pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
 }
 
 /// All routes with their middleware.

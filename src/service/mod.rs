@@ -1,5 +1,6 @@
 //! The domain: free async functions per noun, returning `AppResult`. No GraphQL here.
 
+pub mod api_key;
 pub mod audit;
 pub mod contact;
 pub mod cursor;
@@ -10,6 +11,7 @@ pub mod page;
 pub mod permission;
 pub mod record;
 pub mod sequence;
+pub mod session;
 pub mod survey;
 pub mod tag;
 pub mod user;

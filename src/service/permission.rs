@@ -21,9 +21,19 @@ pub fn may_write(role: Role, record: &str) -> bool {
     }
 }
 
+/// True when the viewer may write `record`: by role, or for a partner key by its
+/// `<family>:write` scope.
+pub fn viewer_may_write(viewer: &Viewer, record: &str) -> bool {
+    if viewer.role == Role::Partner {
+        let family = super::api_key::family(record);
+        return !family.is_empty() && viewer.has_scope(&format!("{family}:write"));
+    }
+    may_write(viewer.role, record)
+}
+
 /// `FORBIDDEN` unless the viewer may write `record`.
 pub fn require_write(viewer: &Viewer, record: &str) -> AppResult<()> {
-    if may_write(viewer.role, record) {
+    if viewer_may_write(viewer, record) {
         Ok(())
     } else {
         Err(AppError::Forbidden(format!("your role may not change {record} records")))

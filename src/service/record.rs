@@ -19,11 +19,24 @@ pub type Checked<T> = Result<T, Vec<FieldError>>;
 
 /// The rows of `E` the viewer may see; soft-deleted ones only when `include_deleted`.
 pub fn visible<E: Record>(viewer: &Viewer, include_deleted: bool) -> Condition {
-    let mut cond = Condition::all().add(E::visible_to(viewer.role, viewer.user_id, viewer.team_id));
+    let mut cond = Condition::all().add(scope::<E>(viewer));
     if !include_deleted {
         cond = cond.add(E::deleted_column().is_null());
     }
     cond
+}
+
+/// The row scope of `E` for `viewer`. A partner key sees a record family only with its
+/// `<family>:read` scope, and then the whole family (the key is the grant).
+fn scope<E: Record>(viewer: &Viewer) -> Condition {
+    if viewer.role == entity::enums::Role::Partner {
+        let family = super::api_key::family(E::NAME);
+        if family.is_empty() || !viewer.has_scope(&format!("{family}:read")) {
+            return Condition::all().add(sea_orm::sea_query::Expr::val(1).eq(0));
+        }
+        return E::visible_to(entity::enums::Role::Admin, viewer.user_id, viewer.team_id);
+    }
+    E::visible_to(viewer.role, viewer.user_id, viewer.team_id)
 }
 
 /// One record the viewer may see (admins also see soft-deleted ones), or `None`.

@@ -24,7 +24,7 @@ pub async fn set_on_customer(
     tag_ids: &[Uuid],
     add: bool,
 ) -> AppResult<Checked<customer::Model>> {
-    if !(permission::may_write(viewer.role, "Customer") || permission::may_write(viewer.role, "Tag")) {
+    if !(permission::viewer_may_write(viewer, "Customer") || permission::viewer_may_write(viewer, "Tag")) {
         return Err(AppError::Forbidden("your role may not tag customers".into()));
     }
     let mut errors = Vec::new();

@@ -1,6 +1,7 @@
 //! Users: creation (CLI, admin), look-ups for loaders and sign-in.
 
 use super::now;
+use super::record::Checked;
 use super::validate::Checker;
 use crate::error::{AppError, AppResult};
 use entity::enums::Role;
@@ -37,7 +38,7 @@ pub async fn team_named(db: &DatabaseConnection, name: &str) -> AppResult<team::
     .await?)
 }
 
-/// Creates a user with an Argon2id-hashed password.
+/// Creates a user (CLI, tests): field errors become one `BAD_USER_INPUT`.
 pub async fn create(
     db: &DatabaseConnection,
     email: &str,
@@ -46,6 +47,23 @@ pub async fn create(
     team_id: Option<Uuid>,
     password: Option<String>,
 ) -> AppResult<user::Model> {
+    match create_checked(db, email, name, role, team_id, password).await? {
+        Ok(user) => Ok(user),
+        Err(errors) => {
+            Err(AppError::BadUserInput(errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")))
+        }
+    }
+}
+
+/// Creates a user with an Argon2id-hashed password, or the field errors.
+pub async fn create_checked(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    team_id: Option<Uuid>,
+    password: Option<String>,
+) -> AppResult<Checked<user::Model>> {
     let mut c = Checker::default();
     let email = c.email("email", Some(email));
     let name = c.name("name", name, 200);
@@ -54,23 +72,30 @@ pub async fn create(
     {
         c.push("password", super::validate::ErrorCode::Invalid, "password must have at least 12 characters");
     }
+    if email.is_none() && c.is_clean() {
+        c.push("email", super::validate::ErrorCode::Required, "email is required");
+    }
+    if let Some(email) = &email {
+        if find_by_email(db, email).await?.is_some() {
+            c.push("email", super::validate::ErrorCode::AlreadyExists, format!("a user with email {email} exists"));
+        }
+    }
+    if let Some(team) = team_id {
+        if team::Entity::find_by_id(team).one(db).await?.is_none() {
+            c.push("teamId", super::validate::ErrorCode::NotFound, "no such Team");
+        }
+    }
     let email = match (c.finish(()), email) {
         (Ok(()), Some(email)) => email,
-        (Err(errors), _) => {
-            let text = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
-            return Err(AppError::BadUserInput(text));
-        }
-        (Ok(()), None) => return Err(AppError::BadUserInput("email is required".into())),
+        (Err(errors), _) => return Ok(Err(errors)),
+        (Ok(()), None) => return Err(AppError::internal("email checked above")),
     };
-    if find_by_email(db, &email).await?.is_some() {
-        return Err(AppError::BadUserInput(format!("a user with email {email} exists")));
-    }
     let password_hash = match password {
         Some(p) => Some(crate::auth::password::hash(p).await?),
         None => None,
     };
     let now = now();
-    Ok(user::ActiveModel {
+    Ok(Ok(user::ActiveModel {
         id: Set(entity::new_id()),
         email: Set(email),
         name: Set(name),
@@ -85,5 +110,80 @@ pub async fn create(
         deleted_at: Set(None),
     }
     .insert(db)
-    .await?)
+    .await?))
+}
+
+/// Changes to a user (admins): name, role, team, active. Deactivating ends every
+/// session of the user at once.
+#[derive(Debug, Default)]
+pub struct UserPatch {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub team_id: Option<Option<Uuid>>,
+    pub active: Option<bool>,
+}
+
+/// The change `patch` makes to `current`.
+pub async fn change(
+    db: &DatabaseConnection,
+    current: &user::Model,
+    patch: UserPatch,
+) -> AppResult<super::record::Change<user::ActiveModel>> {
+    let mut c = Checker::default();
+    let mut row = <user::ActiveModel as Default>::default();
+    let mut fields = Vec::new();
+    if let Some(name) = &patch.name {
+        row.name = Set(c.name("name", name, 200));
+        fields.push("name");
+    }
+    if let Some(role) = patch.role {
+        row.role = Set(role);
+        fields.push("role");
+    }
+    if let Some(team) = patch.team_id {
+        if let Some(id) = team {
+            if team::Entity::find_by_id(id).one(db).await?.is_none() {
+                c.push("teamId", super::validate::ErrorCode::NotFound, "no such Team");
+            }
+        }
+        row.team_id = Set(team);
+        fields.push("teamId");
+    }
+    if let Some(active) = patch.active {
+        row.active = Set(active);
+        fields.push("active");
+        if !active && current.active {
+            super::session::end_all(db, current.id).await?;
+        }
+    }
+    Ok(c.finish((row, fields)))
+}
+
+/// Creates a team (admins).
+pub async fn create_team(
+    db: &DatabaseConnection,
+    name: &str,
+    description: Option<&str>,
+) -> AppResult<Checked<team::Model>> {
+    let mut c = Checker::default();
+    let name = c.name("name", name, 200);
+    let description = c.long_text("description", description, 2_000);
+    if c.is_clean() && team::Entity::find().filter(team::Column::Name.eq(&name)).one(db).await?.is_some() {
+        c.push("name", super::validate::ErrorCode::AlreadyExists, format!("a team named {name} exists"));
+    }
+    if let Err(errors) = c.finish(()) {
+        return Ok(Err(errors));
+    }
+    let now = now();
+    Ok(Ok(team::ActiveModel {
+        id: Set(entity::new_id()),
+        name: Set(name),
+        description: Set(description),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+    }
+    .insert(db)
+    .await?))
 }

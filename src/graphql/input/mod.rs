@@ -1,6 +1,7 @@
 //! Input objects, one file per domain noun, plus the shared filter operators.
 
 pub mod activity;
+pub mod auth;
 pub mod contact;
 pub mod customer;
 pub mod filter;

@@ -1,6 +1,7 @@
 //! Root mutations, merged from one object per domain noun.
 
 mod activity;
+mod auth;
 mod batch;
 mod contact;
 mod customer;
@@ -25,4 +26,5 @@ pub struct MutationRoot(
     marketing::TagMutation,
     marketing::ResponseMutation,
     batch::BatchMutation,
+    auth::AuthMutation,
 );

@@ -1,5 +1,6 @@
 //! Root queries, merged from one object per domain noun.
 
+mod auth;
 mod customer;
 mod node;
 mod records;
@@ -12,6 +13,7 @@ use records::*;
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
     node::NodeQuery,
+    auth::AuthQuery,
     viewer::ViewerQuery,
     customer::CustomerQuery,
     ContactQuery,

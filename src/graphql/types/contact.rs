@@ -3,11 +3,11 @@
 use super::activity::{Interaction, Ticket};
 use super::customer::Customer;
 use super::enums::DecisionRole;
+use crate::graphql::context;
 use crate::graphql::input::activity::*;
 use crate::graphql::loader::{ContactInteractions, ContactTickets};
-use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
-use crate::graphql::context;
 use crate::graphql::policy;
+use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use entity::contact::Model;

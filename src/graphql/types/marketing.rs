@@ -3,10 +3,10 @@
 use super::activity::Ticket;
 use super::customer::Customer;
 use super::enums::{CampaignKind, ParticipationStatus, SurveyKind, SurveyStatus};
+use crate::graphql::context;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{CampaignParticipations, SurveyResponses};
 use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
-use crate::graphql::context;
 use crate::meta;
 use crate::service::survey::{self, QuestionKind as Kind};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};

@@ -1,6 +1,7 @@
 //! Output types, one file per domain noun.
 
 pub mod activity;
+pub mod auth;
 pub mod contact;
 pub mod customer;
 pub mod enums;
