@@ -52,11 +52,11 @@ pub async fn authenticate(header: Option<&str>, keys: &JwtKeys, db: &DatabaseCon
         .ok_or(AppError::Unauthenticated)?;
     let subject = keys.verify_subject(token)?;
     let user_id = subject.user_id;
-    if let Some(session) = subject.session {
-        if !crate::service::session::session_live(db, session).await? {
-            tracing::info!(%user_id, "token refused: session ended");
-            return Err(AppError::Unauthenticated);
-        }
+    if let Some(session) = subject.session
+        && !crate::service::session::session_live(db, session).await?
+    {
+        tracing::info!(%user_id, "token refused: session ended");
+        return Err(AppError::Unauthenticated);
     }
     let user = user::Entity::find_by_id(user_id).one(db).await?;
     match user {

@@ -75,15 +75,15 @@ pub async fn create_checked(
     if email.is_none() && c.is_clean() {
         c.push("email", super::validate::ErrorCode::Required, "email is required");
     }
-    if let Some(email) = &email {
-        if find_by_email(db, email).await?.is_some() {
-            c.push("email", super::validate::ErrorCode::AlreadyExists, format!("a user with email {email} exists"));
-        }
+    if let Some(email) = &email
+        && find_by_email(db, email).await?.is_some()
+    {
+        c.push("email", super::validate::ErrorCode::AlreadyExists, format!("a user with email {email} exists"));
     }
-    if let Some(team) = team_id {
-        if team::Entity::find_by_id(team).one(db).await?.is_none() {
-            c.push("teamId", super::validate::ErrorCode::NotFound, "no such Team");
-        }
+    if let Some(team) = team_id
+        && team::Entity::find_by_id(team).one(db).await?.is_none()
+    {
+        c.push("teamId", super::validate::ErrorCode::NotFound, "no such Team");
     }
     let email = match (c.finish(()), email) {
         (Ok(()), Some(email)) => email,
@@ -141,10 +141,10 @@ pub async fn change(
         fields.push("role");
     }
     if let Some(team) = patch.team_id {
-        if let Some(id) = team {
-            if team::Entity::find_by_id(id).one(db).await?.is_none() {
-                c.push("teamId", super::validate::ErrorCode::NotFound, "no such Team");
-            }
+        if let Some(id) = team
+            && team::Entity::find_by_id(id).one(db).await?.is_none()
+        {
+            c.push("teamId", super::validate::ErrorCode::NotFound, "no such Team");
         }
         row.team_id = Set(team);
         fields.push("teamId");
