@@ -2,6 +2,7 @@
 //! file, or a new PostgreSQL database when CLIENTELE_TEST_DATABASE_URL is set).
 #![expect(clippy::unwrap_used, reason = "a test that cannot go on should fail loudly")]
 
+mod access;
 mod auth;
 mod cli;
 mod customers;

@@ -6,9 +6,9 @@ use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::idempotency::idempotent;
 use crate::graphql::input::auth::*;
-use crate::graphql::relay::{expect_id, one};
+use crate::graphql::relay::expect_id;
 use crate::graphql::types::all::{Team, User};
-use crate::graphql::types::auth::{ApiKey, TokenPayload};
+use crate::graphql::types::auth::{ApiKey, SignedInUser, TokenPayload};
 use crate::graphql::types::user_error::{UserError, user_errors};
 use crate::http::graphql::ClientAddr;
 use crate::payload;
@@ -53,8 +53,16 @@ fn keys<'a>(ctx: &Context<'a>) -> Result<&'a Arc<JwtKeys>> {
 }
 
 async fn token_payload(ctx: &Context<'_>, tokens: Tokens) -> Result<TokenPayload> {
+    // The request is anonymous (it is signing in), so no loader applies: read directly.
     let subject = keys(ctx)?.verify(&tokens.access_token)?;
-    let user = one::<entity::user::Entity, _>(ctx, Some(subject), User).await.unwrap_or(None);
+    let found = user::find_many(context::db(ctx)?, &[subject]).await?.into_iter().next();
+    let found = found.ok_or(AppError::Unauthenticated)?;
+    let user = SignedInUser {
+        id: crate::graphql::relay::global_id("User", found.id),
+        name: found.name,
+        email: found.email,
+        role: found.role.into(),
+    };
     Ok(TokenPayload {
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,

@@ -50,6 +50,15 @@ pub struct TokenPayload {
     pub refresh_token: String,
     /// When the access token expires.
     pub expires_at: DateTime<Utc>,
-    /// The signed-in user.
-    pub user: Option<User>,
+    /// The signed-in user (query `viewer` with the token for more).
+    pub user: SignedInUser,
+}
+
+/// Who just signed in.
+#[derive(SimpleObject)]
+pub struct SignedInUser {
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+    pub role: super::enums::Role,
 }
