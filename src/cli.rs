@@ -160,6 +160,12 @@ async fn execute(command: Command, config: Config) -> Result<(), String> {
         Command::Token { user, ttl } => {
             let ttl =
                 crate::auth::jwt::parse_ttl(&ttl).ok_or_else(|| format!("--ttl `{ttl}`: use e.g. 15m, 1h, 7d"))?;
+            if ttl.num_seconds() > config.jwt_max_ttl_secs {
+                return Err(format!(
+                    "--ttl is longer than CLIENTELE_JWT_MAX_TTL_SECS ({} s); such a token would be refused",
+                    config.jwt_max_ttl_secs
+                ));
+            }
             let (db, keys) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
             let found = crate::service::user::find_by_email(&db, &user).await.map_err(describe)?;
             let found = found.filter(|u| u.active).ok_or_else(|| format!("no active user with email {user}"))?;

@@ -33,6 +33,26 @@ pub struct Config {
     pub jwt_issuer: String,
     /// `CLIENTELE_JWT_AUDIENCE`: the `aud` tokens must carry.
     pub jwt_audience: String,
+    /// `CLIENTELE_JWT_LEEWAY_SECS`: clock skew tolerated on `exp`, `nbf` and `iat`.
+    pub jwt_leeway_secs: u64,
+    /// `CLIENTELE_JWT_MAX_TTL_SECS`: longest lifetime (`exp` − `iat`) a token may have.
+    pub jwt_max_ttl_secs: i64,
+    /// `CLIENTELE_OIDC_ISSUER`: tokens with this `iss` come from an outside identity provider.
+    pub oidc_issuer: Option<String>,
+    /// `CLIENTELE_OIDC_AUDIENCE`: the `aud` the identity provider's tokens must carry.
+    pub oidc_audience: Option<String>,
+    /// `CLIENTELE_OIDC_JWKS`: where its keys are: `https://…` (or `http://` on loopback) or `file:///path`.
+    pub oidc_jwks: Option<String>,
+    /// `CLIENTELE_OIDC_PUBLIC_KEY_FILE`: a PEM public key instead of a JWKS.
+    pub oidc_public_key_file: Option<String>,
+    /// `CLIENTELE_OIDC_PUBLIC_KEY_ALG`: `RS256`, `ES256` or `EdDSA`, for the PEM key.
+    pub oidc_public_key_alg: Option<String>,
+    /// `CLIENTELE_OIDC_JWKS_MIN_REFRESH_SECS`: an unknown `kid` refetches the JWKS at most this often.
+    pub oidc_jwks_min_refresh_secs: u64,
+    /// `CLIENTELE_OIDC_PROVISION`: create a user on first sight of an unknown subject.
+    pub oidc_provision: bool,
+    /// `CLIENTELE_OIDC_DEFAULT_ROLE`: the role of provisioned users.
+    pub oidc_default_role: String,
     /// `CLIENTELE_LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
     /// `CLIENTELE_GRAPHIQL`: serve GraphiQL to browsers on `GET /graphql`.
@@ -75,6 +95,16 @@ impl Config {
             jwt_secret: get("CLIENTELE_JWT_SECRET"),
             jwt_issuer: get("CLIENTELE_JWT_ISSUER").unwrap_or_else(|| "clientele".into()),
             jwt_audience: get("CLIENTELE_JWT_AUDIENCE").unwrap_or_else(|| "clientele-api".into()),
+            jwt_leeway_secs: parse(&get, "CLIENTELE_JWT_LEEWAY_SECS", "30")?,
+            jwt_max_ttl_secs: parse(&get, "CLIENTELE_JWT_MAX_TTL_SECS", "86400")?,
+            oidc_issuer: get("CLIENTELE_OIDC_ISSUER"),
+            oidc_audience: get("CLIENTELE_OIDC_AUDIENCE"),
+            oidc_jwks: get("CLIENTELE_OIDC_JWKS"),
+            oidc_public_key_file: get("CLIENTELE_OIDC_PUBLIC_KEY_FILE"),
+            oidc_public_key_alg: get("CLIENTELE_OIDC_PUBLIC_KEY_ALG"),
+            oidc_jwks_min_refresh_secs: parse(&get, "CLIENTELE_OIDC_JWKS_MIN_REFRESH_SECS", "60")?,
+            oidc_provision: parse_bool(&get, "CLIENTELE_OIDC_PROVISION", false)?,
+            oidc_default_role: get("CLIENTELE_OIDC_DEFAULT_ROLE").unwrap_or_else(|| "ANALYST".into()).to_uppercase(),
             log_format: match get("CLIENTELE_LOG_FORMAT").as_deref() {
                 None | Some("text") => LogFormat::Text,
                 Some("json") => LogFormat::Json,
@@ -92,6 +122,23 @@ impl Config {
             && secret.len() < 32
         {
             return Err(invalid("CLIENTELE_JWT_SECRET", "must be at least 32 bytes".into()));
+        }
+        if config.oidc_issuer.is_some() {
+            if config.oidc_audience.is_none() {
+                return Err(invalid("CLIENTELE_OIDC_AUDIENCE", "required with CLIENTELE_OIDC_ISSUER".into()));
+            }
+            if config.oidc_jwks.is_none() == config.oidc_public_key_file.is_none() {
+                return Err(invalid(
+                    "CLIENTELE_OIDC_JWKS",
+                    "set exactly one of CLIENTELE_OIDC_JWKS and CLIENTELE_OIDC_PUBLIC_KEY_FILE".into(),
+                ));
+            }
+        }
+        if !matches!(config.oidc_default_role.as_str(), "MANAGER" | "SALES" | "SERVICE" | "MARKETING" | "ANALYST") {
+            return Err(invalid(
+                "CLIENTELE_OIDC_DEFAULT_ROLE",
+                "one of MANAGER, SALES, SERVICE, MARKETING, ANALYST".into(),
+            ));
         }
         if !(config.database_url.starts_with("sqlite:") || config.database_url.starts_with("postgres")) {
             return Err(invalid("CLIENTELE_DATABASE_URL", "must start with sqlite: or postgres://".into()));

@@ -44,8 +44,14 @@ pub async fn open(config: &Config, metrics: &Metrics) -> Result<(sea_orm::Databa
         Some(secret) => secret.clone(),
         None => stored_secret(&db).await?,
     };
-    let keys = JwtKeys::hs256(secret.as_bytes(), &config.jwt_issuer, &config.jwt_audience)
-        .map_err(|e| StartupError::Setup(format!("invalid JWT key: {e:?}")))?;
+    let keys = JwtKeys::hs256_with(
+        secret.as_bytes(),
+        &config.jwt_issuer,
+        &config.jwt_audience,
+        config.jwt_leeway_secs,
+        config.jwt_max_ttl_secs,
+    )
+    .map_err(|e| StartupError::Setup(format!("invalid JWT key: {e:?}")))?;
     keys.self_test().map_err(|e| StartupError::Setup(format!("JWT self-test failed: {e}")))?;
     Ok((db, keys))
 }
@@ -69,7 +75,11 @@ async fn stored_secret(db: &sea_orm::DatabaseConnection) -> Result<String, Start
 impl Application {
     /// Builds everything and binds the listener (port 0 picks a free port).
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        // One TLS backend for the process (ring, as the database driver uses).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let metrics = Metrics::new();
+        let external =
+            crate::auth::external::ExternalKeys::from_config(config).map_err(StartupError::Setup)?.map(Arc::new);
         let (db, keys) = open(config, &metrics).await?;
         let schema = build_schema(Some(db.clone()), config);
         let state = AppState {
@@ -78,6 +88,7 @@ impl Application {
             jwt: Arc::new(keys),
             metrics,
             graphiql: config.graphiql,
+            external,
             throttle: Arc::new(crate::auth::throttle::LoginThrottle::default()),
         };
         let listener = TcpListener::bind(config.listen)

@@ -10,10 +10,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
-const LEEWAY_SECS: i64 = 30;
 /// Longest token accepted before any signature work, in bytes.
-const MAX_TOKEN_BYTES: usize = 8 * 1024;
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
 /// The claims Clientele issues and requires.
 #[derive(Debug, Serialize, Deserialize)]
@@ -56,13 +54,20 @@ pub struct JwtKeys {
     validation: Validation,
     issuer: String,
     audience: String,
+    leeway: i64,
+    max_ttl: i64,
 }
 
 impl JwtKeys {
     /// Keys for an HS256 secret (at least 32 bytes; checked by the config).
     pub fn hs256(secret: &[u8], issuer: &str, audience: &str) -> AppResult<Self> {
+        Self::hs256_with(secret, issuer, audience, 30, 86_400)
+    }
+
+    /// Keys with an explicit leeway and maximum token lifetime (seconds).
+    pub fn hs256_with(secret: &[u8], issuer: &str, audience: &str, leeway: u64, max_ttl: i64) -> AppResult<Self> {
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = LEEWAY_SECS as u64;
+        validation.leeway = leeway;
         validation.validate_nbf = true;
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
@@ -73,6 +78,8 @@ impl JwtKeys {
             validation,
             issuer: issuer.to_string(),
             audience: audience.to_string(),
+            leeway: i64::try_from(leeway).unwrap_or(i64::MAX),
+            max_ttl,
         })
     }
 
@@ -119,10 +126,7 @@ impl JwtKeys {
             tracing::info!(reason = %err, "token refused");
             AppError::Unauthenticated
         })?;
-        if data.claims.iat > Utc::now().timestamp() + LEEWAY_SECS {
-            tracing::info!("token refused: iat in the future");
-            return Err(AppError::Unauthenticated);
-        }
+        check_times(data.claims.iat, data.claims.exp, self.leeway, self.max_ttl)?;
         let user_id = Uuid::parse_str(&data.claims.sub).map_err(|_| {
             tracing::info!("token refused: sub is not a user id");
             AppError::Unauthenticated
@@ -144,6 +148,20 @@ impl JwtKeys {
             _ => Err(AppError::internal("JWT self-test failed")),
         }
     }
+}
+
+/// The checks jsonwebtoken leaves out: an `iat` in the future, and a lifetime over the
+/// maximum (a stolen long-lived token is worth more).
+pub fn check_times(iat: i64, exp: i64, leeway: i64, max_ttl: i64) -> AppResult<()> {
+    if iat > Utc::now().timestamp().saturating_add(leeway) {
+        tracing::info!("token refused: iat in the future");
+        return Err(AppError::Unauthenticated);
+    }
+    if exp.saturating_sub(iat) > max_ttl {
+        tracing::info!("token refused: lifetime over the maximum");
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(())
 }
 
 /// Parses a duration like `90s`, `15m`, `1h`, `7d`.

@@ -1,5 +1,6 @@
 //! Credentials → [`Viewer`]: JWT verification, password hashing, the current caller.
 
+pub mod external;
 pub mod jwt;
 pub mod password;
 pub mod policy;

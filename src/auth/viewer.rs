@@ -1,5 +1,6 @@
 //! The authenticated caller of a request.
 
+use super::external::ExternalKeys;
 use super::jwt::JwtKeys;
 use crate::error::{AppError, AppResult};
 use entity::enums::Role;
@@ -39,7 +40,12 @@ impl Viewer {
 
 /// Resolves the `Authorization` header. No header → `Ok(None)` (anonymous); a header
 /// that is present but not valid → `UNAUTHENTICATED`, never a fall-back to anonymous.
-pub async fn authenticate(header: Option<&str>, keys: &JwtKeys, db: &DatabaseConnection) -> AppResult<Option<Viewer>> {
+pub async fn authenticate(
+    header: Option<&str>,
+    keys: &JwtKeys,
+    external: Option<&ExternalKeys>,
+    db: &DatabaseConnection,
+) -> AppResult<Option<Viewer>> {
     let Some(header) = header else { return Ok(None) };
     if let Some(key) = header.strip_prefix("ApiKey ") {
         return crate::service::api_key::authenticate(db, key.trim()).await.map(Some);
@@ -50,6 +56,11 @@ pub async fn authenticate(header: Option<&str>, keys: &JwtKeys, db: &DatabaseCon
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(AppError::Unauthenticated)?;
+    if let Some(external) = external
+        && super::external::peek_issuer(token).as_deref() == Some(external.issuer())
+    {
+        return external.authenticate(db, token).await.map(Some);
+    }
     let subject = keys.verify_subject(token)?;
     let user_id = subject.user_id;
     if let Some(session) = subject.session

@@ -87,7 +87,7 @@ fn is_query_only(request: &async_graphql::Request) -> bool {
 
 async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: async_graphql::Request) -> Response {
     let auth = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
-    let viewer: Option<Viewer> = match authenticate(auth, &state.jwt, &state.db).await {
+    let viewer: Option<Viewer> = match authenticate(auth, &state.jwt, state.external.as_deref(), &state.db).await {
         Ok(v) => v,
         Err(AppError::Unauthenticated) => {
             let mut response = error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "invalid or expired credentials");

@@ -26,6 +26,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Serve GraphiQL to browsers.
     pub graphiql: bool,
+    /// The outside identity provider, if configured.
+    pub external: Option<Arc<crate::auth::external::ExternalKeys>>,
     /// Login throttling.
     pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
 }

@@ -58,9 +58,14 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
 
 /// Starts the server and creates an admin.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the server with extra settings and creates an admin.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(&dir).await;
-    let config = test_config(&database_url, &[]);
+    let config = test_config(&database_url, extra);
     let app = Application::build(&config).await.expect("build app");
     let addr = app.local_addr().expect("addr");
     let db = app.state().db.clone();

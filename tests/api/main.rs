@@ -9,6 +9,7 @@ mod customers;
 mod health;
 mod helpers;
 mod loaders;
+mod oidc;
 mod pagination;
 mod records;
 mod robustness;
