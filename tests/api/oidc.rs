@@ -191,3 +191,44 @@ async fn tokens_living_longer_than_the_maximum_are_refused() {
     .unwrap();
     assert_eq!(status(&app, &token).await.0, 401);
 }
+
+#[tokio::test]
+async fn a_jwks_url_is_fetched_cached_and_refetched_for_a_new_kid() {
+    use std::sync::{Arc, Mutex};
+    let served =
+        Arc::new(Mutex::new(serde_json::to_string(&JwkSet { keys: vec![jwk(Algorithm::EdDSA, "a")] }).unwrap()));
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (body, counter) = (served.clone(), hits.clone());
+    let router = axum::Router::new().route(
+        "/jwks.json",
+        axum::routing::get(move || {
+            let body = body.clone();
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                body.lock().unwrap().clone()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = spawn_app_with(&[
+        ("CLIENTELE_OIDC_ISSUER", ISSUER),
+        ("CLIENTELE_OIDC_AUDIENCE", AUDIENCE),
+        ("CLIENTELE_OIDC_JWKS", url.as_str()),
+        ("CLIENTELE_OIDC_JWKS_MIN_REFRESH_SECS", "0"),
+    ])
+    .await;
+    clientele::service::user::create(&app.db, "url@example.com", "U", entity::enums::Role::Sales, None, None)
+        .await
+        .unwrap();
+    let c = claims("idp|url", Some("url@example.com"));
+    for _ in 0..3 {
+        assert_eq!(status(&app, &sign(Algorithm::EdDSA, Some("a"), &c)).await.0, 200);
+    }
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1, "the key set is cached");
+    *served.lock().unwrap() = serde_json::to_string(&JwkSet { keys: vec![jwk(Algorithm::ES256, "b")] }).unwrap();
+    assert_eq!(status(&app, &sign(Algorithm::ES256, Some("b"), &c)).await.0, 200);
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
