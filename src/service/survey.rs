@@ -73,7 +73,7 @@ pub fn check_questions(c: &mut Checker, list: &[Question]) {
                 _ => c.push(
                     "questions",
                     ErrorCode::Invalid,
-                    format!("rating `{}` needs min < max (at most 100 apart)", q.key),
+                    format!("rating `{}` needs a range with min < max (at most 100 apart)", q.key),
                 ),
             },
             QuestionKind::Choice => {

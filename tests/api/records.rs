@@ -164,7 +164,7 @@ async fn every_record_type_goes_through_create_update_delete_and_restore() {
             field: "survey",
             root: "survey",
             list: "surveys",
-            create: json!({ "title": "CSAT", "kind": "CSAT", "questions": [{ "key": "q", "kind": "RATING", "text": "How happy?", "min": 1, "max": 5 }] }),
+            create: json!({ "title": "CSAT", "kind": "CSAT", "questions": [{ "key": "q", "kind": "RATING", "text": "How happy?", "range": { "min": 1, "max": 5 } }] }),
             update: json!({ "status": "ACTIVE" }),
             check: ("status", json!("ACTIVE")),
         },
@@ -542,7 +542,7 @@ async fn survey_responses_are_checked_against_the_questions_and_scored() {
         "createSurvey",
         "CreateSurveyInput",
         json!({ "title": "NPS", "kind": "NPS", "status": "ACTIVE", "questions": [
-        { "key": "nps", "kind": "RATING", "text": "Recommend us?", "min": 0, "max": 10, "required": true },
+        { "key": "nps", "kind": "RATING", "text": "Recommend us?", "range": { "min": 0, "max": 10 }, "required": true },
         { "key": "area", "kind": "CHOICE", "text": "Best area?", "options": ["price", "service"] } ] }),
         "survey { id questions { key kind } }",
     )

@@ -251,6 +251,13 @@ record_order!(SurveyOrder, SurveyOrderField for survey as "Survey", default Crea
 
 lifecycle_inputs!(DeleteSurveyInput, RestoreSurveyInput);
 
+/// The allowed ratings of a rating question, both ends included.
+#[derive(InputObject, Debug, Clone, Copy)]
+pub struct RatingRangeInput {
+    pub min: i32,
+    pub max: i32,
+}
+
 /// One question of a questionnaire.
 #[derive(InputObject, Debug, Clone)]
 pub struct SurveyQuestionInput {
@@ -259,8 +266,8 @@ pub struct SurveyQuestionInput {
     pub text: String,
     #[graphql(default)]
     pub options: Vec<String>,
-    pub min: Option<i32>,
-    pub max: Option<i32>,
+    /// Required for rating questions.
+    pub range: Option<RatingRangeInput>,
     #[graphql(default)]
     pub required: bool,
     #[graphql(default)]
@@ -275,8 +282,8 @@ fn questions(c: &mut Checker, list: Vec<SurveyQuestionInput>) -> serde_json::Val
             kind: q.kind.into(),
             text: q.text.trim().to_string(),
             options: q.options.iter().map(|o| o.trim().to_string()).collect(),
-            min: q.min,
-            max: q.max,
+            min: q.range.map(|r| r.min),
+            max: q.range.map(|r| r.max),
             required: q.required,
             multiple: q.multiple,
         })

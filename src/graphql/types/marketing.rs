@@ -99,6 +99,13 @@ pub enum QuestionKind {
     Text,
 }
 
+/// The allowed ratings of a rating question, both ends included.
+#[derive(SimpleObject, Clone, Copy)]
+pub struct RatingRange {
+    pub min: i32,
+    pub max: i32,
+}
+
 /// One question of a questionnaire.
 #[derive(SimpleObject, Clone)]
 pub struct SurveyQuestion {
@@ -108,10 +115,8 @@ pub struct SurveyQuestion {
     pub text: String,
     /// The options of a choice question.
     pub options: Vec<String>,
-    /// Lowest rating.
-    pub min: Option<i32>,
-    /// Highest rating.
-    pub max: Option<i32>,
+    /// The allowed ratings of a rating question.
+    pub range: Option<RatingRange>,
     pub required: bool,
     /// A choice question that takes several options.
     pub multiple: bool,
@@ -125,8 +130,10 @@ impl From<survey::Question> for SurveyQuestion {
             kind: kind.into(),
             text: q.text,
             options: q.options,
-            min: q.min,
-            max: q.max,
+            range: match (q.min, q.max) {
+                (Some(min), Some(max)) => Some(RatingRange { min, max }),
+                _ => None,
+            },
             required: q.required,
             multiple: q.multiple,
         }
