@@ -105,3 +105,28 @@ async fn seed_demo_fills_a_fresh_database_and_is_safe_to_rerun() {
     assert!(entity::contact::Entity::find().count(&db).await.unwrap() > 100);
     assert!(entity::ticket::Entity::find().count(&db).await.unwrap() > 100);
 }
+
+#[tokio::test]
+async fn seed_scale_writes_the_proportions_it_promises() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let out =
+        Command::new(BIN).args(["seed", "--scale", "0.002"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    assert_eq!(entity::customer::Entity::find().count(&db).await.unwrap(), 200);
+    assert_eq!(entity::contact::Entity::find().count(&db).await.unwrap(), 600);
+    assert_eq!(entity::deal::Entity::find().count(&db).await.unwrap(), 800);
+    assert_eq!(entity::ticket::Entity::find().count(&db).await.unwrap(), 2000);
+    assert_eq!(entity::interaction::Entity::find().count(&db).await.unwrap(), 1000);
+    assert_eq!(entity::survey_response::Entity::find().count(&db).await.unwrap(), 400);
+    let open = entity::deal::Entity::find().filter(entity::deal::Column::ClosedAt.is_null()).count(&db).await.unwrap();
+    assert!((400..=640).contains(&open), "about 2.7 open deals per customer: {open}");
+    let again =
+        Command::new(BIN).args(["seed", "--scale", "0.002"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(again.status.success());
+    assert_eq!(entity::customer::Entity::find().count(&db).await.unwrap(), 200, "a second run adds nothing");
+    let bad = Command::new(BIN).args(["seed", "--scale", "0"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(!bad.status.success());
+}
