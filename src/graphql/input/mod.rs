@@ -9,6 +9,12 @@ pub mod marketing;
 
 use async_graphql::MaybeUndefined;
 
+/// The id behind an optional global ID of `kind`; a malformed one becomes the nil id so
+/// the reference check reports it as `NOT_FOUND`.
+pub(crate) fn opt_id(id: Option<&async_graphql::ID>, kind: &str) -> Option<uuid::Uuid> {
+    id.map(|id| crate::graphql::relay::expect_id(id, kind).unwrap_or_default())
+}
+
 /// `MaybeUndefined` as the service reads it: `None` keeps, `Some(None)` clears.
 pub fn patch<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Option<Option<U>> {
     match value {
