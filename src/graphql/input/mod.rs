@@ -5,6 +5,7 @@ pub mod auth;
 pub mod contact;
 pub mod customer;
 pub mod filter;
+mod filter_macros;
 pub mod marketing;
 
 use async_graphql::MaybeUndefined;
