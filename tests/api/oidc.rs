@@ -173,6 +173,11 @@ async fn a_pem_public_key_verifies_rs256() {
         .unwrap();
     let c = claims("idp|rsa", Some("rsa@example.com"));
     assert_eq!(status(&app, &sign(Algorithm::RS256, None, &c)).await.0, 200);
+    // RS256 → HS256 key confusion: the public key as an HMAC secret.
+    let confusion =
+        encode(&Header::new(Algorithm::HS256), &c, &EncodingKey::from_secret(&fixture("rsa_public.pem")).unwrap())
+            .unwrap();
+    assert_eq!(status(&app, &confusion).await.0, 401);
     let mut wrong_aud = c.clone();
     wrong_aud["aud"] = json!("another-api");
     assert_eq!(status(&app, &sign(Algorithm::RS256, None, &wrong_aud)).await.0, 401);

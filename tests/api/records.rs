@@ -759,3 +759,35 @@ async fn nested_connections_take_filters_and_orders() {
     assert_eq!(customer["all"]["nodes"], json!([{ "title": "C" }, { "title": "B" }]));
     assert_eq!(customer["all"]["pageInfo"]["hasNextPage"], true);
 }
+
+#[tokio::test]
+async fn users_list_what_they_own_within_the_callers_scope() {
+    let app = spawn_app().await;
+    let (rep, rep_token) = app.user(entity::enums::Role::Sales, None).await;
+    let (_, other_token) = app.user(entity::enums::Role::Sales, None).await;
+    let owner = clientele::graphql::relay::global_id("User", rep);
+    for name in ["Mine A", "Mine B"] {
+        let c = app.create_customer(&app.admin_token, json!({ "name": name, "ownerId": owner })).await;
+        mutate(
+            &app,
+            "createDeal",
+            "CreateDealInput",
+            json!({ "customerId": c["id"], "title": "D", "amount": "1", "ownerId": owner }),
+            "deal { id }",
+        )
+        .await;
+    }
+    let mine = app.gql(&rep_token, "{ viewer { customers { totalCount nodes { name } } deals { totalCount } assignedTickets { totalCount } } }", json!({})).await;
+    assert_eq!(mine["data"]["viewer"]["customers"]["totalCount"], 2, "{mine}");
+    assert_eq!(mine["data"]["viewer"]["deals"]["totalCount"], 2);
+    assert_eq!(mine["data"]["viewer"]["assignedTickets"]["totalCount"], 0);
+    let theirs = app
+        .gql(
+            &other_token,
+            "query($u: ID!) { node(id: $u) { ... on User { customers { totalCount } deals { totalCount } } } }",
+            json!({ "u": owner }),
+        )
+        .await;
+    assert_eq!(theirs["data"]["node"]["customers"]["totalCount"], 0, "another rep's customers stay hidden: {theirs}");
+    assert_eq!(theirs["data"]["node"]["deals"]["totalCount"], 0);
+}

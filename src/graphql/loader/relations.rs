@@ -2,7 +2,9 @@
 
 use super::ChildRelation;
 use crate::service::page::SortSpec;
-use entity::{campaign_participation, contact, deal, feedback, interaction, purchase, survey_response, ticket, user};
+use entity::{
+    campaign_participation, contact, customer, deal, feedback, interaction, purchase, survey_response, ticket, user,
+};
 use sea_orm::{EntityTrait, Order};
 
 /// Declares a relation: `Name: child module by parent column, ordered by columns`.
@@ -57,3 +59,9 @@ relation!(/// A survey's responses, latest first.
     SurveyResponses: survey_response by SurveyId, order [(SubmittedAt, Desc)]);
 relation!(/// A team's members, by name.
     TeamMembers: user by TeamId, order [(Name, Asc)]);
+relation!(/// The customers a user owns, by name.
+    UserCustomers: customer by OwnerId, order [(Name, Asc)]);
+relation!(/// The deals a user owns, newest first.
+    UserDeals: deal by OwnerId, order [(CreatedAt, Desc)]);
+relation!(/// The tickets assigned to a user, latest first.
+    UserTickets: ticket by AssigneeId, order [(OpenedAt, Desc)]);
