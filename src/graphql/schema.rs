@@ -6,6 +6,7 @@ use super::query::QueryRoot;
 use crate::config::Config;
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
+use std::sync::LazyLock;
 
 /// The application schema.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -13,9 +14,13 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 /// The schema with depth and complexity limits, request limits and no field suggestions
 /// (they would map the schema for an attacker).
 pub fn build_schema(db: Option<DatabaseConnection>, config: &Config) -> AppSchema {
+    build(db, config.query_depth_limit, config.query_complexity_limit)
+}
+
+fn build(db: Option<DatabaseConnection>, depth: usize, complexity: usize) -> AppSchema {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .limit_depth(config.query_depth_limit)
-        .limit_complexity(config.query_complexity_limit)
+        .limit_depth(depth)
+        .limit_complexity(complexity)
         .limit_recursive_depth(32)
         .disable_suggestions()
         .extension(RequestLimits);
@@ -25,13 +30,12 @@ pub fn build_schema(db: Option<DatabaseConnection>, config: &Config) -> AppSchem
     builder.finish()
 }
 
-/// The SDL clients build against (`schema.graphql`).
+/// The SDL clients build against (`schema.graphql`), rendered once per process (limits
+/// do not change it).
 pub fn sdl() -> String {
-    let schema = build_schema(None, &default_config());
-    schema.sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
-}
-
-fn default_config() -> Config {
-    // The SDL does not depend on settings; defaults never fail to parse.
-    Config::from_lookup(|_| None).unwrap_or_else(|e| panic!("default config is invalid: {e}"))
+    static SDL: LazyLock<String> = LazyLock::new(|| {
+        build(None, usize::MAX, usize::MAX)
+            .sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
+    });
+    SDL.clone()
 }
