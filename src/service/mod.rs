@@ -10,6 +10,7 @@ pub mod interaction;
 pub mod page;
 pub mod permission;
 pub mod record;
+pub mod report;
 pub mod sequence;
 pub mod session;
 pub mod survey;

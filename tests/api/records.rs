@@ -791,3 +791,30 @@ async fn users_list_what_they_own_within_the_callers_scope() {
     assert_eq!(theirs["data"]["node"]["customers"]["totalCount"], 0, "another rep's customers stay hidden: {theirs}");
     assert_eq!(theirs["data"]["node"]["deals"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn the_pipeline_sums_deals_by_stage_exactly() {
+    let app = spawn_app().await;
+    let c = customer(&app, "Pipeline Co").await;
+    for (amount, stage) in [("0.10", "LEAD"), ("0.20", "LEAD"), ("100", "PROPOSAL")] {
+        mutate(
+            &app,
+            "createDeal",
+            "CreateDealInput",
+            json!({ "customerId": c, "title": "D", "amount": amount, "stage": stage }),
+            "deal { id }",
+        )
+        .await;
+    }
+    let body = app.gql(&app.admin_token, "{ dealsByStage { stage currency count amount } }", json!({})).await;
+    assert_eq!(
+        body["data"]["dealsByStage"],
+        json!([{ "stage": "LEAD", "currency": "CNY", "count": 2, "amount": "0.3" }, { "stage": "PROPOSAL", "currency": "CNY", "count": 1, "amount": "100" }]),
+        "{body}"
+    );
+    let (_, service) = app.user(entity::enums::Role::Service, None).await;
+    let hidden = app.gql(&service, "{ dealsByStage { stage count amount } }", json!({})).await;
+    assert_eq!(hidden["data"]["dealsByStage"][0]["count"], 2);
+    assert_eq!(hidden["data"]["dealsByStage"][0]["amount"], Value::Null);
+    assert_eq!(error_code(&hidden), "FORBIDDEN");
+}

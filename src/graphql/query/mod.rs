@@ -4,6 +4,7 @@ mod auth;
 mod customer;
 mod node;
 mod records;
+mod report;
 mod viewer;
 
 use async_graphql::MergedObject;
@@ -27,4 +28,5 @@ pub struct QueryRoot(
     SurveyQuery,
     SurveyResponseQuery,
     TagQuery,
+    report::ReportQuery,
 );
