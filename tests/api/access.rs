@@ -3,6 +3,7 @@
 use crate::helpers::{TestApp, error_code, spawn_app};
 use clientele::auth::policy::{Mask, POLICY, ROLES, Rule, mask};
 use entity::enums::Role;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -353,7 +354,53 @@ async fn each_role_sees_only_its_rows() {
         let sees_other = n == 2;
         assert_eq!(!body["data"]["node"].is_null(), sees_other, "{role} node");
         assert_eq!(!body["data"]["customer"].is_null(), sees_other, "{role} customer");
+        // Nested edges and search agree with the lists.
+        let nested = gql_as(
+            &app,
+            auth,
+            "{ deals { nodes { customer { id } } } customers(search: \"Other\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+        let edges = nested["data"]["deals"]["nodes"].as_array().map_or(0, Vec::len);
+        assert_eq!(edges as i64, n, "{role} nested edges: {nested}");
+        let found = nested["data"]["customers"]["totalCount"].as_i64().unwrap_or(-1);
+        // A masked name is not searched, so only roles reading names in full find it by name.
+        let reads_names = clientele::auth::policy::readable(&viewer_of(role), "Customer", "name");
+        assert_eq!(found, i64::from(sees_other && reads_names), "{role} search");
+        // A write to the other customer: unseen → NOT_FOUND, seen but not writable → FORBIDDEN.
+        let write = gql_as(&app, auth, "mutation($o: ID!) { updateCustomer(input: { id: $o, expectedVersion: 1, notes: \"changed\" }) { customer { id } } }", json!({ "o": other })).await;
+        let expected_code = match role.as_str() {
+            "ADMIN" => "<none>",
+            // Roles that may not write customers at all are refused before any look-up.
+            "SERVICE" | "ANALYST" | "MARKETING" => "FORBIDDEN",
+            "PARTNER" => "FORBIDDEN",
+            _ => "NOT_FOUND",
+        };
+        assert_eq!(error_code(&write), expected_code, "{role} write: {write}");
+        if *role == "ADMIN" {
+            // Put it back so the next role sees version 1 again.
+            let body = app.gql(&app.admin_token, "mutation($o: ID!) { updateCustomer(input: { id: $o, expectedVersion: 2, notes: null }) { customer { version } } }", json!({ "o": other })).await;
+            assert_eq!(body["data"]["updateCustomer"]["customer"]["version"], 3);
+            app.db.execute_unprepared("UPDATE customers SET version = 1 WHERE name = 'Other'").await.unwrap();
+        }
     }
+    let notes = app.gql(&app.admin_token, "query($o: ID!) { customer(id: $o) { notes } }", json!({ "o": other })).await;
+    assert_eq!(notes["data"]["customer"]["notes"], Value::Null, "refused writes changed nothing");
+}
+
+/// A viewer with `role` (for asking the policy what it reads).
+fn viewer_of(role: &str) -> clientele::auth::Viewer {
+    let role = match role {
+        "ADMIN" => Role::Admin,
+        "MANAGER" => Role::Manager,
+        "SALES" => Role::Sales,
+        "SERVICE" => Role::Service,
+        "MARKETING" => Role::Marketing,
+        "ANALYST" => Role::Analyst,
+        _ => Role::Partner,
+    };
+    clientele::auth::Viewer { user_id: uuid::Uuid::nil(), role, team_id: None, scopes: Some(vec![]) }
 }
 
 #[tokio::test]
