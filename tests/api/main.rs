@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, reason = "a test that cannot go on should fail loudly")]
 
 mod access;
+mod actions;
 mod auth;
 mod cli;
 mod customers;
