@@ -114,7 +114,7 @@ impl Config {
             },
             graphiql: parse_bool(&get, "CLIENTELE_GRAPHIQL", true)?,
             max_body_bytes: parse(&get, "CLIENTELE_MAX_BODY_BYTES", "1048576")?,
-            query_depth_limit: parse(&get, "CLIENTELE_QUERY_DEPTH_LIMIT", "12")?,
+            query_depth_limit: parse(&get, "CLIENTELE_QUERY_DEPTH_LIMIT", "15")?,
             query_complexity_limit: parse(&get, "CLIENTELE_QUERY_COMPLEXITY_LIMIT", "20000")?,
             shutdown_grace: Duration::from_secs(parse(&get, "CLIENTELE_SHUTDOWN_GRACE_SECS", "30")?),
         };

@@ -71,3 +71,31 @@ async fn graphiql_is_served_to_browsers() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
 }
+
+#[tokio::test]
+async fn graphiqls_full_introspection_query_fits_the_limits() {
+    let app = spawn_app().await;
+    let type_ref = format!("kind name {}{}", "ofType { kind name ".repeat(9), "}".repeat(9));
+    let query = format!(
+        "query IntrospectionQuery {{ __schema {{ queryType {{ name }} mutationType {{ name }} subscriptionType {{ name }}
+           types {{ ...FullType }} directives {{ name description locations args {{ ...InputValue }} }} }} }}
+         fragment FullType on __Type {{ kind name description fields(includeDeprecated: true) {{ name description
+           args {{ ...InputValue }} type {{ ...TypeRef }} isDeprecated deprecationReason }} inputFields {{ ...InputValue }}
+           interfaces {{ ...TypeRef }} enumValues(includeDeprecated: true) {{ name description isDeprecated deprecationReason }}
+           possibleTypes {{ ...TypeRef }} }}
+         fragment InputValue on __InputValue {{ name description type {{ ...TypeRef }} defaultValue }}
+         fragment TypeRef on __Type {{ {type_ref} }}"
+    );
+    let body: serde_json::Value = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body["errors"].is_null(), "{}", body["errors"]);
+    assert!(body["data"]["__schema"]["types"].as_array().unwrap().len() > 50);
+}
