@@ -461,8 +461,23 @@ async fn api_keys_show_their_secret_once_and_obey_scopes_and_revocation() {
     assert!(!listed.to_string().contains(&secret[10..]), "no secret in listings");
     let auth = format!("ApiKey {secret}");
     let c = app.create_customer(&app.admin_token, json!({ "name": "李雷" })).await["id"].clone();
-    let read = gql_as(&app, &auth, "{ customers { nodes { name } } deals { totalCount } }", json!({})).await;
-    assert_eq!(read["data"]["customers"]["nodes"], json!([{ "name": "*雷" }]));
+    mutate(
+        &app,
+        &app.admin_token,
+        "createContact",
+        "CreateContactInput",
+        json!({ "customerId": c, "name": "Hidden Contact" }),
+        "contact { id }",
+    )
+    .await;
+    let read =
+        gql_as(&app, &auth, "{ customers { nodes { name contacts { totalCount } } } deals { totalCount } }", json!({}))
+            .await;
+    assert_eq!(
+        read["data"]["customers"]["nodes"],
+        json!([{ "name": "*雷", "contacts": { "totalCount": 0 } }]),
+        "no contacts:read scope, no contacts, even nested"
+    );
     assert_eq!(read["data"]["deals"]["totalCount"], 0, "no deals:read scope");
     let write = gql_as(
         &app,

@@ -21,6 +21,20 @@ pub trait ChildRelation: Send + Sync + 'static {
     fn parent() -> <Self::Child as EntityTrait>::Column;
     /// Default order of children.
     fn order() -> SortSpec<<Self::Child as EntityTrait>::Column>;
+    /// True when the children hang under the same customer as their parent, so a parent
+    /// the caller sees implies children it may see (partner keys, scoped per record
+    /// family, are always checked).
+    const SAME_CUSTOMER: bool;
+}
+
+/// The row condition for `R`'s children: the parent's visibility carries over when the
+/// children share its customer; otherwise the full row scope applies.
+fn child_scope<R: ChildRelation>(viewer: &crate::auth::Viewer) -> Condition {
+    if R::SAME_CUSTOMER && viewer.role != entity::enums::Role::Partner {
+        Condition::all().add(<R::Child as Record>::deleted_column().is_null())
+    } else {
+        visible::<R::Child>(viewer, false)
+    }
 }
 
 /// A value made hashable by a canonical text form (its `Debug` rendering, which for
@@ -106,7 +120,7 @@ impl<R: ChildRelation> Loader<PageKey<R>> for ChildPages<R> {
         }
         let mut out = HashMap::new();
         for (args, ids) in by_args {
-            let mut base = R::Child::find().filter(visible::<R::Child>(viewer, false));
+            let mut base = R::Child::find().filter(child_scope::<R>(viewer));
             if let Some(filter) = &args.filter {
                 base = base.filter(filter.value.clone());
             }
@@ -152,7 +166,7 @@ impl<R: ChildRelation> Loader<CountKey> for ChildCounts<R> {
                 .column(parent)
                 .column_as(Expr::col(<R::Child as Record>::id_column()).count(), "count")
                 .filter(parent.is_in(ids.iter().copied()))
-                .filter(visible::<R::Child>(viewer, false));
+                .filter(child_scope::<R>(viewer));
             if let Some(filter) = filter {
                 select = select.filter(filter.value.clone());
             }
