@@ -19,7 +19,7 @@ use sea_orm::{EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
 /// Anything with a global ID.
-#[derive(Interface)]
+#[derive(Interface, Clone)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
 pub enum Node {
     Customer(Customer),

@@ -274,3 +274,28 @@ async fn filters_combine_with_and_or_not() {
         .await;
     assert_eq!(names(and), vec!["Bo"]);
 }
+
+#[tokio::test]
+async fn nodes_costs_one_statement_per_type_not_per_id() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(app.create_customer(&app.admin_token, json!({ "name": format!("N{i}") })).await["id"].clone());
+    }
+    let viewer = app.gql(&app.admin_token, "{ viewer { id } }", json!({})).await["data"]["viewer"]["id"].clone();
+    ids.push(viewer.clone());
+    ids.push(json!("bm9wZQ"));
+    ids.push(ids[0].clone());
+    let before = app.statements();
+    let body =
+        app.gql(&app.admin_token, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": ids })).await;
+    let used = app.statements() - before;
+    let nodes = body["data"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 23);
+    assert_eq!(nodes[0]["id"], ids[0]);
+    assert_eq!(nodes[20]["id"], viewer);
+    assert_eq!(nodes[21], Value::Null);
+    assert_eq!(nodes[22]["id"], ids[0], "a repeated id resolves again");
+    // The viewer's own look-up, then one statement for customers and one for users.
+    assert_eq!(used, 3, "{used} statements");
+}

@@ -5,10 +5,11 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context;
 use crate::graphql::relay::{Node, parse_global_id};
 use crate::graphql::types::all::*;
-use crate::service::record::find;
+use crate::service::record::by_ids_visible;
 use async_graphql::{Context, ID, Object, Result};
 use entity::*;
 use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -24,7 +25,7 @@ impl NodeQuery {
         let viewer = context::viewer(ctx)?;
         let db = context::db(ctx)?;
         match parse_global_id(&id) {
-            Ok((kind, uuid)) => Ok(fetch(db, viewer, &kind, uuid).await?),
+            Ok((kind, uuid)) => Ok(fetch(db, viewer, &kind, &[uuid]).await?.remove(&uuid)),
             Err(_) => Ok(None),
         }
     }
@@ -36,24 +37,33 @@ impl NodeQuery {
         }
         let viewer = context::viewer(ctx)?;
         let db = context::db(ctx)?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in &ids {
-            out.push(match parse_global_id(id) {
-                Ok((kind, uuid)) => fetch(db, viewer, &kind, uuid).await?,
-                Err(_) => None,
-            });
+        // One statement per record type named, not one per id.
+        let parsed: Vec<Option<(String, Uuid)>> = ids.iter().map(|id| parse_global_id(id).ok()).collect();
+        let mut by_kind: HashMap<&str, Vec<Uuid>> = HashMap::new();
+        for (kind, uuid) in parsed.iter().flatten() {
+            by_kind.entry(kind.as_str()).or_default().push(*uuid);
         }
-        Ok(out)
+        let mut found: HashMap<(&str, Uuid), Node> = HashMap::new();
+        for (kind, uuids) in by_kind {
+            for (uuid, node) in fetch(db, viewer, kind, &uuids).await? {
+                found.insert((kind, uuid), node);
+            }
+        }
+        Ok(parsed.iter().map(|p| p.as_ref().and_then(|(k, u)| found.get(&(k.as_str(), *u)).cloned())).collect())
     }
 }
 
-/// Looks up `kind` `id` with the row scope of `viewer`.
-async fn fetch(db: &DatabaseConnection, viewer: &Viewer, kind: &str, id: Uuid) -> AppResult<Option<Node>> {
+/// Looks up records of `kind` by id with the row scope of `viewer`, in one statement.
+async fn fetch(db: &DatabaseConnection, viewer: &Viewer, kind: &str, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Node>> {
     macro_rules! by_kind {
         ($($name:literal => $module:ident as $ty:ident),+ $(,)?) => {
             match kind {
-                $($name => find::<$module::Entity>(db, viewer, id).await?.map(|m| Node::$ty($ty(m))),)+
-                _ => None,
+                $($name => by_ids_visible::<$module::Entity>(db, viewer, ids)
+                    .await?
+                    .into_iter()
+                    .map(|m| (m.id, Node::$ty($ty(m))))
+                    .collect(),)+
+                _ => HashMap::new(),
             }
         };
     }
