@@ -14,3 +14,4 @@ mod oidc;
 mod pagination;
 mod records;
 mod robustness;
+mod sessions;
