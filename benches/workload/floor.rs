@@ -1,0 +1,228 @@
+//! The floor: a minimal HTTP endpoint that answers each workload query with one
+//! hand-written PostgreSQL statement building the same JSON as Clientele's GraphQL answer.
+//! It applies the same row scope (a rep sees their own customers) and nothing else: no
+//! parsing, no authorization, no loaders. Clientele's numbers are reported as ratios to it.
+//!
+//! Runs in its own process (`workload --serve-floor PORT`) so its CPU time and memory are
+//! measured like the server's. Parameters arrive as a JSON array of texts, cast in SQL.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use sea_orm::sqlx::{self, PgPool};
+
+/// A relay global id, as Clientele encodes it: base64 of `Type:uuid`.
+macro_rules! gid {
+    ($ty:literal, $col:literal) => {
+        concat!("encode(convert_to('", $ty, ":' || ", $col, ", 'UTF8'), 'base64')")
+    };
+}
+
+/// Nodes of a child list: `json_agg` over a limited, ordered subquery, `[]` when empty.
+macro_rules! nodes {
+    ($object:expr, $table:literal WHERE $where:expr, $order:literal, $limit:literal) => {
+        concat!(
+            "json_build_object('nodes', COALESCE((SELECT json_agg(",
+            $object,
+            " ORDER BY ",
+            $order,
+            ") FROM (SELECT * FROM ",
+            $table,
+            " x WHERE ",
+            $where,
+            " ORDER BY ",
+            $order,
+            " LIMIT ",
+            $limit,
+            ") x), '[]'::json))"
+        )
+    };
+}
+
+macro_rules! contacts {
+    ($customer:literal) => {
+        nodes!(
+            concat!("json_build_object('id', ", gid!("Contact", "x.id"),
+                ", 'name', x.name, 'phone', x.phone, 'email', x.email, 'isPrimary', x.is_primary)"),
+            "contacts" WHERE concat!("x.customer_id = ", $customer, " AND x.deleted_at IS NULL"),
+            "x.created_at, x.id",
+            "20"
+        )
+    };
+}
+
+macro_rules! open_deals {
+    ($customer:literal) => {
+        nodes!(
+            concat!("json_build_object('id', ", gid!("Deal", "x.id"), ", 'title', x.title, 'stage', x.stage, \
+                'amount', trim_scale(x.amount_e4 / 10000.0)::text, 'currency', x.currency)"),
+            "deals" WHERE concat!("x.customer_id = ", $customer,
+                " AND x.deleted_at IS NULL AND x.stage IN ('LEAD', 'QUALIFIED', 'PROPOSAL', 'NEGOTIATION')"),
+            "x.created_at DESC, x.id",
+            "20"
+        )
+    };
+}
+
+macro_rules! last_tickets {
+    ($customer:literal) => {
+        nodes!(
+            concat!("json_build_object('id', ", gid!("Ticket", "x.id"),
+                ", 'code', x.code, 'subject', x.subject, 'status', x.status, 'priority', x.priority)"),
+            "tickets" WHERE concat!("x.customer_id = ", $customer, " AND x.deleted_at IS NULL"),
+            "x.opened_at DESC, x.id",
+            "3"
+        )
+    };
+}
+
+/// Q1: $1 created_at and $2 id of the row before the page, $3 the rep's scope or null.
+const Q1: &str = concat!(
+    "WITH page AS (SELECT * FROM customers c WHERE c.deleted_at IS NULL AND ($3::uuid IS NULL OR c.owner_id = $3::uuid) \
+       AND (c.created_at, c.id) > ($1::timestamptz, $2::uuid) ORDER BY c.created_at, c.id LIMIT 51), \
+     shown AS (SELECT * FROM page ORDER BY created_at, id LIMIT 50) \
+     SELECT json_build_object('data', json_build_object('customers', json_build_object( \
+       'pageInfo', json_build_object('hasNextPage', (SELECT count(*) > 50 FROM page)), \
+       'nodes', COALESCE((SELECT json_agg(json_build_object( \
+         'id', ",
+    gid!("Customer", "s.id"),
+    ", 'code', s.code, 'name', s.name, 'phone', s.phone, 'email', s.email, \
+         'lifecycleStage', s.lifecycle_stage, \
+         'owner', (SELECT json_build_object('id', ",
+    gid!("User", "u.id"),
+    ", 'name', u.name, 'email', u.email) \
+                   FROM users u WHERE u.id = s.owner_id), \
+         'contacts', ",
+    contacts!("s.id"),
+    ", \
+         'deals', ",
+    open_deals!("s.id"),
+    ", \
+         'tickets', ",
+    last_tickets!("s.id"),
+    " \
+       ) ORDER BY s.created_at, s.id) FROM shown s), '[]'::json))))::text"
+);
+
+/// Q2: $1 the customer, $2 the rep's scope or null.
+const Q2: &str = concat!(
+    "SELECT json_build_object('data', json_build_object('customer', (SELECT json_build_object( \
+       'id', ",
+    gid!("Customer", "s.id"),
+    ", 'code', s.code, 'name', s.name, 'phone', s.phone, 'email', s.email, \
+       'lifecycleStage', s.lifecycle_stage, \
+       'contacts', ",
+    contacts!("s.id"),
+    ", \
+       'deals', ",
+    open_deals!("s.id"),
+    ", \
+       'tickets', ",
+    last_tickets!("s.id"),
+    ", \
+       'surveyResponses', ",
+    nodes!(
+        concat!("json_build_object('id', ", gid!("SurveyResponse", "x.id"), ", 'score', x.score, \
+            'survey', (SELECT json_build_object('id', ", gid!("Survey", "v.id"), ", 'title', v.title) \
+                       FROM surveys v WHERE v.id = x.survey_id AND v.deleted_at IS NULL))"),
+        "survey_responses" WHERE "x.customer_id = s.id AND x.deleted_at IS NULL",
+        "x.submitted_at DESC, x.id",
+        "10"
+    ),
+    " \
+     ) FROM customers s WHERE s.id = $1::uuid AND s.deleted_at IS NULL \
+       AND ($2::uuid IS NULL OR s.owner_id = $2::uuid))))::text"
+);
+
+/// Q3: $1 the owner, $2 the tag, $3 the rep's scope or null.
+const Q3: &str = concat!(
+    "SELECT json_build_object('data', json_build_object('customers', json_build_object('nodes', \
+       COALESCE((SELECT json_agg(json_build_object('id', ",
+    gid!("Customer", "s.id"),
+    ", 'name', s.name, \
+         'contacts', ",
+    nodes!("json_build_object('email', x.email)",
+            "contacts" WHERE "x.customer_id = s.id AND x.deleted_at IS NULL", "x.created_at, x.id", "20"),
+    ") \
+         ORDER BY s.name, s.id) \
+       FROM (SELECT * FROM customers c WHERE c.deleted_at IS NULL AND c.owner_id = $1::uuid \
+               AND ($3::uuid IS NULL OR c.owner_id = $3::uuid) \
+               AND EXISTS (SELECT 1 FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id \
+                           WHERE ct.customer_id = c.id AND t.id = $2::uuid AND t.deleted_at IS NULL) \
+             ORDER BY c.name, c.id LIMIT 50) s), '[]'::json))))::text"
+);
+
+/// Q4: $1 the owner, $2 the rep's scope or null.
+const Q4: &str = "SELECT json_build_object('data', json_build_object('dealsByStage', COALESCE(( \
+       SELECT json_agg(json_build_object('stage', stage, 'currency', currency, 'count', n, \
+                                         'amount', trim_scale(total / 10000.0)::text) ORDER BY stage, currency) \
+       FROM (SELECT d.stage, d.currency, count(*) AS n, sum(d.amount_e4) AS total FROM deals d \
+             WHERE d.deleted_at IS NULL AND d.owner_id = $1::uuid \
+               AND d.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL \
+                                     AND ($2::uuid IS NULL OR c.owner_id = $2::uuid)) \
+             GROUP BY d.stage, d.currency) g), '[]'::json)))::text";
+
+/// Q5: $1 the customer, $2 the rep's scope or null, $3 the acting user, $4 channel, $5 summary.
+/// Inserts the interaction, moves the customer's last-interaction time and writes the audit
+/// row, as Clientele does, in one statement.
+const Q5: &str = concat!(
+    "WITH target AS (SELECT c.id FROM customers c WHERE c.id = $1::uuid AND c.deleted_at IS NULL \
+       AND ($2::uuid IS NULL OR c.owner_id = $2::uuid)), \
+     ins AS (INSERT INTO interactions (id, customer_id, contact_id, deal_id, user_id, channel, occurred_at, summary, \
+               outcome, next_step, next_follow_up_at, version, created_at, updated_at, deleted_at) \
+             SELECT gen_random_uuid(), t.id, NULL, NULL, $3::uuid, $4, now(), $5, NULL, NULL, NULL, 1, now(), now(), NULL \
+             FROM target t RETURNING *), \
+     touch AS (UPDATE customers c SET last_interaction_at = i.occurred_at FROM ins i WHERE c.id = i.customer_id \
+               AND (c.last_interaction_at IS NULL OR c.last_interaction_at < i.occurred_at) RETURNING c.id), \
+     audit AS (INSERT INTO audit_events (id, actor_id, action, entity, entity_id, fields, request_id, created_at, updated_at) \
+               SELECT gen_random_uuid(), $3::uuid, 'create', 'Interaction', i.id, '[\"*\"]', NULL, now(), now() \
+               FROM ins i RETURNING id) \
+     SELECT json_build_object('data', json_build_object('createInteraction', json_build_object( \
+       'interaction', (SELECT json_build_object('id', ",
+    gid!("Interaction", "i.id"),
+    ", 'channel', i.channel, \
+                       'summary', i.summary) FROM ins i), \
+       'userErrors', '[]'::json)))::text"
+);
+
+/// The statement for a query name (`q1` … `q5`).
+fn statement(query: &str) -> Option<&'static str> {
+    Some(match query {
+        "q1" => Q1,
+        "q2" => Q2,
+        "q3" => Q3,
+        "q4" => Q4,
+        "q5" => Q5,
+        _ => return None,
+    })
+}
+
+/// Serves the floor on 127.0.0.1:`port` until killed.
+pub async fn serve(database_url: &str, port: u16) -> Result<(), String> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(10)
+        .connect(database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let app = Router::new().route("/healthz", get(|| async { "ok" })).route("/{query}", post(answer)).with_state(pool);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| e.to_string())?;
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
+}
+
+async fn answer(State(pool): State<PgPool>, Path(query): Path<String>, body: Bytes) -> Response {
+    let Some(sql) = statement(&query) else { return StatusCode::NOT_FOUND.into_response() };
+    let Ok(params) = serde_json::from_slice::<Vec<Option<String>>>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let mut statement = sqlx::query_scalar::<_, String>(sql);
+    for param in params {
+        statement = statement.bind(param);
+    }
+    match statement.fetch_one(&pool).await {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
