@@ -29,12 +29,27 @@ pub async fn execute(
     request: async_graphql::Request,
     viewer: Option<Viewer>,
 ) -> async_graphql::Response {
+    let mut request = request;
+    if let Err(error) = prepare(&mut request) {
+        let mut response = async_graphql::Response::from_errors(vec![error]);
+        finish(&mut response);
+        return response;
+    }
     let queue: TaskQueue = Arc::default();
     let loaders = Loaders::new(db.clone(), viewer.clone(), queue.clone());
     let request = request.data(viewer).data(loaders);
     let mut response = drive(schema.execute(request), queue).await;
     finish(&mut response);
     response
+}
+
+/// Parses the query (through the document cache) and checks the request limits, before
+/// async-graphql validates and runs it.
+fn prepare(request: &mut async_graphql::Request) -> async_graphql::ServerResult<()> {
+    let document = super::documents::parse(&request.query)?;
+    super::limits::check(&document, &request.variables)?;
+    request.set_parsed_query(document);
+    Ok(())
 }
 
 /// Gives every error a code and the response its request id. An error without a code

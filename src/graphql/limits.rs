@@ -3,42 +3,14 @@
 //! depth and complexity limits cover the rest.
 
 use crate::service::page::MAX_PAGE_SIZE;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ErrorExtensions, Positioned, ServerError, ServerResult, Value as ConstValue, Variables};
 use async_graphql_value::Value;
-use std::sync::Arc;
 
 /// Most aliased fields one request may hold.
 pub const MAX_ALIASES: usize = 30;
 /// Most field selections one request may hold.
 pub const MAX_FIELDS: usize = 500;
-
-/// The extension factory.
-pub struct RequestLimits;
-
-impl ExtensionFactory for RequestLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestLimitsExtension)
-    }
-}
-
-struct RequestLimitsExtension;
-
-#[async_trait::async_trait]
-impl Extension for RequestLimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        check(&document, variables)?;
-        Ok(document)
-    }
-}
 
 #[derive(Default)]
 struct Tally {
@@ -51,7 +23,8 @@ fn too_complex(message: String) -> ServerError {
     err.into_server_error(async_graphql::Pos::default())
 }
 
-fn check(document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
+/// Checks a parsed document against the request limits (run before validation).
+pub fn check(document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
     let mut tally = Tally::default();
     for (_, op) in document.operations.iter() {
         walk(&op.node.selection_set, variables, &mut tally)?;

@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod crud;
+pub mod documents;
 pub mod execute;
 pub mod idempotency;
 pub mod input;

@@ -5,6 +5,7 @@ use super::context;
 use super::loader::{ById, ChildCount, ChildCounts, ChildPages, ChildRelation, CountKey, Keyed, NestedArgs, PageKey};
 use super::types::all::*;
 use crate::error::{AppError, AppResult};
+use crate::service::cursor::RowCursor;
 use crate::service::page::{Page, PageArgs, SortSpec};
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ID, Interface, Object, OutputType, Scalar, ScalarType, Value};
@@ -117,8 +118,9 @@ where
     N: OutputType,
 {
     crate::service::page::check_args(&page)?;
-    let filter = filter.map(Keyed::new);
-    let args = NestedArgs { page, filter: filter.clone(), order: order.map(Keyed::new) };
+    let at = ctx.item.pos;
+    let filter = filter.map(|f| Keyed::at(at, f));
+    let args = NestedArgs { page, filter: filter.clone(), order: order.map(|o| Keyed::at(at, o)) };
     let loader = context::loaders(ctx)?.get::<PageKey<R>, ChildPages<R>>();
     let rows = loader.load_one((parent, args)).await?.unwrap_or_else(Page::empty);
     Ok(connection(rows, TotalCount::Lazy(Box::new(ChildCount::<R>::new(parent, filter))), map))
@@ -163,7 +165,7 @@ macro_rules! meta {
 }
 
 /// A connection of `N` with `totalCount`.
-pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
+pub type Conn<N> = Connection<RowCursor, N, TotalCount, EmptyFields>;
 
 /// Builds a connection from a page, mapping each row to its GraphQL type.
 pub fn connection<M, N: OutputType>(page: Page<M>, total: TotalCount, map: impl Fn(M) -> N) -> Conn<N> {

@@ -1,6 +1,5 @@
 //! Builds the schema with its limits, and renders the SDL.
 
-use super::limits::RequestLimits;
 use super::mutation::MutationRoot;
 use super::query::QueryRoot;
 use crate::config::Config;
@@ -22,8 +21,7 @@ fn build(db: Option<DatabaseConnection>, depth: usize, complexity: usize) -> App
         .limit_depth(depth)
         .limit_complexity(complexity)
         .limit_recursive_depth(32)
-        .disable_suggestions()
-        .extension(RequestLimits);
+        .disable_suggestions();
     if let Some(db) = db {
         builder = builder.data(db);
     }

@@ -76,7 +76,7 @@ fn graphiql_page() -> Response {
 /// True when the operation the request would run is a query (unparsable documents pass:
 /// execution reports their errors without running anything).
 fn is_query_only(request: &async_graphql::Request) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return true };
+    let Ok(doc) = crate::graphql::documents::parse(&request.query) else { return true };
     let mut ops = doc.operations.iter();
     let selected = match &request.operation_name {
         Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),

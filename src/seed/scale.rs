@@ -66,6 +66,9 @@ pub async fn scale(db: &DatabaseConnection, n: f64) -> AppResult<()> {
     }
     bar.finish_and_clear();
     codes.save(db).await?;
+    // Fresh planner statistics: without them PostgreSQL guesses one row per table and
+    // picks nested loops over whole tables until autovacuum happens to analyze.
+    db.execute_unprepared("ANALYZE").await?;
     crate::db::setting_or_insert(db, "scale_seed", n.to_string()).await?;
     println!(
         "seeded scale {n}: {customers} customers, {} sales reps; admin {SCALE_ADMIN} (clientele token --user {SCALE_ADMIN}), \

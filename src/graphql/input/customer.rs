@@ -62,9 +62,10 @@ record_filter! {
     }
 }
 
-/// Customers carrying a tag that matches `f`.
+/// Customers carrying a tag that matches `f`, as a correlated `EXISTS`: with an
+/// `id IN (SELECT customer_id …)` PostgreSQL's generic plan hashed every link of the tag
+/// (7,500 at scale 1) for each page of one owner's 500 customers (93 ms against 3 ms).
 fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Condition> {
-    use sea_orm::ColumnTrait;
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let tags = Query::select()
         .column(entity::tag::Column::Id)
@@ -73,11 +74,15 @@ fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Con
         .and_where(Expr::col(entity::tag::Column::DeletedAt).is_null())
         .to_owned();
     let links = Query::select()
-        .column(entity::customer_tag::Column::CustomerId)
+        .expr(Expr::val(1))
         .from(entity::customer_tag::Entity)
-        .and_where(Expr::col(entity::customer_tag::Column::TagId).in_subquery(tags))
+        .and_where(
+            Expr::col((entity::customer_tag::Entity, entity::customer_tag::Column::CustomerId))
+                .equals((entity::customer::Entity, Column::Id)),
+        )
+        .and_where(Expr::col((entity::customer_tag::Entity, entity::customer_tag::Column::TagId)).in_subquery(tags))
         .to_owned();
-    Ok(sea_orm::Condition::all().add(Column::Id.in_subquery(links)))
+    Ok(sea_orm::Condition::all().add(Expr::exists(links)))
 }
 
 record_order!(CustomerOrder, CustomerOrderField for customer as "Customer", default CreatedAt Asc {

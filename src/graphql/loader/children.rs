@@ -37,25 +37,29 @@ fn child_scope<R: ChildRelation>(viewer: &crate::auth::Viewer) -> Condition {
     }
 }
 
-/// A value made hashable by a canonical text form (its `Debug` rendering, which for
-/// sea-query conditions and sort keys includes every column and value).
+/// A field argument made hashable by where its field stands in the query document.
+///
+/// Within one request a field's arguments come from the document and the variables only,
+/// so every parent reached through the same field (even through a fragment used twice)
+/// asks with the same arguments. Loaders live for one request, so the position is an
+/// exact key, and far cheaper than comparing the translated conditions themselves.
 #[derive(Clone, Debug)]
 pub struct Keyed<T> {
-    text: String,
+    at: (usize, usize),
     /// The value.
     pub value: T,
 }
 
-impl<T: std::fmt::Debug> Keyed<T> {
-    /// Wraps `value`.
-    pub fn new(value: T) -> Self {
-        Self { text: format!("{value:?}"), value }
+impl<T> Keyed<T> {
+    /// Wraps `value`, the translation of an argument of the field at `at`.
+    pub fn at(at: async_graphql::Pos, value: T) -> Self {
+        Self { at: (at.line, at.column), value }
     }
 }
 
 impl<T> PartialEq for Keyed<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        self.at == other.at
     }
 }
 
@@ -63,7 +67,7 @@ impl<T> Eq for Keyed<T> {}
 
 impl<T> std::hash::Hash for Keyed<T> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.text.hash(state);
+        self.at.hash(state);
     }
 }
 
