@@ -67,3 +67,71 @@ async fn a_new_primary_contact_demotes_the_previous_one() {
         json!([{ "name": "First", "isPrimary": false }, { "name": "Second", "isPrimary": true }])
     );
 }
+
+#[tokio::test]
+async fn the_same_connection_twice_with_different_filters_keeps_its_own_rows() {
+    let app = spawn_app().await;
+    let deal = "mutation($i: CreateDealInput!) { createDeal(input: $i) { userErrors { code } } }";
+    for i in 0..3 {
+        let c = app.create_customer(&app.admin_token, json!({ "name": format!("Buyer {i}") })).await;
+        for (title, stage) in [("Early", "LEAD"), ("Late", "NEGOTIATION")] {
+            let input = json!({ "customerId": c["id"], "title": title, "amount": "10", "stage": stage });
+            let body = app.gql(&app.admin_token, deal, json!({ "i": input })).await;
+            assert_eq!(body["data"]["createDeal"]["userErrors"], json!([]), "{body}");
+        }
+    }
+    // Loader keys are the field's place in the document: two aliases of one field must
+    // not share a batch, and a fragment used twice must give both places the same rows.
+    let query = "fragment F on Customer { f: deals(filter: {stage: {eq: NEGOTIATION}}) { nodes { title } } }
+        { customers(first: 10) { nodes {
+            lead: deals(filter: {stage: {eq: LEAD}}) { totalCount nodes { title } }
+            late: deals(filter: {stage: {eq: NEGOTIATION}}) { totalCount nodes { title } }
+            ...F ... on Customer { ...F } } } }";
+    let body = app.gql(&app.admin_token, query, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let nodes = body["data"]["customers"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 3);
+    for node in nodes {
+        assert_eq!(node["lead"]["totalCount"], 1);
+        assert_eq!(node["lead"]["nodes"], json!([{ "title": "Early" }]));
+        assert_eq!(node["late"]["nodes"], json!([{ "title": "Late" }]));
+        assert_eq!(node["f"]["nodes"], json!([{ "title": "Late" }]));
+    }
+}
+
+#[tokio::test]
+async fn has_tag_finds_exactly_the_tagged_customers() {
+    let app = spawn_app().await;
+    let tag = app
+        .gql(
+            &app.admin_token,
+            "mutation { createTag(input: {dimension: \"value\", name: \"VIP\"}) { tag { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await;
+    let tag_id = tag["data"]["createTag"]["tag"]["id"].clone();
+    assert!(tag_id.is_string(), "{tag}");
+    let mut tagged = Vec::new();
+    for i in 0..4 {
+        let c = app.create_customer(&app.admin_token, json!({ "name": format!("Client {i}") })).await;
+        if i % 2 == 0 {
+            let add = "mutation($i: CustomerTagsInput!) { addTags(input: $i) { userErrors { code } } }";
+            let body =
+                app.gql(&app.admin_token, add, json!({ "i": { "customerId": c["id"], "tagIds": [tag_id] } })).await;
+            assert_eq!(body["data"]["addTags"]["userErrors"], json!([]), "{body}");
+            tagged.push(c["name"].clone());
+        }
+    }
+    let query = "query($t: ID!) { customers(filter: {hasTag: {id: {eq: $t}}}, orderBy: [{field: NAME}]) {
+        totalCount nodes { name } } }";
+    let body = app.gql(&app.admin_token, query, json!({ "t": tag_id })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let names: Vec<_> =
+        body["data"]["customers"]["nodes"].as_array().unwrap().iter().map(|n| n["name"].clone()).collect();
+    assert_eq!(names, tagged);
+    assert_eq!(body["data"]["customers"]["totalCount"], 2);
+    // The same filter under `not`: the correlated subquery must stay tied to each row.
+    let others = "query($t: ID!) { customers(filter: {not: {hasTag: {id: {eq: $t}}}}) { totalCount } }";
+    let body = app.gql(&app.admin_token, others, json!({ "t": tag_id })).await;
+    assert_eq!(body["data"]["customers"]["totalCount"], 2, "{body}");
+}
