@@ -195,22 +195,32 @@ where
         let values = decode_cursor(before, &sig, &keys_kinds::<E>(&keys))?;
         select = select.filter(keyset_condition::<E>(&keys, &values, false));
     }
-    let mut window = WindowStatement::partition_by((E::default(), parent));
-    for (col, asc) in &keys {
-        let ascending = *asc != plan.backward;
-        window.order_by((E::default(), *col), if ascending { Order::Asc } else { Order::Desc });
-    }
-    let mut inner = select.into_query();
-    inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
-    let rank: SimpleExpr = Expr::col(Alias::new("page_rank"));
-    let outer = Query::select()
-        .column(sea_orm::sea_query::Asterisk)
-        .from_subquery(inner, Alias::new("ranked"))
-        .and_where(rank.clone().lte((plan.limit + 1) as i64))
-        .order_by(Alias::new("page_rank"), Order::Asc)
-        .to_owned();
-    let stmt = db.get_database_backend().build(&outer);
-    let rows = E::Model::find_by_statement(stmt).all(db).await?;
+    let rows = if parent_ids.len() == 1 {
+        // One parent (a single record and its children): a plain ordered LIMIT, which the
+        // planner serves from the parent's index without numbering every child row.
+        for (col, asc) in &keys {
+            let ascending = *asc != plan.backward;
+            select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
+        }
+        select.limit(plan.limit + 1).all(db).await?
+    } else {
+        let mut window = WindowStatement::partition_by((E::default(), parent));
+        for (col, asc) in &keys {
+            let ascending = *asc != plan.backward;
+            window.order_by((E::default(), *col), if ascending { Order::Asc } else { Order::Desc });
+        }
+        let mut inner = select.into_query();
+        inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
+        let rank: SimpleExpr = Expr::col(Alias::new("page_rank"));
+        let outer = Query::select()
+            .column(sea_orm::sea_query::Asterisk)
+            .from_subquery(inner, Alias::new("ranked"))
+            .and_where(rank.clone().lte((plan.limit + 1) as i64))
+            .order_by(Alias::new("page_rank"), Order::Asc)
+            .to_owned();
+        let stmt = db.get_database_backend().build(&outer);
+        E::Model::find_by_statement(stmt).all(db).await?
+    };
 
     let sig: std::sync::Arc<str> = sig.into();
     let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();

@@ -135,3 +135,38 @@ async fn has_tag_finds_exactly_the_tagged_customers() {
     let body = app.gql(&app.admin_token, others, json!({ "t": tag_id })).await;
     assert_eq!(body["data"]["customers"]["totalCount"], 2, "{body}");
 }
+
+#[tokio::test]
+async fn one_parents_children_page_forward_and_backward_like_many_parents() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        let c = app.create_customer(&app.admin_token, json!({ "name": format!("Parent {i}") })).await;
+        for j in 0..3 {
+            let body = app
+                .gql(
+                    &app.admin_token,
+                    "mutation($input: CreateContactInput!) { createContact(input: $input) { userErrors { code } } }",
+                    json!({ "input": { "customerId": c["id"], "name": format!("P{i} contact {j}"), "phone": "13800000000" } }),
+                )
+                .await;
+            assert_eq!(body["data"]["createContact"]["userErrors"], json!([]));
+        }
+        ids.push(c["id"].clone());
+    }
+    let page = "{ nodes { name } pageInfo { hasNextPage hasPreviousPage } }";
+    let one = format!(
+        "query($id: ID!) {{ customer(id: $id) {{ head: contacts(first: 2) {page} tail: contacts(last: 2) {page} }} }}"
+    );
+    let many = format!(
+        "{{ customers(first: 2) {{ nodes {{ head: contacts(first: 2) {page} tail: contacts(last: 2) {page} }} }} }}"
+    );
+    let single = app.gql(&app.admin_token, &one, json!({ "id": ids[0] })).await;
+    let batched = app.gql(&app.admin_token, &many, json!({})).await;
+    let single = &single["data"]["customer"];
+    assert_eq!(single, &batched["data"]["customers"]["nodes"][0], "{batched}");
+    assert_eq!(single["head"]["nodes"], json!([{ "name": "P0 contact 0" }, { "name": "P0 contact 1" }]));
+    assert_eq!(single["head"]["pageInfo"]["hasNextPage"], true);
+    assert_eq!(single["tail"]["nodes"], json!([{ "name": "P0 contact 1" }, { "name": "P0 contact 2" }]));
+    assert_eq!(single["tail"]["pageInfo"]["hasPreviousPage"], true);
+}
