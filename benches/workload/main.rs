@@ -204,7 +204,7 @@ async fn measure(
         connections,
         measured,
         cpu_ms: per_request(cpu_after.saturating_sub(cpu_before)),
-        db_cpu_ms: per_request(db_after.saturating_sub(db_before)),
+        db_cpu_ms: per_request(procs::postgres_ticks_since(&db_before, &db_after)),
         statements,
         peak_rss_mib: procs::memory_mib(target.pid(), "VmHWM"),
     })

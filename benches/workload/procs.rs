@@ -2,6 +2,7 @@
 //! their CPU time and memory.
 
 use crate::setup::SetupResult;
+use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -75,17 +76,22 @@ pub fn cpu_ticks(pid: u32) -> u64 {
     stat(&pid.to_string()).map_or(0, |(_, t)| t)
 }
 
-/// CPU ticks used so far by every PostgreSQL process on the machine (its backends do the
-/// database's work; a backend that exits during a run is not counted, and pooled ones stay).
-pub fn postgres_ticks() -> u64 {
-    let Ok(dir) = std::fs::read_dir("/proc") else { return 0 };
+/// CPU ticks used so far by each PostgreSQL process on the machine (its backends do the
+/// database's work), by process id.
+pub fn postgres_ticks() -> HashMap<String, u64> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return HashMap::new() };
     dir.filter_map(Result::ok)
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| name.bytes().all(|b| b.is_ascii_digit()))
-        .filter_map(|pid| stat(&pid))
-        .filter(|(comm, _)| comm == "postgres")
-        .map(|(_, t)| t)
-        .sum()
+        .filter_map(|pid| stat(&pid).filter(|(comm, _)| comm == "postgres").map(|(_, t)| (pid, t)))
+        .collect()
+}
+
+/// Ticks PostgreSQL spent between two readings: per process, so a backend that exits
+/// during the run loses only its own share (it is not counted) instead of the sum
+/// going down; a process that started during the run counts in full.
+pub fn postgres_ticks_since(before: &HashMap<String, u64>, after: &HashMap<String, u64>) -> u64 {
+    after.iter().map(|(pid, t)| t.saturating_sub(before.get(pid).copied().unwrap_or(0))).sum()
 }
 
 /// A `VmRSS`-style line of `/proc/<pid>/status`, in MiB.

@@ -10,6 +10,7 @@ mod m20261129_000004_create_marketing_tables;
 mod m20261129_000005_create_system_tables;
 mod m20261129_000006_create_idempotency_keys;
 mod m20261129_000007_create_credential_tables;
+mod m20261129_000008_add_owner_list_indexes;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_create_system_tables::Migration),
             Box::new(m20261129_000006_create_idempotency_keys::Migration),
             Box::new(m20261129_000007_create_credential_tables::Migration),
+            Box::new(m20261129_000008_add_owner_list_indexes::Migration),
         ]
     }
 }

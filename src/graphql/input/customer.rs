@@ -62,9 +62,9 @@ record_filter! {
     }
 }
 
-/// Customers carrying a tag that matches `f`, as a correlated `EXISTS`: with an
-/// `id IN (SELECT customer_id …)` PostgreSQL's generic plan hashed every link of the tag
-/// (7,500 at scale 1) for each page of one owner's 500 customers (93 ms against 3 ms).
+/// Customers carrying a tag that matches `f`, as a correlated `EXISTS`: each candidate
+/// customer probes the `(customer_id, tag_id)` index instead of the query materializing
+/// every link of the tag (7,500 at scale 1) to page through one owner's 500 customers.
 fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Condition> {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let tags = Query::select()
