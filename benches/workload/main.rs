@@ -170,7 +170,6 @@ async fn run(args: Args) -> SetupResult<()> {
 }
 
 /// One measured `wrk` run against `target`, with its CPU, memory and statement readings.
-#[expect(clippy::too_many_arguments, reason = "one run's whole description")]
 async fn measure(
     client: &reqwest::Client,
     dir: &std::path::Path,
