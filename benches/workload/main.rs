@@ -143,9 +143,9 @@ async fn run(args: Args) -> SetupResult<()> {
                     (&server, graphql_url.as_str(), viewer.authorization.as_str(), &graphql),
                     (&floor, floor_url.as_str(), "", &floor_bodies),
                 ];
-                for (target, url, auth, bodies) in runs {
-                    let cell = measure(&client, dir.path(), target, url, auth, bodies, connections, seconds).await?;
-                    let cell = report::Cell { query, role: viewer.role, ..cell };
+                for (target, url, authorization, bodies) in runs {
+                    let run = Run { query, role: viewer.role, url, authorization, bodies, connections, seconds };
+                    let cell = measure(&client, dir.path(), target, &run).await?;
                     eprintln!(
                         "{} {} {:>5} conn={} {:>8.0} req/s p50 {:>7.2} ms",
                         query.name(),
@@ -169,26 +169,33 @@ async fn run(args: Args) -> SetupResult<()> {
     Ok(())
 }
 
+/// What one measured run sends, and where.
+struct Run<'a> {
+    query: Query,
+    role: &'static str,
+    url: &'a str,
+    authorization: &'a str,
+    bodies: &'a [&'a str],
+    connections: u32,
+    seconds: u64,
+}
+
 /// One measured `wrk` run against `target`, with its CPU, memory and statement readings.
 async fn measure(
     client: &reqwest::Client,
     dir: &std::path::Path,
     target: &Server,
-    url: &str,
-    authorization: &str,
-    bodies: &[&str],
-    connections: u32,
-    seconds: u64,
+    run: &Run<'_>,
 ) -> SetupResult<report::Cell> {
     let statements_before = statements(client, target).await?;
     procs::reset_peak(target.pid());
     let (cpu_before, db_before) = (procs::cpu_ticks(target.pid()), procs::postgres_ticks());
-    let measured = load::run(dir, url, authorization, bodies, connections, seconds)?;
+    let measured = load::run(dir, run.url, run.authorization, run.bodies, run.connections, run.seconds)?;
     let (cpu_after, db_after) = (procs::cpu_ticks(target.pid()), procs::postgres_ticks());
     if measured.bad > 0 || measured.socket_errors > 0 || measured.requests == 0 {
         return Err(format!(
-            "{} at {url}: {} bad responses, {} socket errors of {} requests",
-            target.name, measured.bad, measured.socket_errors, measured.requests
+            "{} at {}: {} bad responses, {} socket errors of {} requests",
+            target.name, run.url, measured.bad, measured.socket_errors, measured.requests
         ));
     }
     let per_request = |ticks: u64| ticks as f64 * 1000.0 / procs::clock_ticks() / measured.requests as f64;
@@ -198,9 +205,9 @@ async fn measure(
     };
     Ok(report::Cell {
         system: target.name,
-        query: Query::Q1,
-        role: "",
-        connections,
+        query: run.query,
+        role: run.role,
+        connections: run.connections,
         measured,
         cpu_ms: per_request(cpu_after.saturating_sub(cpu_before)),
         db_cpu_ms: per_request(procs::postgres_ticks_since(&db_before, &db_after)),
