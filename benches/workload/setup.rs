@@ -85,7 +85,7 @@ pub fn cli(url: &str, args: &[&str]) -> SetupResult<String> {
 /// Seeds scale `scale` unless the database already holds that scale; another scale is an error.
 pub async fn seed(db: &DatabaseConnection, url: &str, scale: f64) -> SetupResult<()> {
     cli(url, &["migrate"])?;
-    let seeded = text(db, "SELECT value FROM settings WHERE key = 'scale_seed'").await?;
+    let seeded: Vec<String> = column(db, "SELECT value FROM settings WHERE key = 'scale_seed'").await?;
     match seeded.first().map(|s| s.parse::<f64>()) {
         Some(Ok(previous)) if (previous - scale).abs() < 1e-9 => Ok(()),
         Some(_) => Err(format!("the database holds scale {}; give it another --database-url", seeded[0])),
@@ -96,16 +96,11 @@ pub async fn seed(db: &DatabaseConnection, url: &str, scale: f64) -> SetupResult
     }
 }
 
-async fn text(db: &DatabaseConnection, sql: &str) -> SetupResult<Vec<String>> {
+/// The first column of every row `sql` returns.
+async fn column<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> SetupResult<Vec<T>> {
     let rows =
         db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.map_err(|e| e.to_string())?;
-    rows.iter().map(|r| r.try_get_by_index::<String>(0).map_err(|e| e.to_string())).collect()
-}
-
-async fn ids(db: &DatabaseConnection, sql: &str) -> SetupResult<Vec<Uuid>> {
-    let rows =
-        db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.map_err(|e| e.to_string())?;
-    rows.iter().map(|r| r.try_get_by_index::<Uuid>(0).map_err(|e| e.to_string())).collect()
+    rows.iter().map(|r| r.try_get_by_index::<T>(0).map_err(|e| e.to_string())).collect()
 }
 
 /// Reads the seeded world; `graphql` runs a query as the admin (for Q1's cursors).
@@ -122,12 +117,16 @@ where
     .all(db)
     .await
     .map_err(|e| e.to_string())?;
-    let reps = ids(db, "SELECT id FROM users WHERE role = 'SALES' AND active ORDER BY email").await?;
-    let tags = ids(db, "SELECT id FROM tags WHERE deleted_at IS NULL ORDER BY name").await?;
-    let admin =
-        *ids(db, "SELECT id FROM users WHERE email = 'admin@scale.clientele.dev'").await?.first().ok_or("no admin")?;
-    let rep =
-        *ids(db, "SELECT id FROM users WHERE email = 'rep0@scale.clientele.dev'").await?.first().ok_or("no rep0")?;
+    let reps: Vec<Uuid> = column(db, "SELECT id FROM users WHERE role = 'SALES' AND active ORDER BY email").await?;
+    let tags: Vec<Uuid> = column(db, "SELECT id FROM tags WHERE deleted_at IS NULL ORDER BY name").await?;
+    let admin = *column::<Uuid>(db, "SELECT id FROM users WHERE email = 'admin@scale.clientele.dev'")
+        .await?
+        .first()
+        .ok_or("no admin")?;
+    let rep = *column::<Uuid>(db, "SELECT id FROM users WHERE email = 'rep0@scale.clientele.dev'")
+        .await?
+        .first()
+        .ok_or("no rep0")?;
     if customers.len() < 100 || reps.is_empty() || tags.is_empty() {
         return Err("the scale data is missing; drop the database and run again".into());
     }

@@ -13,7 +13,7 @@ use std::num::NonZeroUsize;
 use std::sync::{LazyLock, Mutex};
 
 /// Distinct query texts kept; the least recently used goes first.
-const CAPACITY: NonZeroUsize = NonZeroUsize::new(512).expect("non-zero");
+const CAPACITY: NonZeroUsize = NonZeroUsize::MIN.saturating_add(511);
 
 /// Longest query text cached (bytes); longer ones are parsed each time.
 const MAX_CACHED_QUERY: usize = 16 * 1024;
