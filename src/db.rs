@@ -9,6 +9,9 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ActiveValue::Set, ConnectOptions, Database, DatabaseConnection, EntityTrait};
 use std::time::Duration;
 
+/// How long a pooled connection may sit idle before it is pinged on checkout.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+
 /// Opens a pool. SQL statement logging stays off: statements carry personal data.
 pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Result<DatabaseConnection, sea_orm::DbErr> {
     let mut options = ConnectOptions::new(url);
@@ -17,6 +20,10 @@ pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Resu
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings a pooled connection on every checkout by default: a second round trip
+        // per statement. Only a connection idle long enough to have been dropped by the
+        // server or a proxy is checked first.
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)

@@ -4,7 +4,7 @@
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use entity::audit_event;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 /// Records that `viewer` did `action` to `entity`/`id`, touching `fields`.
@@ -17,7 +17,7 @@ pub async fn record<C: ConnectionTrait>(
     fields: &[&str],
 ) -> AppResult<()> {
     let now = super::now();
-    audit_event::ActiveModel {
+    let row = audit_event::ActiveModel {
         id: Set(entity::new_id()),
         actor_id: Set(Some(viewer.user_id)),
         action: Set(action.to_string()),
@@ -27,8 +27,8 @@ pub async fn record<C: ConnectionTrait>(
         request_id: Set(crate::http::request_id::current()),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(db)
-    .await?;
+    };
+    // Nothing is read back: the row is written and never returned to the caller.
+    audit_event::Entity::insert(row).exec_without_returning(db).await?;
     Ok(())
 }
