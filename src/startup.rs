@@ -90,6 +90,7 @@ impl Application {
             graphiql: config.graphiql,
             external,
             throttle: Arc::new(crate::auth::throttle::LoginThrottle::default()),
+            hints: Arc::default(),
         };
         let listener = TcpListener::bind(config.listen)
             .await

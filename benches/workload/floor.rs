@@ -202,8 +202,11 @@ fn statement(query: &str) -> Option<&'static str> {
 
 /// Serves the floor on 127.0.0.1:`port` until killed.
 pub async fn serve(database_url: &str, port: u16) -> Result<(), String> {
+    // No ping on checkout (sqlx's default), as the server is configured: the floor is one
+    // round trip per request.
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(10)
+        .test_before_acquire(false)
         .connect(database_url)
         .await
         .map_err(|e| e.to_string())?;

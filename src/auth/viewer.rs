@@ -9,7 +9,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 /// Who is calling, as the user record says now (not as the token said at issue time).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewer {
     /// The user's id.
     pub user_id: Uuid,

@@ -21,6 +21,16 @@ const MAX_CACHED_QUERY: usize = 16 * 1024;
 static CACHE: LazyLock<Mutex<LruCache<String, ExecutableDocument>>> =
     LazyLock::new(|| Mutex::new(LruCache::new(CAPACITY)));
 
+/// Runs `look` on the syntax tree of `query` without copying a cached one.
+pub fn inspect<T>(query: &str, look: impl FnOnce(&ExecutableDocument) -> T) -> Result<T, ServerError> {
+    if let Some(mut cache) = CACHE.lock().ok()
+        && let Some(document) = cache.get(query)
+    {
+        return Ok(look(document));
+    }
+    parse(query).map(|document| look(&document))
+}
+
 /// The syntax tree of `query`, from the cache or freshly parsed.
 pub fn parse(query: &str) -> Result<ExecutableDocument, ServerError> {
     // A poisoned lock only means another request panicked mid-insert; parse afresh.

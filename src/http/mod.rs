@@ -30,6 +30,8 @@ pub struct AppState {
     pub external: Option<Arc<crate::auth::external::ExternalKeys>>,
     /// Login throttling.
     pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
+    /// Recent credential → viewer guesses that let a read start before its check ends.
+    pub hints: Arc<crate::auth::hints::ViewerHints>,
 }
 
 /// All routes with their middleware.

@@ -118,6 +118,32 @@ async fn the_role_comes_from_the_user_record_not_the_token() {
     assert_eq!(body["data"]["viewer"]["role"], "ANALYST");
 }
 
+/// A read starts as the viewer the token resolved to last time while the token is checked;
+/// when the user record has changed since, that answer is dropped and the read runs again.
+#[tokio::test]
+async fn a_role_changed_between_reads_applies_to_the_next_read_with_the_same_token() {
+    let app = spawn_app().await;
+    app.create_customer(&app.admin_token, json!({ "name": "王芳" })).await;
+    let (id, token) = app.user(Role::Sales, None).await;
+    let query = "{ viewer { role } customers { totalCount } }";
+    let before = app.gql(&token, query, json!({})).await;
+    assert_eq!(before["data"]["viewer"]["role"], "SALES", "{before}");
+    assert_eq!(before["data"]["customers"]["totalCount"], 0, "a rep sees only their own customers: {before}");
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => "UPDATE users SET role = 'ADMIN' WHERE id = $1",
+        _ => "UPDATE users SET role = 'ADMIN' WHERE id = ?",
+    };
+    app.db.execute_raw(Statement::from_sql_and_values(backend, sql, [id.into()])).await.unwrap();
+    let admin_view = app.gql(&app.admin_token, query, json!({})).await;
+    assert_eq!(admin_view["data"]["customers"]["totalCount"], 1, "{admin_view}");
+    for _ in 0..2 {
+        let after = app.gql(&token, query, json!({})).await;
+        assert_eq!(after["data"]["viewer"]["role"], "ADMIN", "{after}");
+        assert_eq!(after["data"]["customers"], admin_view["data"]["customers"], "{after}");
+    }
+}
+
 #[tokio::test]
 async fn no_header_is_anonymous_and_sees_no_data() {
     let app = spawn_app().await;
