@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, IdenStatic};
 use uuid::Uuid;
 
 /// A business table with the common columns.
-pub trait Record: EntityTrait {
+pub trait Record: EntityTrait<ActiveModel: sea_orm::TryIntoModel<Self::Model>> {
     /// The GraphQL type name (also the prefix of global IDs).
     const NAME: &'static str;
     /// The primary key column.

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr, WindowStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, ModelTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, Value,
+    QueryOrder, QuerySelect, QueryTrait, Select, TryIntoModel, Value,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -130,6 +130,7 @@ pub async fn paginate<E, C>(
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Send + Sync,
+    E::ActiveModel: TryIntoModel<E::Model>,
     C: ConnectionTrait,
 {
     let plan = plan(args)?;
@@ -148,7 +149,7 @@ where
         let ascending = *asc != plan.backward;
         select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
     }
-    let mut rows = select.limit(plan.limit + 1).all(db).await?;
+    let mut rows = super::rows::all(db, select.limit(plan.limit + 1)).await?;
     let has_more = rows.len() as u64 > plan.limit;
     rows.truncate(plan.limit as usize);
     if plan.backward {
@@ -181,6 +182,7 @@ pub async fn paginate_children<E, C>(
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Send + Sync,
+    E::ActiveModel: TryIntoModel<E::Model>,
     C: ConnectionTrait,
 {
     let plan = plan(args)?;
@@ -202,7 +204,7 @@ where
             let ascending = *asc != plan.backward;
             select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
         }
-        select.limit(plan.limit + 1).all(db).await?
+        super::rows::all(db, select.limit(plan.limit + 1)).await?
     } else {
         let mut window = WindowStatement::partition_by((E::default(), parent));
         for (col, asc) in &keys {
@@ -219,7 +221,7 @@ where
             .order_by(Alias::new("page_rank"), Order::Asc)
             .to_owned();
         let stmt = db.get_database_backend().build(&outer);
-        E::Model::find_by_statement(stmt).all(db).await?
+        super::rows::by_statement::<E, C>(db, stmt).await?
     };
 
     let sig: std::sync::Arc<str> = sig.into();

@@ -44,7 +44,8 @@ pub async fn find<E: Record>(db: &DatabaseConnection, viewer: &Viewer, id: Uuid)
 where
     E::Model: FromQueryResult + Send + Sync,
 {
-    Ok(E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, viewer.is_admin())).one(db).await?)
+    let select = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, viewer.is_admin()));
+    Ok(super::rows::all(db, select).await?.into_iter().next())
 }
 
 /// Records by id that the viewer may see (admins also soft-deleted ones), for loaders.
@@ -56,11 +57,9 @@ pub async fn by_ids_visible<E: Record>(
 where
     E::Model: FromQueryResult + Send + Sync,
 {
-    Ok(E::find()
-        .filter(E::id_column().is_in(ids.iter().copied()))
-        .filter(visible::<E>(viewer, viewer.is_admin()))
-        .all(db)
-        .await?)
+    let select =
+        E::find().filter(E::id_column().is_in(ids.iter().copied())).filter(visible::<E>(viewer, viewer.is_admin()));
+    super::rows::all(db, select).await
 }
 
 /// A page of the records the viewer may see, and the statement counting them all.

@@ -14,4 +14,5 @@ mod oidc;
 mod pagination;
 mod records;
 mod robustness;
+mod rows;
 mod sessions;
