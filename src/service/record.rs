@@ -45,7 +45,7 @@ where
     E::Model: FromQueryResult + Send + Sync,
 {
     let select = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, viewer.is_admin()));
-    Ok(super::rows::all(db, select).await?.into_iter().next())
+    super::rows::one(db, select).await
 }
 
 /// Records by id that the viewer may see (admins also soft-deleted ones), for loaders.
@@ -148,13 +148,8 @@ where
     E::Model: FromQueryResult + Send + Sync,
 {
     super::permission::require_write(viewer, E::NAME)?;
-    let found = E::find()
-        .filter(E::id_column().eq(id))
-        .filter(visible::<E>(viewer, true))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(found)
+    let select = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, true));
+    super::rows::one(db, select).await?.ok_or(AppError::NotFound)
 }
 
 /// Writes the `Set` fields of `row` if the record is still at `current`'s version
@@ -190,7 +185,7 @@ where
         return Ok(Err(stale(version, latest.as_ref().map_or(version, model_version::<E>))));
     }
     audit::record(&txn, viewer, action, E::NAME, id, fields).await?;
-    let saved = E::find().filter(E::id_column().eq(id)).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let saved = super::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
     txn.commit().await?;
     Ok(Ok(saved))
 }
@@ -249,7 +244,8 @@ where
     E::Model: FromQueryResult + Send + Sync,
 {
     let Some(id) = id else { return Ok(None) };
-    let found = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, false)).one(db).await?;
+    let select = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, false));
+    let found = super::rows::one(db, select).await?;
     if found.is_none() {
         c.push(field, ErrorCode::NotFound, format!("no such {}", E::NAME));
     }

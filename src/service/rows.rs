@@ -14,7 +14,7 @@ use sea_orm::sea_query::Value;
 use sea_orm::sqlx;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ColumnType, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, QueryResult, QueryTrait, Select, Statement, TryIntoModel,
+    Iterable, QueryResult, QuerySelect, QueryTrait, Select, Statement, TryIntoModel,
 };
 
 /// Every record `select` finds.
@@ -29,6 +29,17 @@ where
     by_statement::<E, C>(db, statement).await
 }
 
+/// The first record `select` finds.
+pub async fn one<E, C>(db: &C, select: Select<E>) -> AppResult<Option<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult,
+    E::ActiveModel: TryIntoModel<E::Model>,
+    C: ConnectionTrait,
+{
+    Ok(all(db, select.limit(1)).await?.into_iter().next())
+}
+
 /// Every record a statement returns; its first columns are the record's, in order.
 pub async fn by_statement<E, C>(db: &C, statement: Statement) -> AppResult<Vec<E::Model>>
 where
@@ -38,11 +49,12 @@ where
     C: ConnectionTrait,
 {
     let rows = db.query_all_raw(statement).await?;
-    let positional = rows.first().is_none_or(lines_up::<E>);
-    let models = rows
-        .iter()
-        .map(|row| if positional { model::<E>(row) } else { E::Model::from_query_result(row, "") })
-        .collect::<Result<Vec<_>, DbErr>>()?;
+    let models = if rows.first().is_none_or(lines_up::<E>) {
+        let kinds: Vec<ColumnType> = E::Column::iter().map(|c| c.def().get_column_type().clone()).collect();
+        rows.iter().map(|row| model::<E>(row, &kinds)).collect::<Result<Vec<_>, DbErr>>()?
+    } else {
+        rows.iter().map(|row| E::Model::from_query_result(row, "")).collect::<Result<Vec<_>, DbErr>>()?
+    };
     Ok(models)
 }
 
@@ -60,15 +72,15 @@ fn lines_up<E: EntityTrait>(row: &QueryResult) -> bool {
 }
 
 /// One record from a row whose first columns line up with `E`'s.
-fn model<E>(row: &QueryResult) -> Result<E::Model, DbErr>
+/// `kinds` are the column types of `E`, in declaration order.
+fn model<E>(row: &QueryResult, kinds: &[ColumnType]) -> Result<E::Model, DbErr>
 where
     E: EntityTrait,
     E::ActiveModel: TryIntoModel<E::Model>,
 {
     let mut record = <E::ActiveModel as ActiveModelTrait>::default();
-    for (index, column) in E::Column::iter().enumerate() {
-        let value = value(row, index, column.def().get_column_type())?;
-        record.try_set(column, value)?;
+    for (index, (column, kind)) in E::Column::iter().zip(kinds).enumerate() {
+        record.try_set(column, value(row, index, kind)?)?;
     }
     record.try_into_model()
 }
