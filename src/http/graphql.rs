@@ -97,7 +97,7 @@ fn is_query_only(request: &async_graphql::Request) -> bool {
 async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: async_graphql::Request) -> Response {
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     let check = authenticate(header, &state.jwt, state.external.as_deref(), &state.db);
-    let guess = header.filter(|_| is_query_only(&request)).and_then(|h| state.hints.guess(h));
+    let guess = header.and_then(|h| state.hints.guess(h)).filter(|_| is_query_only(&request));
     let response = match guess {
         Some(guess) => {
             let retry = same_request(&request);

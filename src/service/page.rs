@@ -9,8 +9,8 @@ use super::cursor::{RowCursor, decode_cursor};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr, WindowStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, ModelTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, TryIntoModel, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, Value,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -128,9 +128,8 @@ pub async fn paginate<E, C>(
     args: &PageArgs,
 ) -> AppResult<Page<E::Model>>
 where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
-    E::ActiveModel: TryIntoModel<E::Model>,
+    E: super::rows::Positional,
+    E::Model: Send + Sync,
     C: ConnectionTrait,
 {
     let plan = plan(args)?;
@@ -180,9 +179,8 @@ pub async fn paginate_children<E, C>(
     args: &PageArgs,
 ) -> AppResult<HashMap<Uuid, Page<E::Model>>>
 where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
-    E::ActiveModel: TryIntoModel<E::Model>,
+    E: super::rows::Positional,
+    E::Model: Send + Sync,
     C: ConnectionTrait,
 {
     let plan = plan(args)?;

@@ -17,12 +17,16 @@ use sea_orm::{
     Iterable, QueryResult, QuerySelect, QueryTrait, Select, Statement, TryIntoModel,
 };
 
+/// A record type whose rows decode by position: any entity whose `ActiveModel` converts into
+/// its `Model` (every derived entity; every `Record` implies it).
+pub trait Positional: EntityTrait<ActiveModel: TryIntoModel<<Self as EntityTrait>::Model>> {}
+
+impl<E: EntityTrait<ActiveModel: TryIntoModel<E::Model>>> Positional for E {}
+
 /// Every record `select` finds.
 pub async fn all<E, C>(db: &C, select: Select<E>) -> AppResult<Vec<E::Model>>
 where
-    E: EntityTrait,
-    E::Model: FromQueryResult,
-    E::ActiveModel: TryIntoModel<E::Model>,
+    E: Positional,
     C: ConnectionTrait,
 {
     let statement = select.build(db.get_database_backend());
@@ -32,9 +36,7 @@ where
 /// The first record `select` finds.
 pub async fn one<E, C>(db: &C, select: Select<E>) -> AppResult<Option<E::Model>>
 where
-    E: EntityTrait,
-    E::Model: FromQueryResult,
-    E::ActiveModel: TryIntoModel<E::Model>,
+    E: Positional,
     C: ConnectionTrait,
 {
     Ok(all(db, select.limit(1)).await?.into_iter().next())
@@ -43,9 +45,7 @@ where
 /// Every record a statement returns; its first columns are the record's, in order.
 pub async fn by_statement<E, C>(db: &C, statement: Statement) -> AppResult<Vec<E::Model>>
 where
-    E: EntityTrait,
-    E::Model: FromQueryResult,
-    E::ActiveModel: TryIntoModel<E::Model>,
+    E: Positional,
     C: ConnectionTrait,
 {
     let rows = db.query_all_raw(statement).await?;
@@ -73,11 +73,7 @@ fn lines_up<E: EntityTrait>(row: &QueryResult) -> bool {
 
 /// One record from a row whose first columns line up with `E`'s.
 /// `kinds` are the column types of `E`, in declaration order.
-fn model<E>(row: &QueryResult, kinds: &[ColumnType]) -> Result<E::Model, DbErr>
-where
-    E: EntityTrait,
-    E::ActiveModel: TryIntoModel<E::Model>,
-{
+fn model<E: Positional>(row: &QueryResult, kinds: &[ColumnType]) -> Result<E::Model, DbErr> {
     let mut record = <E::ActiveModel as ActiveModelTrait>::default();
     for (index, (column, kind)) in E::Column::iter().zip(kinds).enumerate() {
         record.try_set(column, value(row, index, kind)?)?;

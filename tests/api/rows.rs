@@ -8,6 +8,15 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_clientele");
 
+/// A fresh database filled by `seed --demo` (the directory holds a SQLite file).
+async fn demo_database() -> (tempfile::TempDir, sea_orm::DatabaseConnection) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let seeded = Command::new(BIN).args(["seed", "--demo"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    (dir, sea_orm::Database::connect(&url).await.unwrap())
+}
+
 macro_rules! same_records {
     ($db:expr, $($module:ident),+ $(,)?) => {$({
         use entity::$module::{Column, Entity};
@@ -21,11 +30,7 @@ macro_rules! same_records {
 
 #[tokio::test]
 async fn positional_decoding_matches_sea_orm_for_every_record_type() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(&dir).await;
-    let seeded = Command::new(BIN).args(["seed", "--demo"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
-    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let (_dir, db) = demo_database().await;
     same_records!(
         &db,
         team,
@@ -47,11 +52,7 @@ async fn positional_decoding_matches_sea_orm_for_every_record_type() {
 
 #[tokio::test]
 async fn a_statement_whose_columns_differ_is_decoded_by_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(&dir).await;
-    let seeded = Command::new(BIN).args(["seed", "--demo"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
-    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let (_dir, db) = demo_database().await;
     use entity::team::{Column, Entity};
     // The same columns in reverse order: position would pair them wrongly, names do not.
     let reversed = || {
