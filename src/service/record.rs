@@ -100,20 +100,6 @@ pub async fn customer_visible(db: &DatabaseConnection, viewer: &Viewer, id: Uuid
     Ok(found.is_some())
 }
 
-/// Inserts a new record with its audit row, in one transaction.
-pub async fn insert<E, A>(db: &DatabaseConnection, viewer: &Viewer, row: A) -> AppResult<E::Model>
-where
-    E: Record,
-    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
-    E::Model: IntoActiveModel<A> + Send + Sync,
-{
-    let txn = db.begin().await?;
-    let model = row.insert(&txn).await?;
-    audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
-    txn.commit().await?;
-    Ok(model)
-}
-
 /// The UUID primary key of a model.
 pub fn model_id<E: Record>(model: &E::Model) -> AppResult<Uuid> {
     match model.get(E::id_column()) {
@@ -259,27 +245,72 @@ pub type After<'a, M> = Box<
         + 'a,
 >;
 
-/// Inserts a new record, runs `after` (e.g. touching the customer) and writes the audit
-/// row, all in one transaction.
+/// Work done inside a write's transaction before the row is stored, which may refuse
+/// the row with field errors (the transaction is then rolled back: nothing is written).
+/// E.g. claiming the customer a record is logged under: one statement that checks the
+/// customer is visible and live, and updates it.
+pub type Before<'a, A> = Box<
+    dyn for<'t> FnOnce(
+            &'t sea_orm::DatabaseTransaction,
+            &'t Viewer,
+            &'t A,
+        ) -> futures::future::BoxFuture<'t, AppResult<Checked<()>>>
+        + Send
+        + 'a,
+>;
+
+/// The hooks of an insert: work before the row is stored and after.
+pub struct Hooks<'a, A, M> {
+    pub before: Option<Before<'a, A>>,
+    pub after: Option<After<'a, M>>,
+}
+
+/// Inserts one row inside `txn` with its hooks and audit row; `Err` (field errors) when
+/// the `before` hook refuses it.
+async fn insert_in<E, A>(
+    txn: &sea_orm::DatabaseTransaction,
+    viewer: &Viewer,
+    row: A,
+    hooks: Hooks<'_, A, E::Model>,
+) -> AppResult<Checked<E::Model>>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    E::Model: IntoActiveModel<A> + Send + Sync,
+{
+    if let Some(before) = hooks.before
+        && let Err(errors) = before(txn, viewer, &row).await?
+    {
+        return Ok(Err(errors));
+    }
+    let model = row.insert(txn).await?;
+    if let Some(after) = hooks.after {
+        after(txn, &model).await?;
+    }
+    audit::record(txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
+    Ok(Ok(model))
+}
+
+/// Inserts a new record with its hooks (e.g. claiming or touching the customer) and its
+/// audit row, all in one transaction; nothing is written when a hook refuses the row.
 pub async fn insert_with<E, A>(
     db: &DatabaseConnection,
     viewer: &Viewer,
     row: A,
-    after: Option<After<'_, E::Model>>,
-) -> AppResult<E::Model>
+    hooks: Hooks<'_, A, E::Model>,
+) -> AppResult<Checked<E::Model>>
 where
     E: Record,
     A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
     E::Model: IntoActiveModel<A> + Send + Sync,
 {
     let txn = db.begin().await?;
-    let model = row.insert(&txn).await?;
-    if let Some(after) = after {
-        after(&txn, &model).await?;
+    let saved = insert_in::<E, A>(&txn, viewer, row, hooks).await?;
+    match saved {
+        Ok(_) => txn.commit().await?,
+        Err(_) => txn.rollback().await?,
     }
-    audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
-    txn.commit().await?;
-    Ok(model)
+    Ok(saved)
 }
 
 /// A change computed from the current record: the fields to set and their names.
@@ -307,13 +338,13 @@ where
 }
 
 /// Inserts several new records in one transaction (all or nothing), each with its
-/// `after` work and audit row.
+/// hooks and audit row. A refused row rolls everything back and is named by its index.
 pub async fn insert_all_with<E, A>(
     db: &DatabaseConnection,
     viewer: &Viewer,
     rows: Vec<A>,
-    after: impl Fn() -> Option<After<'static, E::Model>>,
-) -> AppResult<Vec<E::Model>>
+    hooks: impl Fn() -> Hooks<'static, A, E::Model>,
+) -> AppResult<Result<Vec<E::Model>, (usize, Vec<FieldError>)>>
 where
     E: Record,
     A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
@@ -321,14 +352,15 @@ where
 {
     let txn = db.begin().await?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let model = row.insert(&txn).await?;
-        if let Some(after) = after() {
-            after(&txn, &model).await?;
+    for (index, row) in rows.into_iter().enumerate() {
+        match insert_in::<E, A>(&txn, viewer, row, hooks()).await? {
+            Ok(model) => out.push(model),
+            Err(errors) => {
+                txn.rollback().await?;
+                return Ok(Err((index, errors)));
+            }
         }
-        audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
-        out.push(model);
     }
     txn.commit().await?;
-    Ok(out)
+    Ok(Ok(out))
 }

@@ -246,30 +246,6 @@ async fn tags_go_on_and_off_and_filter_customers() {
 }
 
 #[tokio::test]
-async fn an_interaction_moves_the_customers_last_interaction_forward() {
-    let app = spawn_app().await;
-    let c = customer(&app, "Chatty").await;
-    let at = "2026-01-02T03:04:05Z";
-    mutate(
-        &app,
-        "createInteraction",
-        "CreateInteractionInput",
-        json!({ "customerId": c, "channel": "VISIT", "summary": "Visit", "occurredAt": at }),
-        "interaction { id user { id } }",
-    )
-    .await;
-    let body = app
-        .gql(
-            &app.admin_token,
-            "query($id: ID!) { customer(id: $id) { lastInteractionAt interactions { totalCount nodes { channel } } } }",
-            json!({ "id": c }),
-        )
-        .await;
-    assert_eq!(body["data"]["customer"]["lastInteractionAt"], "2026-01-02T03:04:05+00:00");
-    assert_eq!(body["data"]["customer"]["interactions"]["totalCount"], 1);
-}
-
-#[tokio::test]
 async fn users_list_what_they_own_within_the_callers_scope() {
     let app = spawn_app().await;
     let (rep, rep_token) = app.user(entity::enums::Role::Sales, None).await;

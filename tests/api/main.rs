@@ -9,6 +9,7 @@ mod cli;
 mod customers;
 mod health;
 mod helpers;
+mod interactions;
 mod loaders;
 mod oidc;
 mod pagination;

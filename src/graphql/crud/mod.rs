@@ -9,7 +9,8 @@ use super::types::user_error::{UserError, user_errors};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::service::permission::require_write;
-use crate::service::record::{self, After, Change, Checked};
+use crate::service::record::{self, Change, Checked, Hooks};
+use crate::service::validate::FieldError;
 use async_graphql::{Context, ID, Result};
 use entity::record::Record;
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, FromQueryResult, IntoActiveModel};
@@ -33,9 +34,9 @@ pub trait CreateInput: Send + Sync + Sized {
     fn key(&self) -> Option<String>;
     /// The row, or the field errors.
     async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>>;
-    /// Work in the insert's transaction after the row is stored.
-    fn after() -> Option<After<'static, <Self::Entity as sea_orm::EntityTrait>::Model>> {
-        None
+    /// Work in the insert's transaction before and after the row is stored (none by default).
+    fn hooks() -> Hooks<'static, Self::Row, <Self::Entity as sea_orm::EntityTrait>::Model> {
+        Hooks { before: None, after: None }
     }
 }
 
@@ -86,7 +87,7 @@ where
     let key = input.key();
     idempotent(ctx, key.as_deref(), || async {
         let result = match input.row(db, viewer).await? {
-            Ok(row) => Ok(record::insert_with::<I::Entity, I::Row>(db, viewer, row, I::after()).await?),
+            Ok(row) => record::insert_with::<I::Entity, I::Row>(db, viewer, row, I::hooks()).await?,
             Err(errors) => Err(errors),
         };
         Ok(build(result, wrap, key.clone()))
@@ -122,21 +123,28 @@ where
         for (index, item) in items.into_iter().enumerate() {
             match item.row(db, viewer).await? {
                 Ok(row) => rows.push(row),
-                Err(item_errors) => errors.extend(item_errors.into_iter().map(|mut e| {
-                    let rest = e.field.split_off(1.min(e.field.len()));
-                    e.field =
-                        ["input".to_string(), "items".to_string(), index.to_string()].into_iter().chain(rest).collect();
-                    e
-                })),
+                Err(item_errors) => errors.extend(item_errors.into_iter().map(|e| of_item(index, e))),
             }
         }
         if !errors.is_empty() {
             return Ok(P::build(None, user_errors(errors), key.clone()));
         }
-        let saved = record::insert_all_with::<I::Entity, I::Row>(db, viewer, rows, I::after).await?;
-        Ok(P::build(Some(saved.into_iter().map(&wrap).collect()), vec![], key.clone()))
+        match record::insert_all_with::<I::Entity, I::Row>(db, viewer, rows, I::hooks).await? {
+            Ok(saved) => Ok(P::build(Some(saved.into_iter().map(&wrap).collect()), vec![], key.clone())),
+            Err((index, refused)) => {
+                let errors = refused.into_iter().map(|e| of_item(index, e)).collect();
+                Ok(P::build(None, user_errors(errors), key.clone()))
+            }
+        }
     })
     .await
+}
+
+/// An item's field error, its path under the item (`["input", "items", "3", "phone"]`).
+fn of_item(index: usize, mut error: FieldError) -> FieldError {
+    let rest = error.field.split_off(1.min(error.field.len()));
+    error.field = ["input".to_string(), "items".to_string(), index.to_string()].into_iter().chain(rest).collect();
+    error
 }
 
 /// `update<Type>` and the actions that change one record.

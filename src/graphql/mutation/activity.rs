@@ -6,7 +6,8 @@ use crate::error::AppResult;
 use crate::graphql::crud::{self, CreateInput};
 use crate::graphql::input::activity::*;
 use crate::graphql::types::activity::{Deal, Feedback, Interaction, Purchase, Ticket};
-use crate::service::record::{After, Checked};
+use crate::service::interaction::claim_customer;
+use crate::service::record::{Checked, Hooks};
 use crate::{change_input, create_input, crud_mutations, payload};
 use async_graphql::{Context, Object, Result};
 use entity::interaction;
@@ -22,8 +23,8 @@ impl CreateInput for CreateInteractionInput {
     async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>> {
         self.into_row(db, viewer).await
     }
-    fn after() -> Option<After<'static, interaction::Model>> {
-        Some(Box::new(|txn, model| Box::pin(crate::service::interaction::touch_customer(txn, model))))
+    fn hooks() -> Hooks<'static, interaction::ActiveModel, interaction::Model> {
+        Hooks { before: Some(Box::new(|txn, viewer, row| Box::pin(claim_customer(txn, viewer, row)))), after: None }
     }
 }
 

@@ -5,7 +5,7 @@ use crate::error::AppResult;
 use crate::graphql::crud::CreateInput;
 use crate::graphql::input::contact::*;
 use crate::graphql::types::contact::Contact;
-use crate::service::record::{After, Checked};
+use crate::service::record::{Checked, Hooks};
 use crate::{auth::Viewer, change_input};
 use entity::contact;
 use sea_orm::DatabaseConnection;
@@ -20,8 +20,11 @@ impl CreateInput for CreateContactInput {
     async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>> {
         self.into_row(db, viewer).await
     }
-    fn after() -> Option<After<'static, contact::Model>> {
-        Some(Box::new(|txn, model| Box::pin(crate::service::contact::demote_other_primaries(txn, model))))
+    fn hooks() -> Hooks<'static, contact::ActiveModel, contact::Model> {
+        Hooks {
+            before: None,
+            after: Some(Box::new(|txn, model| Box::pin(crate::service::contact::demote_other_primaries(txn, model)))),
+        }
     }
 }
 

@@ -63,7 +63,10 @@ pub struct CreateInteractionInput {
 }
 
 impl CreateInteractionInput {
-    /// The row to insert (logged as the viewer), or the field errors.
+    /// The row to insert (logged as the viewer), or the field errors. The customer is
+    /// checked when the row is stored, by the statement that updates it
+    /// ([`claim_customer`](crate::service::interaction::claim_customer)); here only when
+    /// there are other errors, so that all are reported at once.
     pub async fn into_row(
         self,
         db: &DatabaseConnection,
@@ -71,15 +74,13 @@ impl CreateInteractionInput {
     ) -> AppResult<Checked<interaction::ActiveModel>> {
         let mut c = Checker::default();
         let customer_id = opt_id(Some(&self.customer_id), "Customer");
-        let customer = check_ref::<customer::Entity>(db, viewer, &mut c, "customerId", customer_id).await?;
-        let customer_id = customer.map(|m| m.id).unwrap_or_default();
         let contact =
             check_ref::<contact::Entity>(db, viewer, &mut c, "contactId", opt_id(self.contact_id.as_ref(), "Contact"))
                 .await?;
-        same_customer(&mut c, "contactId", customer_id, contact.as_ref().map(|m| m.customer_id));
+        same_customer(&mut c, "contactId", customer_id.unwrap_or_default(), contact.as_ref().map(|m| m.customer_id));
         let deal =
             check_ref::<deal::Entity>(db, viewer, &mut c, "dealId", opt_id(self.deal_id.as_ref(), "Deal")).await?;
-        same_customer(&mut c, "dealId", customer_id, deal.as_ref().map(|m| m.customer_id));
+        same_customer(&mut c, "dealId", customer_id.unwrap_or_default(), deal.as_ref().map(|m| m.customer_id));
         let ts = now();
         let occurred_at = self.occurred_at.unwrap_or(ts);
         if occurred_at > ts + chrono::Duration::minutes(5) {
@@ -87,7 +88,7 @@ impl CreateInteractionInput {
         }
         let row = interaction::ActiveModel {
             id: Set(entity::new_id()),
-            customer_id: Set(customer_id),
+            customer_id: Set(customer_id.unwrap_or_default()),
             contact_id: Set(contact.map(|m| m.id)),
             deal_id: Set(deal.map(|m| m.id)),
             user_id: Set(viewer.user_id),
@@ -102,6 +103,12 @@ impl CreateInteractionInput {
             updated_at: Set(ts),
             deleted_at: Set(None),
         };
+        if !c.errors.is_empty() {
+            let mut first = Checker::default();
+            check_ref::<customer::Entity>(db, viewer, &mut first, "customerId", customer_id).await?;
+            first.errors.append(&mut c.errors);
+            c = first;
+        }
         Ok(c.finish(row))
     }
 }
