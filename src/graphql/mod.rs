@@ -7,6 +7,7 @@ pub mod execute;
 pub mod idempotency;
 pub mod input;
 pub mod limits;
+pub mod listed;
 pub mod loader;
 pub mod mutation;
 pub mod policy;

@@ -2,13 +2,14 @@
 //! with a lazily counted `totalCount`, and the `Date` scalar.
 
 use super::context;
+use super::listed::Listed;
 use super::loader::{ById, ChildCount, ChildCounts, ChildPages, ChildRelation, CountKey, Keyed, NestedArgs, PageKey};
 use super::types::all::*;
 use crate::error::{AppError, AppResult};
 use crate::service::cursor::RowCursor;
 use crate::service::page::{Page, PageArgs, SortSpec};
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, ID, Interface, Object, OutputType, Scalar, ScalarType, Value};
+use async_graphql::{ContainerType, Context, ID, Interface, Object, Scalar, ScalarType, Value};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
@@ -115,12 +116,12 @@ pub async fn nested<R, N>(
 ) -> async_graphql::Result<Conn<N>>
 where
     R: ChildRelation,
-    N: OutputType,
+    N: ContainerType,
 {
     crate::service::page::check_args(&page)?;
     let at = ctx.item.pos;
     let filter = filter.map(|f| Keyed::at(at, f));
-    let args = NestedArgs { page, filter: filter.clone(), order: order.map(|o| Keyed::at(at, o)) };
+    let args = NestedArgs::new(page, filter.clone(), order.map(|o| Keyed::at(at, o)));
     let loader = context::loaders(ctx)?.get::<PageKey<R>, ChildPages<R>>();
     let rows = loader.load_one((parent, args)).await?.unwrap_or_else(Page::empty);
     Ok(connection(rows, TotalCount::Lazy(Box::new(ChildCount::<R>::new(parent, filter))), map))
@@ -165,12 +166,12 @@ macro_rules! meta {
 }
 
 /// A connection of `N` with `totalCount`.
-pub type Conn<N> = Connection<RowCursor, N, TotalCount, EmptyFields>;
+pub type Conn<N> = Connection<RowCursor, Listed<N>, TotalCount, EmptyFields>;
 
 /// Builds a connection from a page, mapping each row to its GraphQL type.
-pub fn connection<M, N: OutputType>(page: Page<M>, total: TotalCount, map: impl Fn(M) -> N) -> Conn<N> {
+pub fn connection<M, N: ContainerType>(page: Page<M>, total: TotalCount, map: impl Fn(M) -> N) -> Conn<N> {
     let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, total);
-    conn.edges.extend(page.items.into_iter().map(|(cursor, row)| Edge::new(cursor, map(row))));
+    conn.edges.extend(page.items.into_iter().map(|(cursor, row)| Edge::new(cursor, Listed(map(row)))));
     conn
 }
 

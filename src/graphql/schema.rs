@@ -16,6 +16,8 @@ pub fn build_schema(db: Option<DatabaseConnection>, config: &Config) -> AppSchem
     build(db, config.query_depth_limit, config.query_complexity_limit)
 }
 
+/// No async-graphql extension is registered, on purpose (see `documents`); the items of
+/// lists resolve their fields without the extension hook (`listed`).
 fn build(db: Option<DatabaseConnection>, depth: usize, complexity: usize) -> AppSchema {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(depth)

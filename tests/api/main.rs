@@ -10,6 +10,7 @@ mod customers;
 mod health;
 mod helpers;
 mod interactions;
+mod lists;
 mod loaders;
 mod oidc;
 mod pagination;

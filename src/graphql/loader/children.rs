@@ -10,6 +10,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A one-to-many relation: the children of a parent are the rows of `Child` whose
@@ -43,17 +44,25 @@ fn child_scope<R: ChildRelation>(viewer: &crate::auth::Viewer) -> Condition {
 /// so every parent reached through the same field (even through a fragment used twice)
 /// asks with the same arguments. Loaders live for one request, so the position is an
 /// exact key, and far cheaper than comparing the translated conditions themselves.
-#[derive(Clone, Debug)]
+/// The value is shared: every key that carries it (one per parent, and the loaders'
+/// copies of each) clones a pointer, not a translated condition.
+#[derive(Debug)]
 pub struct Keyed<T> {
     at: (usize, usize),
     /// The value.
-    pub value: T,
+    pub value: Arc<T>,
+}
+
+impl<T> Clone for Keyed<T> {
+    fn clone(&self) -> Self {
+        Self { at: self.at, value: Arc::clone(&self.value) }
+    }
 }
 
 impl<T> Keyed<T> {
     /// Wraps `value`, the translation of an argument of the field at `at`.
     pub fn at(at: async_graphql::Pos, value: T) -> Self {
-        Self { at: (at.line, at.column), value }
+        Self { at: (at.line, at.column), value: Arc::new(value) }
     }
 }
 
@@ -73,7 +82,11 @@ impl<T> std::hash::Hash for Keyed<T> {
 
 /// What a nested connection asks for besides its parent: a page, and optionally a
 /// filter and an order of its own.
-#[derive(Clone, Debug)]
+///
+/// A key is hashed about ten times on its way through a loader (its batch, the loader's
+/// grouping and answer maps, each rehash); the arguments are hashed once, here, and the
+/// key hashes that fingerprint.
+#[derive(Debug)]
 pub struct NestedArgs<C: std::fmt::Debug> {
     /// Relay arguments.
     pub page: PageArgs,
@@ -81,11 +94,27 @@ pub struct NestedArgs<C: std::fmt::Debug> {
     pub filter: Option<Keyed<Condition>>,
     /// The translated `orderBy` argument.
     pub order: Option<Keyed<SortSpec<C>>>,
+    fingerprint: u64,
+}
+
+impl<C: std::fmt::Debug> NestedArgs<C> {
+    /// The arguments, shared by the keys that carry them.
+    pub fn new(page: PageArgs, filter: Option<Keyed<Condition>>, order: Option<Keyed<SortSpec<C>>>) -> Arc<Self> {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut state = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().build_hasher();
+        page.hash(&mut state);
+        filter.hash(&mut state);
+        order.hash(&mut state);
+        Arc::new(Self { page, filter, order, fingerprint: state.finish() })
+    }
 }
 
 impl<C: std::fmt::Debug> PartialEq for NestedArgs<C> {
     fn eq(&self, other: &Self) -> bool {
-        self.page == other.page && self.filter == other.filter && self.order == other.order
+        self.fingerprint == other.fingerprint
+            && self.page == other.page
+            && self.filter == other.filter
+            && self.order == other.order
     }
 }
 
@@ -93,9 +122,7 @@ impl<C: std::fmt::Debug> Eq for NestedArgs<C> {}
 
 impl<C: std::fmt::Debug> std::hash::Hash for NestedArgs<C> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.page.hash(state);
-        self.filter.hash(state);
-        self.order.hash(state);
+        state.write_u64(self.fingerprint);
     }
 }
 
@@ -110,7 +137,7 @@ impl<R: ChildRelation> MakeLoader for ChildPages<R> {
 }
 
 /// The key of a nested page.
-pub type PageKey<R> = (Uuid, NestedArgs<<<R as ChildRelation>::Child as EntityTrait>::Column>);
+pub type PageKey<R> = (Uuid, Arc<NestedArgs<<<R as ChildRelation>::Child as EntityTrait>::Column>>);
 
 impl<R: ChildRelation> Loader<PageKey<R>> for ChildPages<R> {
     type Value = Page<<R::Child as EntityTrait>::Model>;
@@ -118,22 +145,22 @@ impl<R: ChildRelation> Loader<PageKey<R>> for ChildPages<R> {
 
     async fn load(&self, keys: &[PageKey<R>]) -> Result<HashMap<PageKey<R>, Self::Value>, AppError> {
         let viewer = self.0.viewer()?;
-        let mut by_args: HashMap<&NestedArgs<_>, Vec<Uuid>> = HashMap::new();
+        let mut by_args: HashMap<&Arc<NestedArgs<_>>, Vec<Uuid>> = HashMap::new();
         for (id, args) in keys {
             by_args.entry(args).or_default().push(*id);
         }
-        let mut out = HashMap::new();
+        let mut out = HashMap::with_capacity(keys.len());
         for (args, ids) in by_args {
             let mut base = R::Child::find().filter(child_scope::<R>(viewer));
             if let Some(filter) = &args.filter {
-                base = base.filter(filter.value.clone());
+                base = base.filter(Condition::clone(&filter.value));
             }
-            let order = args.order.as_ref().map_or_else(R::order, |o| o.value.clone());
+            let order = args.order.as_ref().map_or_else(R::order, |o| SortSpec::clone(&o.value));
             let id_col = <R::Child as Record>::id_column();
             let mut pages = paginate_children(&self.0.db, base, R::parent(), &ids, &order, id_col, &args.page).await?;
             for id in ids {
                 let page = pages.remove(&id).unwrap_or_else(Page::empty);
-                out.insert((id, args.clone()), page);
+                out.insert((id, Arc::clone(args)), page);
             }
         }
         Ok(out)
@@ -172,7 +199,7 @@ impl<R: ChildRelation> Loader<CountKey> for ChildCounts<R> {
                 .filter(parent.is_in(ids.iter().copied()))
                 .filter(child_scope::<R>(viewer));
             if let Some(filter) = filter {
-                select = select.filter(filter.value.clone());
+                select = select.filter(Condition::clone(&filter.value));
             }
             let rows: Vec<(Option<Uuid>, i64)> = select.group_by(parent).into_tuple().all(&self.0.db).await?;
             let mut counts: HashMap<Uuid, i64> = rows.into_iter().filter_map(|(p, n)| p.map(|p| (p, n))).collect();
