@@ -123,7 +123,9 @@ where
     let filter = filter.map(|f| Keyed::at(at, f));
     let args = NestedArgs::new(page, filter.clone(), order.map(|o| Keyed::at(at, o)));
     let loader = context::loaders(ctx)?.get::<PageKey<R>, ChildPages<R>>();
-    let rows = loader.load_one((parent, args)).await?.unwrap_or_else(Page::empty);
+    // Boxed: the loader's future is large, and inline it would size every field future of
+    // the parent type (each moved into place once per field of every listed object).
+    let rows = Box::pin(loader.load_one((parent, args))).await?.unwrap_or_else(Page::empty);
     Ok(connection(rows, TotalCount::Lazy(Box::new(ChildCount::<R>::new(parent, filter))), map))
 }
 
@@ -138,7 +140,8 @@ where
 {
     let Some(id) = id else { return Ok(None) };
     let loader = context::loaders(ctx)?.get::<Uuid, ById<E>>();
-    Ok(loader.load_one(id).await?.map(map))
+    // Boxed for the reason given in `nested`.
+    Ok(Box::pin(loader.load_one(id)).await?.map(map))
 }
 
 /// The fields every mutable record shares.

@@ -51,7 +51,11 @@ where
     let rows = db.query_all_raw(statement).await?;
     let models = if rows.first().is_none_or(lines_up::<E>) {
         let kinds: Vec<ColumnType> = E::Column::iter().map(|c| c.def().get_column_type().clone()).collect();
-        rows.iter().map(|row| model::<E>(row, &kinds)).collect::<Result<Vec<_>, DbErr>>()?
+        let check = match rows.first().and_then(QueryResult::try_as_pg_row) {
+            Some(first) if pg_types_match(first, &kinds) => Check::Verified,
+            _ => Check::EachValue,
+        };
+        rows.iter().map(|row| model::<E>(row, &kinds, check)).collect::<Result<Vec<_>, DbErr>>()?
     } else {
         rows.iter().map(|row| E::Model::from_query_result(row, "")).collect::<Result<Vec<_>, DbErr>>()?
     };
@@ -71,51 +75,91 @@ fn lines_up<E: EntityTrait>(row: &QueryResult) -> bool {
     count > 0
 }
 
+/// Whether each value's database type is checked against its decoder.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Each value, as it is decoded (SQLite types every value on its own).
+    EachValue,
+    /// Checked once for the whole result: a PostgreSQL result's column types are its
+    /// statement's, the same for every row (see [`pg_types_match`]).
+    Verified,
+}
+
+/// True when every column type of a PostgreSQL result is one the decoder of the record's
+/// column accepts (NULLs included: the type is the column's, not the value's).
+fn pg_types_match(row: &sqlx::postgres::PgRow, kinds: &[ColumnType]) -> bool {
+    use sqlx::postgres::Postgres;
+    use sqlx::{Column, Row, Type};
+    let columns = row.columns();
+    columns.len() >= kinds.len()
+        && columns.iter().zip(kinds).all(|(column, kind)| {
+            let ty = column.type_info();
+            match kind {
+                ColumnType::Uuid => <uuid::Uuid as Type<Postgres>>::compatible(ty),
+                ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
+                    <String as Type<Postgres>>::compatible(ty)
+                }
+                ColumnType::Integer => <i32 as Type<Postgres>>::compatible(ty),
+                ColumnType::BigInteger => <i64 as Type<Postgres>>::compatible(ty),
+                ColumnType::Boolean => <bool as Type<Postgres>>::compatible(ty),
+                ColumnType::Double => <f64 as Type<Postgres>>::compatible(ty),
+                ColumnType::Date => <chrono::NaiveDate as Type<Postgres>>::compatible(ty),
+                ColumnType::TimestampWithTimeZone => <chrono::DateTime<chrono::Utc> as Type<Postgres>>::compatible(ty),
+                ColumnType::Json | ColumnType::JsonBinary => <serde_json::Value as Type<Postgres>>::compatible(ty),
+                _ => false,
+            }
+        })
+}
+
 /// One record from a row whose first columns line up with `E`'s.
 /// `kinds` are the column types of `E`, in declaration order.
-fn model<E: Positional>(row: &QueryResult, kinds: &[ColumnType]) -> Result<E::Model, DbErr> {
+fn model<E: Positional>(row: &QueryResult, kinds: &[ColumnType], check: Check) -> Result<E::Model, DbErr> {
     let mut record = <E::ActiveModel as ActiveModelTrait>::default();
     for (index, (column, kind)) in E::Column::iter().zip(kinds).enumerate() {
-        record.try_set(column, value(row, index, kind)?)?;
+        record.try_set(column, value(row, index, kind, check)?)?;
     }
     record.try_into_model()
 }
 
-/// Decodes column `$index` of a sqlx row as the `Value` variant of `$kind`.
+/// Decodes column `$index` of a sqlx row as the `Value` variant of `$kind`, with
+/// `$get` (`try_get`, or `try_get_unchecked` where the type is known to match).
 macro_rules! decode {
-    ($row:expr, $index:expr, $kind:expr) => {{
+    ($row:expr, $index:expr, $kind:expr, $get:ident) => {{
         use sqlx::Row as _;
         let (row, index) = ($row, $index);
         fn failed(e: sqlx::Error) -> DbErr {
             DbErr::Type(e.to_string())
         }
         match $kind {
-            ColumnType::Uuid => Value::Uuid(row.try_get::<Option<uuid::Uuid>, _>(index).map_err(failed)?),
+            ColumnType::Uuid => Value::Uuid(row.$get::<Option<uuid::Uuid>, _>(index).map_err(failed)?),
             ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
-                Value::String(row.try_get::<Option<String>, _>(index).map_err(failed)?)
+                Value::String(row.$get::<Option<String>, _>(index).map_err(failed)?)
             }
-            ColumnType::Integer => Value::Int(row.try_get::<Option<i32>, _>(index).map_err(failed)?),
-            ColumnType::BigInteger => Value::BigInt(row.try_get::<Option<i64>, _>(index).map_err(failed)?),
-            ColumnType::Boolean => Value::Bool(row.try_get::<Option<bool>, _>(index).map_err(failed)?),
-            ColumnType::Double => Value::Double(row.try_get::<Option<f64>, _>(index).map_err(failed)?),
-            ColumnType::Date => Value::ChronoDate(row.try_get::<Option<chrono::NaiveDate>, _>(index).map_err(failed)?),
-            ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(
-                row.try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(index).map_err(failed)?,
-            ),
+            ColumnType::Integer => Value::Int(row.$get::<Option<i32>, _>(index).map_err(failed)?),
+            ColumnType::BigInteger => Value::BigInt(row.$get::<Option<i64>, _>(index).map_err(failed)?),
+            ColumnType::Boolean => Value::Bool(row.$get::<Option<bool>, _>(index).map_err(failed)?),
+            ColumnType::Double => Value::Double(row.$get::<Option<f64>, _>(index).map_err(failed)?),
+            ColumnType::Date => Value::ChronoDate(row.$get::<Option<chrono::NaiveDate>, _>(index).map_err(failed)?),
+            ColumnType::TimestampWithTimeZone => {
+                Value::ChronoDateTimeUtc(row.$get::<Option<chrono::DateTime<chrono::Utc>>, _>(index).map_err(failed)?)
+            }
             ColumnType::Json | ColumnType::JsonBinary => {
-                Value::Json(row.try_get::<Option<serde_json::Value>, _>(index).map_err(failed)?.map(Box::new))
+                Value::Json(row.$get::<Option<serde_json::Value>, _>(index).map_err(failed)?.map(Box::new))
             }
             other => return Err(DbErr::Type(format!("no positional decoder for {other:?}"))),
         }
     }};
 }
 
-fn value(row: &QueryResult, index: usize, kind: &ColumnType) -> Result<Value, DbErr> {
+fn value(row: &QueryResult, index: usize, kind: &ColumnType, check: Check) -> Result<Value, DbErr> {
     if let Some(row) = row.try_as_pg_row() {
-        return Ok(decode!(row, index, kind));
+        return Ok(match check {
+            Check::EachValue => decode!(row, index, kind, try_get),
+            Check::Verified => decode!(row, index, kind, try_get_unchecked),
+        });
     }
     if let Some(row) = row.try_as_sqlite_row() {
-        return Ok(decode!(row, index, kind));
+        return Ok(decode!(row, index, kind, try_get));
     }
     Err(DbErr::Type("rows of this database are not decoded by position".to_string()))
 }

@@ -73,3 +73,22 @@ async fn a_statement_whose_columns_differ_is_decoded_by_name() {
     let expected = Entity::find().order_by_asc(Column::Id).all(&db).await.unwrap();
     assert_eq!(rows::all(&db, reversed()).await.unwrap(), expected);
 }
+
+#[tokio::test]
+async fn a_column_of_another_type_is_checked_never_decoded_blindly() {
+    let (_dir, db) = demo_database().await;
+    use entity::team::{Column, Entity};
+    use sea_orm::ConnectionTrait;
+    // The team's columns in order, but `version` (INTEGER) read as a 64-bit integer.
+    let sql = "SELECT id, name, description, CAST(version AS BIGINT) AS version, created_at, updated_at, \
+               deleted_at FROM teams ORDER BY id";
+    let backend = db.get_database_backend();
+    let read = rows::by_statement::<Entity, _>(&db, sea_orm::Statement::from_string(backend, sql)).await;
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        // PostgreSQL types the column INT8 for every row: refused, never read as four bytes of eight.
+        assert!(read.is_err(), "{read:?}");
+    } else {
+        // SQLite types each value; a BIGINT cast is still an INTEGER value.
+        assert_eq!(read.unwrap(), Entity::find().order_by_asc(Column::Id).all(&db).await.unwrap());
+    }
+}
