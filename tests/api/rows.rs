@@ -78,7 +78,6 @@ async fn a_statement_whose_columns_differ_is_decoded_by_name() {
 async fn a_column_of_another_type_is_checked_never_decoded_blindly() {
     let (_dir, db) = demo_database().await;
     use entity::team::{Column, Entity};
-    use sea_orm::ConnectionTrait;
     // The team's columns in order, but `version` (INTEGER) read as a 64-bit integer.
     let sql = "SELECT id, name, description, CAST(version AS BIGINT) AS version, created_at, updated_at, \
                deleted_at FROM teams ORDER BY id";
