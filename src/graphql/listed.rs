@@ -14,6 +14,8 @@
 //! The schema registers no async-graphql extension (see `documents`); an extension's
 //! per-field hook would not run for the fields resolved here.
 
+use async_graphql::indexmap::IndexMap;
+use async_graphql::indexmap::map::Entry;
 use async_graphql::parser::types::{Field, Selection};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::resolve_container;
@@ -58,18 +60,15 @@ async fn resolve_fields<T: ContainerType>(ctx: &ContextSelectionSet<'_>, root: &
     if !plain(ctx) {
         return resolve_container(ctx, root).await;
     }
-    let fields: Vec<Context<'_>> = ctx
-        .item
-        .node
-        .items
-        .iter()
-        .filter_map(|s| match &s.node {
-            Selection::Field(field) => Some(ctx.with_field(field)),
-            _ => None,
-        })
-        .collect();
+    let items = &ctx.item.node.items;
+    let mut fields: Vec<Context<'_>> = Vec::with_capacity(items.len());
+    for item in items {
+        if let Selection::Field(field) = &item.node {
+            fields.push(ctx.with_field(field));
+        }
+    }
     let results = futures::future::join_all(fields.iter().map(|field| resolve_field(field, root))).await;
-    let mut object = async_graphql::indexmap::IndexMap::with_capacity(results.len());
+    let mut object = IndexMap::with_capacity(results.len());
     for result in results {
         match result {
             Ok((name, value)) => merge(&mut object, name, value),
@@ -90,26 +89,29 @@ async fn resolve_field<T: ContainerType>(field: &Context<'_>, root: &T) -> Resul
 
 /// Adds a field to the object; a response key selected twice (`contacts { id }` and
 /// `contacts { name }`) merges the two selections' objects, item by item for lists.
-fn merge(object: &mut async_graphql::indexmap::IndexMap<Name, Value>, key: Name, value: Value) {
-    let Some(existing) = object.get_mut(&key) else {
-        object.insert(key, value);
-        return;
+fn merge(object: &mut IndexMap<Name, Value>, key: Name, value: Value) {
+    let existing = match object.entry(key) {
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+            return;
+        }
+        Entry::Occupied(slot) => slot.into_mut(),
     };
     match (existing, value) {
-        (Value::Object(into), Value::Object(from)) => {
-            for (k, v) in from {
-                merge(into, k, v);
-            }
-        }
+        (Value::Object(into), Value::Object(from)) => merge_objects(into, from),
         (Value::List(into), Value::List(from)) => {
             for (item, other) in into.iter_mut().zip(from) {
                 if let (Value::Object(into), Value::Object(from)) = (item, other) {
-                    for (k, v) in from {
-                        merge(into, k, v);
-                    }
+                    merge_objects(into, from);
                 }
             }
         }
         _ => {}
+    }
+}
+
+fn merge_objects(into: &mut IndexMap<Name, Value>, from: IndexMap<Name, Value>) {
+    for (key, value) in from {
+        merge(into, key, value);
     }
 }

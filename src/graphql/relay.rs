@@ -129,19 +129,23 @@ where
     Ok(connection(rows, TotalCount::Lazy(Box::new(ChildCount::<R>::new(parent, filter))), map))
 }
 
+/// A to-one relation's value: the record, resolved as a list item is (see `listed`).
+pub type One<N> = Option<Listed<N>>;
+
 /// A to-one relation: the record `id` of `E` if the viewer may see it, batched per level.
 pub async fn one<E, N>(
     ctx: &Context<'_>,
     id: Option<Uuid>,
     map: impl Fn(E::Model) -> N,
-) -> async_graphql::Result<Option<N>>
+) -> async_graphql::Result<One<N>>
 where
     E: Record<Model: FromQueryResult + Clone + Send + Sync>,
+    N: ContainerType,
 {
     let Some(id) = id else { return Ok(None) };
     let loader = context::loaders(ctx)?.get::<Uuid, ById<E>>();
     // Boxed for the reason given in `nested`.
-    Ok(Box::pin(loader.load_one(id)).await?.map(map))
+    Ok(Box::pin(loader.load_one(id)).await?.map(|model| Listed(map(model))))
 }
 
 /// The fields every mutable record shares.

@@ -14,6 +14,7 @@ impl ViewerQuery {
     /// The user the request is authenticated as.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<User> {
         let viewer = context::viewer(ctx)?;
-        Ok(one::<entity::user::Entity, _>(ctx, Some(viewer.user_id), User).await?.ok_or(AppError::Unauthenticated)?)
+        let user = one::<entity::user::Entity, _>(ctx, Some(viewer.user_id), User).await?;
+        Ok(user.ok_or(AppError::Unauthenticated)?.0)
     }
 }

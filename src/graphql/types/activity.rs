@@ -10,7 +10,7 @@ use crate::graphql::input::activity::*;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{DealInteractions, DealPurchases, TicketFeedback, TicketSurveyResponses};
 use crate::graphql::policy;
-use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Conn, Date, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
@@ -46,16 +46,16 @@ impl Interaction {
         self.0.next_follow_up_at
     }
     /// Who talked to the customer.
-    async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+    async fn user(&self, ctx: &Context<'_>) -> Result<One<User>> {
         one::<entity::user::Entity, _>(ctx, Some(self.0.user_id), User).await
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+    async fn contact(&self, ctx: &Context<'_>) -> Result<One<Contact>> {
         one::<entity::contact::Entity, _>(ctx, self.0.contact_id, Contact).await
     }
-    async fn deal(&self, ctx: &Context<'_>) -> Result<Option<Deal>> {
+    async fn deal(&self, ctx: &Context<'_>) -> Result<One<Deal>> {
         one::<entity::deal::Entity, _>(ctx, self.0.deal_id, Deal).await
     }
     #[graphql(flatten)]
@@ -94,10 +94,10 @@ impl Purchase {
     async fn payment_method(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         policy::text(ctx, "Purchase", "paymentMethod", self.0.payment_method.as_deref())
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    async fn deal(&self, ctx: &Context<'_>) -> Result<Option<Deal>> {
+    async fn deal(&self, ctx: &Context<'_>) -> Result<One<Deal>> {
         one::<entity::deal::Entity, _>(ctx, self.0.deal_id, Deal).await
     }
     #[graphql(flatten)]
@@ -143,10 +143,10 @@ impl Deal {
     async fn lost_reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         policy::text(ctx, "Deal", "lostReason", self.0.lost_reason.as_deref())
     }
-    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+    async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
         one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
     /// Communication records about this deal.
@@ -228,7 +228,7 @@ impl Ticket {
     async fn status(&self) -> TicketStatus {
         self.0.status.into()
     }
-    async fn assignee(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+    async fn assignee(&self, ctx: &Context<'_>) -> Result<One<User>> {
         one::<entity::user::Entity, _>(ctx, self.0.assignee_id, User).await
     }
     async fn opened_at(&self) -> DateTime<Utc> {
@@ -246,10 +246,10 @@ impl Ticket {
     async fn resolution(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         policy::text(ctx, "Ticket", "resolution", self.0.resolution.as_deref())
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+    async fn contact(&self, ctx: &Context<'_>) -> Result<One<Contact>> {
         one::<entity::contact::Entity, _>(ctx, self.0.contact_id, Contact).await
     }
     /// Feedback about this ticket.
@@ -328,10 +328,10 @@ impl Feedback {
     async fn received_at(&self) -> DateTime<Utc> {
         self.0.received_at
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    async fn ticket(&self, ctx: &Context<'_>) -> Result<Option<Ticket>> {
+    async fn ticket(&self, ctx: &Context<'_>) -> Result<One<Ticket>> {
         one::<entity::ticket::Entity, _>(ctx, self.0.ticket_id, Ticket).await
     }
     #[graphql(flatten)]

@@ -1,7 +1,7 @@
 //! `ApiKey` and the token payloads of the built-in issuer.
 
 use super::people::User;
-use crate::graphql::relay::{global_id, one};
+use crate::graphql::relay::{One, global_id, one};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -33,7 +33,7 @@ impl ApiKey {
         self.0.last_used_at
     }
     /// The partner user the key acts as.
-    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+    async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
         one::<entity::user::Entity, _>(ctx, Some(self.0.user_id), User).await
     }
     async fn created_at(&self) -> DateTime<Utc> {

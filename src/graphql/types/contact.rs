@@ -7,7 +7,7 @@ use crate::graphql::context;
 use crate::graphql::input::activity::*;
 use crate::graphql::loader::{ContactInteractions, ContactTickets};
 use crate::graphql::policy;
-use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Conn, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use entity::contact::Model;
@@ -46,7 +46,7 @@ impl Contact {
         policy::text(ctx, "Contact", "notes", self.0.notes.as_deref())
     }
     /// The customer this contact works for.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
     /// Communication records with this contact.

@@ -8,7 +8,7 @@ use crate::graphql::input::contact::*;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::*;
 use crate::graphql::policy;
-use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Conn, Date, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
 use crate::service::customer::missing_fields;
 use async_graphql::{Context, ID, Object, Result};
@@ -86,7 +86,7 @@ impl Customer {
         self.0.source.into()
     }
     /// The user responsible for this customer (负责人).
-    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+    async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
         one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
     }
     /// Classification tags, by dimension and name.

@@ -6,7 +6,7 @@ use super::enums::{CampaignKind, ParticipationStatus, SurveyKind, SurveyStatus};
 use crate::graphql::context;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{CampaignParticipations, SurveyResponses};
-use crate::graphql::relay::{Conn, Date, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Conn, Date, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
 use crate::service::survey::{self, QuestionKind as Kind};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
@@ -78,10 +78,10 @@ impl CampaignParticipation {
     async fn status(&self) -> ParticipationStatus {
         self.0.status.into()
     }
-    async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<One<Campaign>> {
         one::<entity::campaign::Entity, _>(ctx, Some(self.0.campaign_id), Campaign).await
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
     #[graphql(flatten)]
@@ -227,13 +227,13 @@ impl SurveyResponse {
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.0.submitted_at
     }
-    async fn survey(&self, ctx: &Context<'_>) -> Result<Option<Survey>> {
+    async fn survey(&self, ctx: &Context<'_>) -> Result<One<Survey>> {
         one::<entity::survey::Entity, _>(ctx, Some(self.0.survey_id), Survey).await
     }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    async fn ticket(&self, ctx: &Context<'_>) -> Result<Option<Ticket>> {
+    async fn ticket(&self, ctx: &Context<'_>) -> Result<One<Ticket>> {
         one::<entity::ticket::Entity, _>(ctx, self.0.ticket_id, Ticket).await
     }
     #[graphql(flatten)]

@@ -7,7 +7,7 @@ use crate::graphql::context;
 use crate::graphql::input::activity::{DealFilter, DealOrder, TicketFilter, TicketOrder};
 use crate::graphql::input::customer::{CustomerFilter, CustomerOrder};
 use crate::graphql::loader::{TeamMembers, UserCustomers, UserDeals, UserTickets};
-use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Conn, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 
@@ -33,7 +33,7 @@ impl User {
     async fn active(&self) -> bool {
         self.0.active
     }
-    async fn team(&self, ctx: &Context<'_>) -> Result<Option<Team>> {
+    async fn team(&self, ctx: &Context<'_>) -> Result<One<Team>> {
         one::<entity::team::Entity, _>(ctx, self.0.team_id, Team).await
     }
     /// Customers this user owns (those the caller may see).
