@@ -69,7 +69,7 @@ pub async fn authenticate(
         tracing::info!(%user_id, "token refused: session ended");
         return Err(AppError::Unauthenticated);
     }
-    let user = user::Entity::find_by_id(user_id).one(db).await?;
+    let user = crate::service::rows::one(db, user::Entity::find_by_id(user_id)).await?;
     match user {
         Some(user) if user.active && user.deleted_at.is_none() => Ok(Some(Viewer::from_user(&user))),
         _ => {

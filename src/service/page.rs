@@ -9,8 +9,8 @@ use super::cursor::{RowCursor, decode_cursor};
 use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr, WindowStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, Value,
+    ColumnTrait, Condition, EntityTrait, IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select, Value,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -130,7 +130,7 @@ pub async fn paginate<E, C>(
 where
     E: super::rows::Positional,
     E::Model: Send + Sync,
-    C: ConnectionTrait,
+    C: super::rows::Reader,
 {
     let plan = plan(args)?;
     let keys = full_keys::<E>(order, id);
@@ -181,7 +181,7 @@ pub async fn paginate_children<E, C>(
 where
     E: super::rows::Positional,
     E::Model: Send + Sync,
-    C: ConnectionTrait,
+    C: super::rows::Reader,
 {
     let plan = plan(args)?;
     let keys = full_keys::<E>(order, id);

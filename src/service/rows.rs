@@ -13,8 +13,9 @@ use crate::error::AppResult;
 use sea_orm::sea_query::Value;
 use sea_orm::sqlx;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ColumnType, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, QueryResult, QuerySelect, QueryTrait, Select, Statement, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ColumnType, ConnectionTrait, DatabaseConnection, DatabaseConnectionType,
+    DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult, QuerySelect,
+    QueryTrait, Select, Statement, TryIntoModel,
 };
 
 /// A record type whose rows decode by position: any entity whose `ActiveModel` converts into
@@ -27,7 +28,7 @@ impl<E: EntityTrait<ActiveModel: TryIntoModel<E::Model>>> Positional for E {}
 pub async fn all<E, C>(db: &C, select: Select<E>) -> AppResult<Vec<E::Model>>
 where
     E: Positional,
-    C: ConnectionTrait,
+    C: Reader,
 {
     let statement = select.build(db.get_database_backend());
     by_statement::<E, C>(db, statement).await
@@ -37,18 +38,44 @@ where
 pub async fn one<E, C>(db: &C, select: Select<E>) -> AppResult<Option<E::Model>>
 where
     E: Positional,
-    C: ConnectionTrait,
+    C: Reader,
 {
     Ok(all(db, select.limit(1)).await?.into_iter().next())
+}
+
+/// A connection reads go through: the pool, or a transaction.
+pub trait Reader: ConnectionTrait {
+    /// Every row of `statement`.
+    fn rows(&self, statement: Statement) -> impl Future<Output = Result<Vec<QueryResult>, DbErr>> + Send;
+}
+
+impl Reader for DatabaseConnection {
+    /// On PostgreSQL and SQLite, straight to the driver's pool connection (with the same
+    /// statement metric and trace): sea-orm's own `query_all_raw` future holds every
+    /// driver's arm and a tracing span, and moving it into place copied about 45 k
+    /// instructions per statement — a quarter of a small request like Q2.
+    async fn rows(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        match &self.inner {
+            DatabaseConnectionType::SqlxPostgresPoolConnection(pool) => Box::pin(pool.query_all(statement)).await,
+            DatabaseConnectionType::SqlxSqlitePoolConnection(pool) => Box::pin(pool.query_all(statement)).await,
+            _ => Box::pin(self.query_all_raw(statement)).await,
+        }
+    }
+}
+
+impl Reader for DatabaseTransaction {
+    async fn rows(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        Box::pin(self.query_all_raw(statement)).await
+    }
 }
 
 /// Every record a statement returns; its first columns are the record's, in order.
 pub async fn by_statement<E, C>(db: &C, statement: Statement) -> AppResult<Vec<E::Model>>
 where
     E: Positional,
-    C: ConnectionTrait,
+    C: Reader,
 {
-    let rows = db.query_all_raw(statement).await?;
+    let rows = db.rows(statement).await?;
     let models = if rows.first().is_none_or(lines_up::<E>) {
         let kinds: Vec<ColumnType> = E::Column::iter().map(|c| c.def().get_column_type().clone()).collect();
         let check = match rows.first().and_then(QueryResult::try_as_pg_row) {
