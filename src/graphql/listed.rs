@@ -1,5 +1,5 @@
-//! Objects in a list (the nodes and edges of every connection), resolved without a
-//! boxed task per field.
+//! Objects in a list (the nodes and edges of every connection) and the records of to-one
+//! relations, resolved without a boxed task per field.
 //!
 //! async-graphql resolves an object's fields as one boxed future each, pushed onto a
 //! `FuturesUnordered` (a reference-counted task per field) and collected into a map in

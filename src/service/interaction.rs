@@ -11,10 +11,10 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 /// Claims the customer an interaction is logged under, in the interaction's transaction
 /// and before it is stored, with one statement: moves the customer's `lastInteractionAt`
-/// forward to `occurred_at` (never back) and sets `nextFollowUpAt` when one is given,
-/// of the customer only if the viewer may see it and it is live. No such customer is a
-/// `NOT_FOUND` error on `customerId` (nothing written). A derived field: the customer's
-/// version is not bumped.
+/// forward to `occurred_at` (never back) and sets `nextFollowUpAt` when one is given.
+/// Only a live customer the viewer may see is claimed; otherwise the answer is a
+/// `NOT_FOUND` error on `customerId` and nothing is written. Derived fields: the
+/// customer's version is not bumped.
 pub async fn claim_customer(
     txn: &DatabaseTransaction,
     viewer: &Viewer,
