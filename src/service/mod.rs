@@ -6,6 +6,7 @@ pub mod contact;
 pub mod cursor;
 pub mod customer;
 pub mod idempotency;
+pub mod insert;
 pub mod interaction;
 pub mod page;
 pub mod permission;

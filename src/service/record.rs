@@ -238,81 +238,6 @@ where
     Ok(found)
 }
 
-/// Work done inside a write's transaction after the row is stored.
-pub type After<'a, M> = Box<
-    dyn for<'t> FnOnce(&'t sea_orm::DatabaseTransaction, &'t M) -> futures::future::BoxFuture<'t, AppResult<()>>
-        + Send
-        + 'a,
->;
-
-/// Work done inside a write's transaction before the row is stored, which may refuse
-/// the row with field errors (the transaction is then rolled back: nothing is written).
-/// E.g. claiming the customer a record is logged under: one statement that checks the
-/// customer is visible and live, and updates it.
-pub type Before<'a, A> = Box<
-    dyn for<'t> FnOnce(
-            &'t sea_orm::DatabaseTransaction,
-            &'t Viewer,
-            &'t A,
-        ) -> futures::future::BoxFuture<'t, AppResult<Checked<()>>>
-        + Send
-        + 'a,
->;
-
-/// The hooks of an insert: work before the row is stored and after.
-pub struct Hooks<'a, A, M> {
-    pub before: Option<Before<'a, A>>,
-    pub after: Option<After<'a, M>>,
-}
-
-/// Inserts one row inside `txn` with its hooks and audit row; `Err` (field errors) when
-/// the `before` hook refuses it.
-async fn insert_in<E, A>(
-    txn: &sea_orm::DatabaseTransaction,
-    viewer: &Viewer,
-    row: A,
-    hooks: Hooks<'_, A, E::Model>,
-) -> AppResult<Checked<E::Model>>
-where
-    E: Record,
-    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
-    E::Model: IntoActiveModel<A> + Send + Sync,
-{
-    if let Some(before) = hooks.before
-        && let Err(errors) = before(txn, viewer, &row).await?
-    {
-        return Ok(Err(errors));
-    }
-    let model = row.insert(txn).await?;
-    if let Some(after) = hooks.after {
-        after(txn, &model).await?;
-    }
-    audit::record(txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
-    Ok(Ok(model))
-}
-
-/// Inserts a new record with its hooks (e.g. claiming or touching the customer) and its
-/// audit row, all in one transaction; nothing is written when a hook refuses the row.
-pub async fn insert_with<E, A>(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    row: A,
-    hooks: Hooks<'_, A, E::Model>,
-) -> AppResult<Checked<E::Model>>
-where
-    E: Record,
-    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
-    E::Model: IntoActiveModel<A> + Send + Sync,
-{
-    let txn = db.begin().await?;
-    let saved = insert_in::<E, A>(&txn, viewer, row, hooks).await?;
-    match saved {
-        Ok(_) => txn.commit().await?,
-        Err(_) => txn.rollback().await?,
-    }
-    Ok(saved)
-}
-
 /// A change computed from the current record: the fields to set and their names.
 pub type Change<A> = Checked<(A, Vec<&'static str>)>;
 
@@ -335,32 +260,4 @@ where
         return Ok(Err(stale(expected_version, model_version::<E>(&current))));
     }
     Ok(Ok(current))
-}
-
-/// Inserts several new records in one transaction (all or nothing), each with its
-/// hooks and audit row. A refused row rolls everything back and is named by its index.
-pub async fn insert_all_with<E, A>(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    rows: Vec<A>,
-    hooks: impl Fn() -> Hooks<'static, A, E::Model>,
-) -> AppResult<Result<Vec<E::Model>, (usize, Vec<FieldError>)>>
-where
-    E: Record,
-    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
-    E::Model: IntoActiveModel<A> + Send + Sync,
-{
-    let txn = db.begin().await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (index, row) in rows.into_iter().enumerate() {
-        match insert_in::<E, A>(&txn, viewer, row, hooks()).await? {
-            Ok(model) => out.push(model),
-            Err(errors) => {
-                txn.rollback().await?;
-                return Ok(Err((index, errors)));
-            }
-        }
-    }
-    txn.commit().await?;
-    Ok(Ok(out))
 }

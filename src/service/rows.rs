@@ -112,6 +112,33 @@ enum Check {
     Verified,
 }
 
+/// Evaluates `$body` with `$t` the Rust type a record column of type `$kind` is decoded
+/// as (`$other` for a type without a decoder): the one list of those types, used to check a
+/// result's column types and to decode its values.
+macro_rules! by_kind {
+    ($kind:expr, $t:ident => $body:expr, else $other:expr) => {
+        by_kind!(@arms $kind, $t, $body, $other,
+            ColumnType::Uuid => uuid::Uuid,
+            ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => String,
+            ColumnType::Integer => i32,
+            ColumnType::BigInteger => i64,
+            ColumnType::Boolean => bool,
+            ColumnType::Double => f64,
+            ColumnType::Date => chrono::NaiveDate,
+            ColumnType::TimestampWithTimeZone => chrono::DateTime<chrono::Utc>,
+            ColumnType::Json | ColumnType::JsonBinary => serde_json::Value)
+    };
+    (@arms $kind:expr, $t:ident, $body:expr, $other:expr, $($pattern:pat => $rust:ty),+) => {
+        match $kind {
+            $($pattern => {
+                type $t = $rust;
+                $body
+            })+
+            _ => $other,
+        }
+    };
+}
+
 /// True when every column type of a PostgreSQL result is one the decoder of the record's
 /// column accepts (NULLs included: the type is the column's, not the value's).
 fn pg_types_match(row: &sqlx::postgres::PgRow, kinds: &[ColumnType]) -> bool {
@@ -119,23 +146,9 @@ fn pg_types_match(row: &sqlx::postgres::PgRow, kinds: &[ColumnType]) -> bool {
     use sqlx::{Column, Row, Type};
     let columns = row.columns();
     columns.len() >= kinds.len()
-        && columns.iter().zip(kinds).all(|(column, kind)| {
-            let ty = column.type_info();
-            match kind {
-                ColumnType::Uuid => <uuid::Uuid as Type<Postgres>>::compatible(ty),
-                ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
-                    <String as Type<Postgres>>::compatible(ty)
-                }
-                ColumnType::Integer => <i32 as Type<Postgres>>::compatible(ty),
-                ColumnType::BigInteger => <i64 as Type<Postgres>>::compatible(ty),
-                ColumnType::Boolean => <bool as Type<Postgres>>::compatible(ty),
-                ColumnType::Double => <f64 as Type<Postgres>>::compatible(ty),
-                ColumnType::Date => <chrono::NaiveDate as Type<Postgres>>::compatible(ty),
-                ColumnType::TimestampWithTimeZone => <chrono::DateTime<chrono::Utc> as Type<Postgres>>::compatible(ty),
-                ColumnType::Json | ColumnType::JsonBinary => <serde_json::Value as Type<Postgres>>::compatible(ty),
-                _ => false,
-            }
-        })
+        && columns.iter().zip(kinds).all(
+            |(column, kind)| by_kind!(kind, T => <T as Type<Postgres>>::compatible(column.type_info()), else false),
+        )
 }
 
 /// One record from a row whose first columns line up with `E`'s.
@@ -157,24 +170,8 @@ macro_rules! decode {
         fn failed(e: sqlx::Error) -> DbErr {
             DbErr::Type(e.to_string())
         }
-        match $kind {
-            ColumnType::Uuid => Value::Uuid(row.$get::<Option<uuid::Uuid>, _>(index).map_err(failed)?),
-            ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
-                Value::String(row.$get::<Option<String>, _>(index).map_err(failed)?)
-            }
-            ColumnType::Integer => Value::Int(row.$get::<Option<i32>, _>(index).map_err(failed)?),
-            ColumnType::BigInteger => Value::BigInt(row.$get::<Option<i64>, _>(index).map_err(failed)?),
-            ColumnType::Boolean => Value::Bool(row.$get::<Option<bool>, _>(index).map_err(failed)?),
-            ColumnType::Double => Value::Double(row.$get::<Option<f64>, _>(index).map_err(failed)?),
-            ColumnType::Date => Value::ChronoDate(row.$get::<Option<chrono::NaiveDate>, _>(index).map_err(failed)?),
-            ColumnType::TimestampWithTimeZone => {
-                Value::ChronoDateTimeUtc(row.$get::<Option<chrono::DateTime<chrono::Utc>>, _>(index).map_err(failed)?)
-            }
-            ColumnType::Json | ColumnType::JsonBinary => {
-                Value::Json(row.$get::<Option<serde_json::Value>, _>(index).map_err(failed)?.map(Box::new))
-            }
-            other => return Err(DbErr::Type(format!("no positional decoder for {other:?}"))),
-        }
+        by_kind!($kind, T => Value::from(row.$get::<Option<T>, _>(index).map_err(failed)?),
+            else return Err(DbErr::Type(format!("no positional decoder for {:?}", $kind))))
     }};
 }
 

@@ -2,17 +2,12 @@
 //! checked and brought up to date by one statement inside the write.
 
 use crate::helpers::{TestApp, spawn_app};
-use crate::records::customer;
+use crate::records::{customer, mutate_as};
 use entity::enums::Role;
 use serde_json::{Value, json};
 
-const CREATE: &str = "mutation($input: CreateInteractionInput!) { createInteraction(input: $input) {
-    interaction { id } userErrors { field code message } } }";
-
 async fn log(app: &TestApp, token: &str, input: Value) -> Value {
-    let body = app.gql(token, CREATE, json!({ "input": input })).await;
-    assert!(body["errors"].is_null(), "{body}");
-    body["data"]["createInteraction"].clone()
+    mutate_as(app, token, "createInteraction", "CreateInteractionInput", input, "interaction { id }").await
 }
 
 async fn follow_up(app: &TestApp, customer: &str) -> Value {

@@ -3,12 +3,24 @@
 use crate::helpers::{TestApp, error_code, spawn_app};
 use serde_json::{Value, json};
 
-/// Runs a mutation and returns its payload (asserting no top-level errors).
+/// Runs a mutation as the admin and returns its payload (asserting no top-level errors).
 pub async fn mutate(app: &TestApp, name: &str, input_type: &str, input: Value, selection: &str) -> Value {
+    mutate_as(app, &app.admin_token, name, input_type, input, selection).await
+}
+
+/// Runs a mutation as `token` and returns its payload (asserting no top-level errors).
+pub async fn mutate_as(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    input_type: &str,
+    input: Value,
+    selection: &str,
+) -> Value {
     let query = format!(
         "mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} userErrors {{ field code message }} clientMutationId }} }}"
     );
-    let body = app.gql(&app.admin_token, &query, json!({ "input": input })).await;
+    let body = app.gql(token, &query, json!({ "input": input })).await;
     assert!(body["errors"].is_null(), "{name}: {body}");
     body["data"][name].clone()
 }

@@ -7,9 +7,10 @@ use super::idempotency::{Payload, idempotent};
 use super::relay::expect_id;
 use super::types::user_error::{UserError, user_errors};
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::service::insert::{Hooks, insert_all};
 use crate::service::permission::require_write;
-use crate::service::record::{self, Change, Checked, Hooks};
+use crate::service::record::{self, Change, Checked};
 use crate::service::validate::FieldError;
 use async_graphql::{Context, ID, Result};
 use entity::record::Record;
@@ -87,7 +88,12 @@ where
     let key = input.key();
     idempotent(ctx, key.as_deref(), || async {
         let result = match input.row(db, viewer).await? {
-            Ok(row) => record::insert_with::<I::Entity, I::Row>(db, viewer, row, I::hooks()).await?,
+            Ok(row) => match insert_all::<I::Entity, I::Row>(db, viewer, vec![row], I::hooks).await? {
+                Ok(saved) => {
+                    Ok(saved.into_iter().next().ok_or_else(|| AppError::internal("an insert saved no record"))?)
+                }
+                Err((_, errors)) => Err(errors),
+            },
             Err(errors) => Err(errors),
         };
         Ok(build(result, wrap, key.clone()))
@@ -129,7 +135,7 @@ where
         if !errors.is_empty() {
             return Ok(P::build(None, user_errors(errors), key.clone()));
         }
-        match record::insert_all_with::<I::Entity, I::Row>(db, viewer, rows, I::hooks).await? {
+        match insert_all::<I::Entity, I::Row>(db, viewer, rows, I::hooks).await? {
             Ok(saved) => Ok(P::build(Some(saved.into_iter().map(&wrap).collect()), vec![], key.clone())),
             Err((index, refused)) => {
                 let errors = refused.into_iter().map(|e| of_item(index, e)).collect();

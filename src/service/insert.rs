@@ -1,0 +1,66 @@
+//! Inserting new records: in one transaction with the hooks of their type (work before
+//! the row is stored, which may refuse it, and after) and an audit row each.
+
+use super::audit;
+use super::record::{Checked, model_id};
+use super::validate::FieldError;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use entity::record::Record;
+use futures::future::BoxFuture;
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, IntoActiveModel, TransactionTrait,
+};
+
+/// Work done inside the insert's transaction after the row is stored.
+pub type After<'a, M> =
+    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction, &'t M) -> BoxFuture<'t, AppResult<()>> + Send + 'a>;
+
+/// Work done inside the insert's transaction before the row is stored, which may refuse
+/// the row with field errors (the transaction is then rolled back: nothing is written).
+/// E.g. claiming the customer a record is logged under: one statement that checks the
+/// customer is visible and live, and updates it.
+pub type Before<'a, A> = Box<
+    dyn for<'t> FnOnce(&'t DatabaseTransaction, &'t Viewer, &'t A) -> BoxFuture<'t, AppResult<Checked<()>>> + Send + 'a,
+>;
+
+/// The hooks of an insert: work before the row is stored and after.
+pub struct Hooks<'a, A, M> {
+    pub before: Option<Before<'a, A>>,
+    pub after: Option<After<'a, M>>,
+}
+
+/// Inserts new records in one transaction (all or nothing; one record is a list of one),
+/// each with a fresh set of `hooks` and its audit row. A refused row rolls everything back
+/// and is named by its index with its field errors.
+pub async fn insert_all<E, A>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    rows: Vec<A>,
+    hooks: impl Fn() -> Hooks<'static, A, E::Model>,
+) -> AppResult<Result<Vec<E::Model>, (usize, Vec<FieldError>)>>
+where
+    E: Record,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    E::Model: IntoActiveModel<A> + Send + Sync,
+{
+    let txn = db.begin().await?;
+    let mut saved = Vec::with_capacity(rows.len());
+    for (index, row) in rows.into_iter().enumerate() {
+        let Hooks { before, after } = hooks();
+        if let Some(before) = before
+            && let Err(errors) = before(&txn, viewer, &row).await?
+        {
+            txn.rollback().await?;
+            return Ok(Err((index, errors)));
+        }
+        let model = row.insert(&txn).await?;
+        if let Some(after) = after {
+            after(&txn, &model).await?;
+        }
+        audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
+        saved.push(model);
+    }
+    txn.commit().await?;
+    Ok(Ok(saved))
+}
