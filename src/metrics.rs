@@ -28,6 +28,10 @@ pub struct Metrics {
     pub db_statement_errors: Counter,
     /// GraphQL errors sent with code `INTERNAL`.
     pub internal_errors: Counter,
+    /// Queries answered by one statement (`graphql::direct`).
+    pub direct_answers: Counter,
+    /// Direct answers given up for the standard path after a failure (logged).
+    pub direct_failures: Counter,
 }
 
 impl Metrics {
@@ -38,11 +42,27 @@ impl Metrics {
         let db_statements = Counter::default();
         let db_statement_errors = Counter::default();
         let internal_errors = Counter::default();
+        let direct_answers = Counter::default();
+        let direct_failures = Counter::default();
         registry.register("http_requests", "HTTP requests served", requests.clone());
         registry.register("db_statements", "SQL statements executed", db_statements.clone());
         registry.register("db_statement_errors", "SQL statements that failed", db_statement_errors.clone());
         registry.register("graphql_internal_errors", "GraphQL errors with code INTERNAL", internal_errors.clone());
-        Self { registry: Arc::new(registry), requests, db_statements, db_statement_errors, internal_errors }
+        registry.register("graphql_direct_answers", "Queries answered by one statement", direct_answers.clone());
+        registry.register(
+            "graphql_direct_failures",
+            "Direct answers given up for the standard path after a failure",
+            direct_failures.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            requests,
+            db_statements,
+            db_statement_errors,
+            internal_errors,
+            direct_answers,
+            direct_failures,
+        }
     }
 
     /// The Prometheus text exposition.

@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod crud;
+pub mod direct;
 pub mod documents;
 pub mod execute;
 pub mod idempotency;

@@ -119,32 +119,54 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
             Err(refused) => return refuse(state, header, refused),
         },
     };
-    let internal = response
-        .errors
-        .iter()
-        .filter(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .is_some_and(|c| c == &async_graphql::Value::from("INTERNAL"))
-        })
-        .count();
-    if internal > 0 {
-        state.metrics.internal_errors.inc_by(internal as u64);
-    }
-    let body =
-        serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec());
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    let response = match response {
+        Answer::Direct(body) => body,
+        Answer::Standard(response) => {
+            let internal = response
+                .errors
+                .iter()
+                .filter(|e| {
+                    e.extensions
+                        .as_ref()
+                        .and_then(|x| x.get("code"))
+                        .is_some_and(|c| c == &async_graphql::Value::from("INTERNAL"))
+                })
+                .count();
+            if internal > 0 {
+                state.metrics.internal_errors.inc_by(internal as u64);
+            }
+            serde_json::to_vec(&response)
+                .unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec())
+        }
+    };
+    ([(header::CONTENT_TYPE, "application/json")], response).into_response()
 }
 
+/// An answer: written directly from one statement, or by the standard executor.
+enum Answer {
+    Direct(Vec<u8>),
+    Standard(async_graphql::Response),
+}
+
+/// Answers `request` as `viewer`: directly when the planner knows every field of it (see
+/// `graphql::direct`), else through the schema (which also teaches the direct path that
+/// the document is valid).
 async fn execute(
     state: &AppState,
     peer: SocketAddr,
     request: async_graphql::Request,
     viewer: Option<Viewer>,
-) -> async_graphql::Response {
+) -> Answer {
+    if let Some(body) = crate::graphql::direct::answer(&state.db, &state.metrics, &request, viewer.as_ref()).await {
+        return Answer::Direct(body);
+    }
+    let unlearned = (!crate::graphql::direct::validated(&request.query)).then(|| request.query.clone());
     let request = request.data(ClientAddr(peer.ip())).data(state.jwt.clone()).data(state.throttle.clone());
-    crate::graphql::execute(&state.schema, &state.db, request, viewer).await
+    let response = crate::graphql::execute(&state.schema, &state.db, request, viewer).await;
+    if let Some(query) = unlearned {
+        crate::graphql::direct::learn(&query, &response);
+    }
+    Answer::Standard(response)
 }
 
 /// The request as the client sent it, to run again.

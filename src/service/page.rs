@@ -79,7 +79,7 @@ fn plan(args: &PageArgs) -> AppResult<Plan> {
 }
 
 /// The sort keys with the primary key appended, as `(column, ascending)`.
-fn full_keys<E: EntityTrait>(order: &SortSpec<E::Column>, id: E::Column) -> Vec<(E::Column, bool)> {
+pub fn full_keys<E: EntityTrait>(order: &SortSpec<E::Column>, id: E::Column) -> Vec<(E::Column, bool)> {
     let mut keys: Vec<(E::Column, bool)> = order.iter().map(|(c, o)| (*c, matches!(o, Order::Asc))).collect();
     if !keys.iter().any(|(c, _)| c.as_str() == id.as_str()) {
         keys.push((id, true));
@@ -119,19 +119,41 @@ fn row_values<M: ModelTrait>(row: &M, keys: &[(<M::Entity as EntityTrait>::Colum
     keys.iter().map(|(c, _)| row.get(*c)).collect()
 }
 
-/// Runs `select` as one keyset page.
-pub async fn paginate<E, C>(
-    db: &C,
+/// A keyset page as a statement: what bounds and orders it, and how its rows read back.
+#[derive(Debug)]
+pub struct Keyset<C> {
+    /// The sort keys with the primary key appended, as `(column, ascending)`.
+    pub keys: Vec<(C, bool)>,
+    /// The order's signature, which cursors carry.
+    pub signature: std::sync::Arc<str>,
+    /// Rows asked for; the statement reads one more to learn whether more follow.
+    pub limit: u64,
+    /// `last`/`before`: rows come in reverse and are turned around.
+    pub backward: bool,
+    after: bool,
+    before: bool,
+}
+
+impl<C> Keyset<C> {
+    /// `hasNextPage`, given whether the statement found more than `limit` rows.
+    pub fn has_next(&self, more: bool) -> bool {
+        if self.backward { self.before } else { more }
+    }
+
+    /// `hasPreviousPage`, given whether the statement found more than `limit` rows.
+    pub fn has_previous(&self, more: bool) -> bool {
+        if self.backward { more } else { self.after }
+    }
+}
+
+/// `select` bounded by the cursors of `args`, ordered by `order` (then `id`) in the page's
+/// direction and limited to one row more than the page.
+pub fn keyset<E: EntityTrait>(
     select: Select<E>,
     order: &SortSpec<E::Column>,
     id: E::Column,
     args: &PageArgs,
-) -> AppResult<Page<E::Model>>
-where
-    E: super::rows::Positional,
-    E::Model: Send + Sync,
-    C: super::rows::Reader,
-{
+) -> AppResult<(Select<E>, Keyset<E::Column>)> {
     let plan = plan(args)?;
     let keys = full_keys::<E>(order, id);
     let sig = signature(&keys);
@@ -148,22 +170,45 @@ where
         let ascending = *asc != plan.backward;
         select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
     }
-    let mut rows = super::rows::all(db, select.limit(plan.limit + 1)).await?;
-    let has_more = rows.len() as u64 > plan.limit;
-    rows.truncate(plan.limit as usize);
-    if plan.backward {
-        rows.reverse();
-    }
-    let sig: std::sync::Arc<str> = sig.into();
-    let items = rows.into_iter().map(|row| (RowCursor::new(sig.clone(), row_values(&row, &keys)), row)).collect();
-    Ok(Page {
-        items,
-        has_next: if plan.backward { args.before.is_some() } else { has_more },
-        has_previous: if plan.backward { has_more } else { args.after.is_some() },
-    })
+    let shape = Keyset {
+        keys,
+        signature: sig.into(),
+        limit: plan.limit,
+        backward: plan.backward,
+        after: args.after.is_some(),
+        before: args.before.is_some(),
+    };
+    Ok((select.limit(plan.limit + 1), shape))
 }
 
-fn keys_kinds<E: EntityTrait>(keys: &[(E::Column, bool)]) -> Vec<sea_orm::ColumnType> {
+/// Runs `select` as one keyset page.
+pub async fn paginate<E, C>(
+    db: &C,
+    select: Select<E>,
+    order: &SortSpec<E::Column>,
+    id: E::Column,
+    args: &PageArgs,
+) -> AppResult<Page<E::Model>>
+where
+    E: super::rows::Positional,
+    E::Model: Send + Sync,
+    C: super::rows::Reader,
+{
+    let (select, shape) = keyset(select, order, id, args)?;
+    let mut rows = super::rows::all(db, select).await?;
+    let more = rows.len() as u64 > shape.limit;
+    rows.truncate(shape.limit as usize);
+    if shape.backward {
+        rows.reverse();
+    }
+    let items = rows
+        .into_iter()
+        .map(|row| (RowCursor::new(shape.signature.clone(), row_values(&row, &shape.keys)), row))
+        .collect();
+    Ok(Page { items, has_next: shape.has_next(more), has_previous: shape.has_previous(more) })
+}
+
+pub fn keys_kinds<E: EntityTrait>(keys: &[(E::Column, bool)]) -> Vec<sea_orm::ColumnType> {
     keys.iter().map(|(c, _)| c.def().get_column_type().clone()).collect()
 }
 

@@ -74,6 +74,19 @@ pub async fn list<E: Record>(
 where
     E::Model: FromQueryResult + Send + Sync,
 {
+    let select = E::find().filter(list_condition::<E>(viewer, filter, include_deleted)?);
+    let count = select.clone().select_only().column_as(Expr::col(E::id_column()).count(), "count").into_query();
+    let page = paginate(db, select, order, E::id_column(), args).await?;
+    Ok((page, count))
+}
+
+/// The rows of `E` a list shows `viewer`: its row scope, the list's filter and (for admins
+/// only) soft-deleted rows.
+pub fn list_condition<E: Record>(
+    viewer: &Viewer,
+    filter: Option<Condition>,
+    include_deleted: bool,
+) -> AppResult<Condition> {
     if include_deleted && !viewer.is_admin() {
         return Err(AppError::Forbidden("only admins may list deleted records".into()));
     }
@@ -81,10 +94,7 @@ where
     if let Some(filter) = filter {
         cond = cond.add(filter);
     }
-    let select = E::find().filter(cond);
-    let count = select.clone().select_only().column_as(Expr::col(E::id_column()).count(), "count").into_query();
-    let page = paginate(db, select, order, E::id_column(), args).await?;
-    Ok((page, count))
+    Ok(cond)
 }
 
 /// True when the viewer may see the live customer `id` (records are written under it).

@@ -187,3 +187,9 @@ fn value(row: &QueryResult, index: usize, kind: &ColumnType, check: Check) -> Re
     }
     Err(DbErr::Type("rows of this database are not decoded by position".to_string()))
 }
+
+/// Column `index` of `row` as the `Value` of a record column of type `kind` (each value's
+/// type checked), for statements of other shapes than a whole record.
+pub fn value_at(row: &QueryResult, index: usize, kind: &ColumnType) -> Result<Value, DbErr> {
+    value(row, index, kind, Check::EachValue)
+}

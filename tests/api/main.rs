@@ -7,6 +7,7 @@ mod actions;
 mod auth;
 mod cli;
 mod customers;
+mod direct;
 mod health;
 mod helpers;
 mod interactions;

@@ -30,7 +30,7 @@ pub trait ChildRelation: Send + Sync + 'static {
 
 /// The row condition for `R`'s children: the parent's visibility carries over when the
 /// children share its customer; otherwise the full row scope applies.
-fn child_scope<R: ChildRelation>(viewer: &crate::auth::Viewer) -> Condition {
+pub fn child_scope<R: ChildRelation>(viewer: &crate::auth::Viewer) -> Condition {
     if R::SAME_CUSTOMER && viewer.role != entity::enums::Role::Partner {
         Condition::all().add(<R::Child as Record>::deleted_column().is_null())
     } else {

@@ -5,7 +5,9 @@
 mod children;
 mod relations;
 
-pub use children::{ChildCount, ChildCounts, ChildPages, ChildRelation, CountKey, Keyed, NestedArgs, PageKey};
+pub use children::{
+    ChildCount, ChildCounts, ChildPages, ChildRelation, CountKey, Keyed, NestedArgs, PageKey, child_scope,
+};
 pub use relations::*;
 
 use super::execute::TaskQueue;

@@ -89,13 +89,18 @@ pub async fn list(
     query: ListQuery,
     args: &PageArgs,
 ) -> AppResult<(Page<customer::Model>, SelectStatement)> {
-    let search = query.search.as_deref().map(crate::service::validate::normalize_text).filter(|s| !s.is_empty());
-    let filter = match (query.filter, search) {
+    let filter = list_filter(viewer, query.filter, query.search.as_deref());
+    record::list::<customer::Entity>(db, viewer, filter, &query.order, args, query.include_deleted).await
+}
+
+/// A list's `filter` and free-text `search`, as one condition (`None`: every row).
+pub fn list_filter(viewer: &Viewer, filter: Option<Condition>, search: Option<&str>) -> Option<Condition> {
+    let search = search.map(crate::service::validate::normalize_text).filter(|s| !s.is_empty());
+    match (filter, search) {
         (Some(f), Some(s)) => Some(f.add(search_condition(viewer, &s))),
         (None, Some(s)) => Some(search_condition(viewer, &s)),
         (f, None) => f,
-    };
-    record::list::<customer::Entity>(db, viewer, filter, &query.order, args, query.include_deleted).await
+    }
 }
 
 /// `LIKE '%text%'` over the searchable columns the viewer reads in full (a masked field

@@ -1,0 +1,230 @@
+//! Direct reads (`graphql::direct`): a query the planner knows is answered by one
+//! statement, and its answer is byte for byte the standard path's, for every role.
+//!
+//! Each query is written with `@D` on its root field: removed, the query may go direct;
+//! replaced by `@include(if: true)` (a directive, which the planner leaves alone), the
+//! same query takes the standard path. The answers must be equal as JSON. (Not as text:
+//! the standard path writes a plain object's keys in the order its fields finish; the
+//! direct path writes them in selection order, as the GraphQL spec asks.)
+
+use crate::helpers::{TestApp, spawn_app};
+use entity::enums::Role;
+use serde_json::{Value, json};
+
+/// The errors of a response as `(path, code, message)`, sorted (the standard path lists
+/// them in the order its fields finish; `@D`'s replacement moves their locations).
+fn errors(body: &Value) -> Vec<String> {
+    let mut out: Vec<String> = body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors.iter().map(|e| format!("{} {} {}", e["path"], e["extensions"]["code"], e["message"])).collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Runs `query` both ways as `token`; returns the answer and whether it went direct.
+async fn both_ways(app: &TestApp, token: &str, query: &str, variables: Value) -> (Value, bool) {
+    let standard_query = query.replace("@D", "@include(if: true)");
+    let direct_query = query.replace("@D", "");
+    // The first run of a document is on the standard path, which validates it.
+    app.gql_text(token, &direct_query, variables.clone()).await;
+    let before = app.direct_answers();
+    let direct = app.gql_text(token, &direct_query, variables.clone()).await;
+    let went_direct = app.direct_answers() == before + 1;
+    let standard = app.gql_text(token, &standard_query, variables).await;
+    assert_eq!(app.direct_answers(), before + u64::from(went_direct), "the directive keeps the standard path");
+    let (direct, standard): (Value, Value) =
+        (serde_json::from_str(&direct).unwrap(), serde_json::from_str(&standard).unwrap());
+    assert_eq!(direct["data"], standard["data"], "direct and standard answers differ for {query}");
+    assert_eq!(errors(&direct), errors(&standard), "direct and standard errors differ for {query}");
+    assert_eq!(app.direct_failures(), 0, "a direct answer failed (see the log)");
+    (direct, went_direct)
+}
+
+const EVERYTHING: &str = "query($first: Int, $after: String, $last: Int, $before: String) {
+  customers(first: $first, after: $after, last: $last, before: $before) @D {
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes {
+      __typename id code kind name gender occupation companyName industry region companySize phone email
+      preferredChannel potentialNeeds notes source marketingConsent lifecycleStage valueTier nextFollowUpAt
+      lastInteractionAt version createdAt updatedAt deletedAt
+      owner { id name email role active }
+      contacts(first: 2) { pageInfo { hasNextPage hasPreviousPage } nodes {
+        id name title decisionRole phone email isPrimary notes version createdAt } }
+      openDeals: deals(first: 3, filter: {stage: {in: [LEAD, QUALIFIED, PROPOSAL, NEGOTIATION]}}) { nodes {
+        id title stage currency probability expectedCloseDate closedAt owner { name } } }
+      tickets(first: 3) { nodes { id code subject description category priority status openedAt
+        firstResponseAt resolvedAt dueAt resolution assignee { name } contact { name } } }
+      interactions(first: 2) { nodes { id channel occurredAt summary outcome nextStep nextFollowUpAt
+        user { name } contact { name } deal { title } } }
+      purchases(first: 2) { nodes { id product quantity currency purchasedAt deal { title } } }
+      feedback(first: 2) { nodes { id kind sentiment content source receivedAt ticket { code } } }
+      surveyResponses(first: 10) { nodes { id score submittedAt survey { id title kind status } ticket { code } } }
+    }
+  }
+}";
+
+/// Tokens for the demo's users by role.
+async fn demo_tokens(app: &TestApp) -> Vec<(Role, String)> {
+    clientele::seed::demo(&app.db).await.unwrap();
+    let mut tokens = Vec::new();
+    for (role, email) in [
+        (Role::Admin, "admin@demo.clientele.dev"),
+        (Role::Manager, "manager@demo.clientele.dev"),
+        (Role::Sales, "sales1@demo.clientele.dev"),
+        (Role::Service, "service@demo.clientele.dev"),
+        (Role::Marketing, "marketing@demo.clientele.dev"),
+        (Role::Analyst, "analyst@demo.clientele.dev"),
+    ] {
+        let user = clientele::service::user::find_by_email(&app.db, email).await.unwrap().unwrap();
+        tokens.push((role, app.keys.issue(user.id, role.as_str(), chrono::Duration::hours(1)).unwrap()));
+    }
+    tokens
+}
+
+#[tokio::test]
+async fn pages_of_customers_with_every_relation_are_the_same_both_ways_for_every_role() {
+    let app = spawn_app().await;
+    for (role, token) in demo_tokens(&app).await {
+        // Forward, three pages deep.
+        let mut after = Value::Null;
+        for _ in 0..3 {
+            let (body, direct) = both_ways(&app, &token, EVERYTHING, json!({ "first": 7, "after": after })).await;
+            // Marketing and analysts may not read customer notes: FORBIDDEN errors, which
+            // only the standard path writes.
+            assert_eq!(direct, !matches!(role, Role::Marketing | Role::Analyst), "{role:?}: {body}");
+            let page = &body["data"]["customers"];
+            assert!(!page["nodes"].as_array().unwrap().is_empty(), "{role:?}: {body}");
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        // Backward from there.
+        let (body, _) = both_ways(&app, &token, EVERYTHING, json!({ "last": 4, "before": after })).await;
+        assert_eq!(body["data"]["customers"]["pageInfo"]["hasPreviousPage"], true, "{role:?}: {body}");
+        both_ways(&app, &token, EVERYTHING, json!({ "last": 3 })).await;
+    }
+}
+
+#[tokio::test]
+async fn masked_values_are_masked_and_denied_fields_take_the_standard_path() {
+    let app = spawn_app().await;
+    let tokens = demo_tokens(&app).await;
+    let token = |role| tokens.iter().find(|(r, _)| *r == role).map(|(_, t)| t.clone()).unwrap();
+    let query = "{ customers(first: 5) @D { nodes { name phone email contacts { nodes { name phone email } } } } }";
+    let (body, direct) = both_ways(&app, &token(Role::Marketing), query, json!({})).await;
+    assert!(direct, "{body}");
+    let shown = body["data"]["customers"]["nodes"].to_string();
+    assert!(shown.contains("****") || shown.contains("***@"), "masked for marketing: {shown}");
+
+    // SERVICE may not read deal amounts: FORBIDDEN at the field, as the standard path says.
+    let query = "{ customers(first: 3) @D { nodes { deals(first: 2) { nodes { title amount } } } } }";
+    let (body, direct) = both_ways(&app, &token(Role::Service), query, json!({})).await;
+    assert!(!direct);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
+    let (body, direct) = both_ways(&app, &token(Role::Admin), query, json!({})).await;
+    assert!(direct && body["errors"].is_null(), "{body}");
+}
+
+#[tokio::test]
+async fn one_customer_with_five_lists_is_one_statement() {
+    let app = spawn_app().await;
+    let tokens = demo_tokens(&app).await;
+    let (_, admin) = &tokens[0];
+    let query = "query($id: ID!) { customer(id: $id) @D {
+        id code name phone email lifecycleStage
+        contacts(first: 20) { nodes { id name phone email isPrimary } }
+        deals(first: 20, filter: {stage: {in: [LEAD, QUALIFIED, PROPOSAL, NEGOTIATION]}}) {
+          nodes { id title stage amount currency } }
+        tickets(first: 3) { nodes { id code subject status priority } }
+        surveyResponses(first: 10) { nodes { id score survey { id title } } } } }";
+    let page = app.gql(admin, "{ customers(first: 40) { nodes { id } } }", json!({})).await;
+    let ids: Vec<Value> =
+        page["data"]["customers"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].clone()).collect();
+    for id in &ids {
+        let (body, direct) = both_ways(&app, admin, query, json!({ "id": id })).await;
+        assert!(direct && body["data"]["customer"]["id"] == *id, "{body}");
+    }
+    let before = app.statements();
+    app.gql(admin, &query.replace("@D", ""), json!({ "id": ids[0] })).await;
+    // The credential's user record, and the answer.
+    assert_eq!(app.statements() - before, 2);
+
+    // A rep sees only its own customers; an ID of another type or of nothing is null.
+    for (role, token) in &tokens {
+        for id in ids.iter().take(10) {
+            let (_, direct) = both_ways(&app, token, query, json!({ "id": id })).await;
+            // Service and marketing may not read deal amounts (FORBIDDEN errors).
+            assert_eq!(direct, !matches!(role, Role::Service | Role::Marketing), "{role:?}");
+        }
+    }
+    let contact =
+        app.gql(admin, "{ customers(first: 1) { nodes { contacts(first: 1) { nodes { id } } } } }", json!({})).await;
+    let contact = contact["data"]["customers"]["nodes"][0]["contacts"]["nodes"][0]["id"].clone();
+    for id in [contact, json!("nonsense"), json!(clientele::graphql::relay::global_id("Customer", uuid::Uuid::nil()).0)]
+    {
+        let (body, direct) = both_ways(&app, admin, query, json!({ "id": id })).await;
+        assert!(direct && body["data"]["customer"].is_null(), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn filters_orders_search_and_aliases_are_the_same_both_ways() {
+    let app = spawn_app().await;
+    let tokens = demo_tokens(&app).await;
+    let (_, admin) = &tokens[0];
+    let found = app.gql(admin, "{ customers(first: 30) { nodes { owner { id } tags { id } } } }", json!({})).await;
+    let nodes = found["data"]["customers"]["nodes"].as_array().unwrap();
+    let tagged = nodes.iter().find(|n| !n["tags"].as_array().unwrap().is_empty()).unwrap();
+    let (owner, tag) = (tagged["owner"]["id"].clone(), tagged["tags"][0]["id"].clone());
+    let q3 = "query($owner: ID!, $tag: ID!) {
+      customers(first: 50, filter: {ownerId: {eq: $owner}, hasTag: {id: {eq: $tag}}}, orderBy: [{field: NAME}]) @D {
+        nodes { id name contacts(first: 20) { nodes { email } } } } }";
+    for (role, token) in &tokens {
+        let (body, direct) = both_ways(&app, token, q3, json!({ "owner": owner, "tag": tag })).await;
+        // Ordering by a name the role sees masked is refused (FORBIDDEN).
+        assert_eq!(direct, !matches!(role, Role::Marketing | Role::Analyst), "{role:?}");
+        if *role == Role::Admin {
+            assert!(!body["data"]["customers"]["nodes"].as_array().unwrap().is_empty(), "{body}");
+        }
+    }
+    let queries = [
+        "{ customers(first: 10, orderBy: [{field: NAME, direction: DESC}], search: \"科技\") @D {
+            nodes { name companyName } pageInfo { endCursor } } }",
+        "{ list: customers(first: 5, filter: {lifecycleStage: {in: [NEW, ESTABLISHED]}}) @D {
+            info: pageInfo { more: hasNextPage } items: nodes { kind: __typename key: id who: owner { n: name }
+            d: deals(first: 5, orderBy: [{field: AMOUNT, direction: DESC}]) { nodes { title stage } } } } }",
+        "{ customers(first: 0) @D { pageInfo { hasNextPage startCursor endCursor } nodes { id } } }",
+        "{ customers @D { nodes { code contacts(first: 1) { pageInfo { hasNextPage } } } } }",
+    ];
+    for query in queries {
+        let (body, direct) = both_ways(&app, admin, query, json!({})).await;
+        assert!(direct && body["errors"].is_null(), "{query}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn what_the_planner_does_not_know_takes_the_standard_path() {
+    let app = spawn_app().await;
+    let tokens = demo_tokens(&app).await;
+    let (_, admin) = &tokens[0];
+    let queries = [
+        // Fragments, totalCount, computed fields, nested cursors, a second root field.
+        "fragment F on Customer { name } { customers(first: 3) @D { nodes { ...F } } }",
+        "{ customers(first: 3) @D { totalCount nodes { name } } }",
+        "{ customers(first: 3) @D { nodes { needsFollowUp tags { name } address } } }",
+        "{ customers(first: 3) @D { nodes { contacts(first: 1) { pageInfo { endCursor } } } } }",
+        "{ customers(first: 3) @D { nodes { name } } viewer { name } }",
+        // Errors: a page too large, a bad cursor.
+        "{ customers(first: 500) @D { nodes { name } } }",
+        "{ customers(first: 3, after: \"garbage\") @D { nodes { name } } }",
+    ];
+    for query in queries {
+        let (_, direct) = both_ways(&app, admin, query, json!({})).await;
+        assert!(!direct, "{query}");
+    }
+    // A wrongly typed variable is the standard path's error, every time.
+    let query = "query($n: Int) { customers(first: $n) @D { nodes { name } } }";
+    let (body, direct) = both_ways(&app, admin, query, json!({ "n": "three" })).await;
+    assert!(!direct && body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", "{body}");
+}
