@@ -78,6 +78,9 @@ macro_rules! per_rel {
 
 type Column<R> = <<R as ChildRelation>::Child as EntityTrait>::Column;
 
+/// A connection's `orderBy` translation (`…Order::spec`).
+type Spec<R, O> = fn(&Viewer, Option<Vec<O>>) -> AppResult<SortSpec<Column<R>>>;
+
 impl Obj {
     /// The position of `column` in the level's array (each column once).
     fn column(&mut self, table: &str, column: &'static str, kind: Kind, backend: DbBackend) -> usize {
@@ -182,7 +185,7 @@ impl Planner<'_> {
         parent: &str,
         child: Ty,
         condition: fn(&F, &Viewer) -> AppResult<Condition>,
-        spec: fn(&Viewer, Option<Vec<O>>) -> AppResult<SortSpec<Column<R>>>,
+        spec: Spec<R, O>,
     ) -> Option<(Expr, usize, Vec<Conn>)> {
         let mut args = self.args(field, &["first", "filter", "orderBy"])?;
         let mut take = |name: &str| args.iter().position(|(n, _)| n == name).map(|i| args.swap_remove(i).1);
