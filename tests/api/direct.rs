@@ -188,6 +188,18 @@ async fn filters_orders_search_and_aliases_are_the_same_both_ways() {
             assert!(!body["data"]["customers"]["nodes"].as_array().unwrap().is_empty(), "{body}");
         }
     }
+    let q4 = "query($owner: ID!) { dealsByStage(filter: {ownerId: {eq: $owner}}) @D { stage currency count amount } }";
+    for (role, token) in &tokens {
+        let (body, direct) = both_ways(&app, token, q4, json!({ "owner": owner })).await;
+        // Service and marketing may not read deal amounts (FORBIDDEN errors).
+        assert_eq!(direct, !matches!(role, Role::Service | Role::Marketing), "{role:?}");
+        if *role == Role::Admin {
+            assert!(!body["data"]["dealsByStage"].as_array().unwrap().is_empty(), "{body}");
+        }
+        let (_, direct) =
+            both_ways(&app, token, "{ all: dealsByStage @D { n: count stage __typename } }", json!({})).await;
+        assert!(direct, "{role:?}");
+    }
     let queries = [
         "{ customers(first: 10, orderBy: [{field: NAME, direction: DESC}], search: \"科技\") @D {
             nodes { name companyName } pageInfo { endCursor } } }",

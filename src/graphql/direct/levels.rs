@@ -96,7 +96,7 @@ impl Obj {
     }
 
     /// Adds a value that is not a plain column (a nested record or list).
-    fn push(&mut self, name: &'static str, expr: Expr) -> usize {
+    pub(super) fn push(&mut self, name: &'static str, expr: Expr) -> usize {
         self.cols.push(expr);
         self.names.push(name);
         self.cols.len() - 1

@@ -17,6 +17,7 @@ mod fields;
 mod levels;
 mod plan;
 mod render;
+mod report;
 
 use crate::auth::Viewer;
 use crate::metrics::Metrics;

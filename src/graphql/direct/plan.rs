@@ -63,6 +63,8 @@ pub enum PageField {
 pub enum Root {
     /// `customer(id:)`: the first row, or `null`.
     One(Obj),
+    /// `dealsByStage`: an object per row.
+    List(Obj),
     /// `customers(…)`: a keyset page; the row's sort keys follow its JSON.
     Page { conn: Vec<Conn>, keyset: page::Keyset<customer::Column>, kinds: Vec<ColumnType> },
 }
@@ -77,7 +79,7 @@ pub struct Plan {
     pub root: Root,
 }
 
-type P<T> = Option<T>;
+pub(super) type P<T> = Option<T>;
 
 /// Plans `document` for `viewer`, or `None` when the standard path must answer it.
 pub fn plan(
@@ -118,6 +120,7 @@ pub fn plan(
     let plan = match field.name.node.as_str() {
         "customer" => planner.customer(field)?,
         "customers" => planner.customers(field)?,
+        "dealsByStage" => planner.deals_by_stage(field)?,
         _ => return None,
     };
     (planner.used.len() == op.variable_definitions.len()).then_some(plan)
@@ -255,7 +258,7 @@ impl Planner<'_> {
     }
 
     /// `query` answering the text JSON array of `cols` as column `j`, then `keys` as `k0`, `k1` ….
-    fn root_statement(
+    pub(super) fn root_statement(
         &self,
         mut query: SelectStatement,
         cols: Vec<Expr>,

@@ -24,6 +24,16 @@ pub fn root(out: &mut Vec<u8>, plan: &Plan, rows: &[QueryResult]) -> Result<(), 
             None => out.extend_from_slice(b"null"),
             Some(row) => object(out, obj, &row_json(row)?)?,
         },
+        Root::List(obj) => {
+            out.push(b'[');
+            for (i, row) in rows.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                object(out, obj, &row_json(row)?)?;
+            }
+            out.push(b']');
+        }
         Root::Page { conn, keyset, kinds } => {
             let limit = keyset.limit as usize;
             let more = rows.len() > limit;
