@@ -157,7 +157,10 @@ async fn execute(
     request: async_graphql::Request,
     viewer: Option<Viewer>,
 ) -> Answer {
-    if let Some(body) = crate::graphql::direct::answer(&state.db, &state.metrics, &request, viewer.as_ref()).await {
+    if let Some(body) =
+        crate::graphql::direct::answer(&state.db, &state.metrics, &request, viewer.as_ref(), state.complexity_limit)
+            .await
+    {
         return Answer::Direct(body);
     }
     let unlearned = (!crate::graphql::direct::validated(&request.query)).then(|| request.query.clone());

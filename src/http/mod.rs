@@ -32,6 +32,8 @@ pub struct AppState {
     pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
     /// Recent credential → viewer guesses that let a read start before its check ends.
     pub hints: Arc<crate::auth::hints::ViewerHints>,
+    /// The schema's complexity limit, which direct answers check too.
+    pub complexity_limit: usize,
 }
 
 /// All routes with their middleware.

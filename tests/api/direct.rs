@@ -240,3 +240,18 @@ async fn what_the_planner_does_not_know_takes_the_standard_path() {
     let (body, direct) = both_ways(&app, admin, query, json!({ "n": "three" })).await;
     assert!(!direct && body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", "{body}");
 }
+
+#[tokio::test]
+async fn the_complexity_limit_holds_whatever_the_variables() {
+    let app = crate::helpers::spawn_app_with(&[("CLIENTELE_QUERY_COMPLEXITY_LIMIT", "300")]).await;
+    for i in 0..3 {
+        app.create_customer(&app.admin_token, json!({ "name": format!("Company {i}") })).await;
+    }
+    let query = "query($n: Int) { customers(first: $n) @D { nodes { name contacts(first: $n) { nodes { name } } } } }";
+    let (body, direct) = both_ways(&app, &app.admin_token, query, json!({ "n": 2 })).await;
+    assert!(direct && body["data"]["customers"]["nodes"].as_array().unwrap().len() == 2, "{body}");
+    // 50 × (1 + 1 + (50 × 2 + 1)) + 1 = 5151 > 300: refused, as the standard path refuses it.
+    let (body, direct) = both_ways(&app, &app.admin_token, query, json!({ "n": 50 })).await;
+    assert!(!direct, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{body}");
+}

@@ -13,6 +13,7 @@
 //! directives, computed fields, a denied field, cursors of nested lists, variables of
 //! other types — goes the standard way. Tests compare both paths' answers byte for byte.
 
+mod cost;
 mod fields;
 mod levels;
 mod plan;
@@ -53,6 +54,7 @@ pub async fn answer(
     metrics: &Metrics,
     request: &async_graphql::Request,
     viewer: Option<&Viewer>,
+    complexity_limit: usize,
 ) -> Option<Vec<u8>> {
     let viewer = viewer?;
     if !request.extensions.is_empty() || !validated(&request.query) {
@@ -61,7 +63,8 @@ pub async fn answer(
     let backend = db.get_database_backend();
     let plan = crate::graphql::documents::inspect(&request.query, |document| {
         crate::graphql::limits::check(document, &request.variables).ok()?;
-        plan::plan(document, request.operation_name.as_deref(), &request.variables, viewer, backend)
+        let operation = request.operation_name.as_deref();
+        plan::plan(document, operation, &request.variables, viewer, backend, complexity_limit)
     })
     .ok()??;
     let rows = match &plan.statement {

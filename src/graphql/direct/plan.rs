@@ -81,13 +81,15 @@ pub struct Plan {
 
 pub(super) type P<T> = Option<T>;
 
-/// Plans `document` for `viewer`, or `None` when the standard path must answer it.
+/// Plans `document` for `viewer`, or `None` when the standard path must answer it (also
+/// when the query is above `complexity_limit`: the standard path reports that).
 pub fn plan(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
     variables: &Variables,
     viewer: &Viewer,
     backend: DbBackend,
+    complexity_limit: usize,
 ) -> P<Plan> {
     if !document.fragments.is_empty() {
         return None;
@@ -117,6 +119,9 @@ pub fn plan(
     };
     let [item] = op.selection_set.node.items.as_slice() else { return None };
     let field = plain(item)?;
+    if super::cost::root(field, variables) > complexity_limit {
+        return None;
+    }
     let plan = match field.name.node.as_str() {
         "customer" => planner.customer(field)?,
         "customers" => planner.customers(field)?,
@@ -172,8 +177,7 @@ impl Planner<'_> {
             }
             // A variable standing for the whole argument may be null or absent (the
             // argument's null); inside a list or object a null would mean something else.
-            // (The syntax tree's value type is not exported; only a variable prints as `$name`.)
-            let whole = value.node.to_string().starts_with('$');
+            let whole = matches!(value.node, async_graphql_value::Value::Variable(_));
             let mut used = Vec::new();
             let value = value.node.clone().into_const_with(|var| {
                 used.push(var.clone());
