@@ -8,6 +8,7 @@
 use super::AppState;
 use crate::auth::{Viewer, authenticate};
 use crate::error::AppError;
+use crate::graphql::direct::{Credential, Direct};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
@@ -100,21 +101,55 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
     let guess = header.and_then(|h| state.hints.guess(h)).filter(|_| is_query_only(&request));
     let response = match guess {
         Some(guess) => {
-            let retry = same_request(&request);
-            let (checked, answer) = futures::join!(check, execute(state, peer, request, Some(guess.clone())));
-            match checked {
-                Ok(viewer) if viewer.as_ref() == Some(&guess) => answer,
-                Ok(viewer) => {
-                    remember(state, header, viewer.as_ref());
-                    execute(state, peer, retry, viewer).await
+            // First the one-statement answer that also reads the credential's user record
+            // (`graphql::direct`); if the planner does not know the query, the standard
+            // path beside the check, as before.
+            let credential = bearer_credential(state, header).filter(|c| c.user_id == guess.user_id);
+            let direct = match &credential {
+                Some(credential) => {
+                    let limit = state.complexity_limit;
+                    crate::graphql::direct::answer(
+                        &state.db,
+                        &state.metrics,
+                        &request,
+                        Some(&guess),
+                        limit,
+                        Some(credential),
+                    )
+                    .await
                 }
-                Err(refused) => return refuse(state, header, refused),
+                None => None,
+            };
+            match direct {
+                Some(Direct { body, confirmed: true }) => Answer::Direct(body),
+                Some(Direct { body, confirmed: false }) => match check.await {
+                    Ok(viewer) if viewer.as_ref() == Some(&guess) => Answer::Direct(body),
+                    Ok(viewer) => {
+                        remember(state, header, viewer.as_ref());
+                        execute(state, peer, request, viewer, true).await
+                    }
+                    Err(refused) => return refuse(state, header, refused),
+                },
+                None => {
+                    let retry = same_request(&request);
+                    let tried = credential.is_some();
+                    let guessed = execute(state, peer, request, Some(guess.clone()), !tried);
+                    let (checked, answer) = futures::join!(check, guessed);
+                    match checked {
+                        Ok(viewer) if viewer.as_ref() == Some(&guess) => answer,
+                        Ok(viewer) => {
+                            remember(state, header, viewer.as_ref());
+                            execute(state, peer, retry, viewer, true).await
+                        }
+                        Err(refused) => return refuse(state, header, refused),
+                    }
+                }
             }
         }
         None => match check.await {
             Ok(viewer) => {
                 remember(state, header, viewer.as_ref());
-                execute(state, peer, request, viewer).await
+                execute(state, peer, request, viewer, true).await
             }
             Err(refused) => return refuse(state, header, refused),
         },
@@ -149,19 +184,22 @@ enum Answer {
 }
 
 /// Answers `request` as `viewer`: directly when the planner knows every field of it (see
-/// `graphql::direct`), else through the schema (which also teaches the direct path that
-/// the document is valid).
+/// `graphql::direct`; unless `direct` is false: it was just tried), else through the
+/// schema (which also teaches the direct path that the document is valid).
 async fn execute(
     state: &AppState,
     peer: SocketAddr,
     request: async_graphql::Request,
     viewer: Option<Viewer>,
+    direct: bool,
 ) -> Answer {
-    if let Some(body) =
-        crate::graphql::direct::answer(&state.db, &state.metrics, &request, viewer.as_ref(), state.complexity_limit)
-            .await
-    {
-        return Answer::Direct(body);
+    if direct {
+        let limit = state.complexity_limit;
+        if let Some(answer) =
+            crate::graphql::direct::answer(&state.db, &state.metrics, &request, viewer.as_ref(), limit, None).await
+        {
+            return Answer::Direct(answer.body);
+        }
     }
     let unlearned = (!crate::graphql::direct::validated(&request.query)).then(|| request.query.clone());
     let request = request.data(ClientAddr(peer.ip())).data(state.jwt.clone()).data(state.throttle.clone());
@@ -170,6 +208,23 @@ async fn execute(
         crate::graphql::direct::learn(&query, &response);
     }
     Answer::Standard(response)
+}
+
+/// The subject of a bearer token of our own issuer whose signature and times check out
+/// (what `authenticate` verifies before it reads the database), or `None`.
+fn bearer_credential(state: &AppState, header: Option<&str>) -> Option<Credential> {
+    let header = header?;
+    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer "))?.trim();
+    if token.is_empty() {
+        return None;
+    }
+    if let Some(external) = &state.external
+        && crate::auth::external::peek_issuer(token).as_deref() == Some(external.issuer())
+    {
+        return None;
+    }
+    let subject = state.jwt.verify_subject(token).ok()?;
+    Some(Credential { user_id: subject.user_id, session: subject.session })
 }
 
 /// The request as the client sent it, to run again.

@@ -16,7 +16,7 @@ use async_graphql::parser::types::{Field as Ast, SelectionSet};
 use async_graphql::{InputType, Name};
 use entity::record::Record;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
-use sea_orm::{Condition, DbBackend, EntityTrait, Order, QueryFilter, QueryTrait};
+use sea_orm::{Condition, DbBackend, EntityTrait, Order};
 
 /// Evaluates `$body` with the relation, filter and order types of `$rel`, and `$child` its
 /// child type.
@@ -167,12 +167,11 @@ impl Planner<'_> {
     fn one(&mut self, parent: &str, column: &str, target: Ty, selection: &SelectionSet) -> Option<(Expr, Obj)> {
         let mut obj = self.object(target, selection)?;
         let viewer = self.viewer;
-        let query = per_ty!(target, E => E::find()
-            .filter(Expr::col((E::default(), E::id_column())).equals((Alias::new(parent), Alias::new(column))))
-            .filter(visible::<E>(viewer, viewer.is_admin()))
-            .into_query());
-        let mut query = query;
-        query.clear_selects();
+        let mut query = per_ty!(target, E => Query::select()
+            .from(E::default())
+            .and_where(Expr::col((E::default(), E::id_column())).equals((Alias::new(parent), Alias::new(column))))
+            .cond_where(visible::<E>(viewer, viewer.is_admin()))
+            .to_owned());
         query.expr(self.array(std::mem::take(&mut obj.cols)));
         Some((self.embed(query), obj))
     }
@@ -211,12 +210,12 @@ impl Planner<'_> {
 
         let entity = R::Child::default();
         let link = Expr::col((entity, R::parent())).equals((Alias::new(parent), Alias::new("id")));
-        let mut select = R::Child::find().filter(child_scope::<R>(viewer)).filter(link);
+        // (A bare `SELECT … FROM`: `Entity::find()` would first list every column.)
+        let mut rows = Query::select();
+        rows.from(entity).cond_where(child_scope::<R>(viewer)).and_where(link);
         if let Some(filter) = filter {
-            select = select.filter(filter);
+            rows.cond_where(filter);
         }
-        let mut rows = select.into_query();
-        rows.clear_selects();
         rows.expr_as(self.array(cols), Alias::new("j"));
         let keys = page::full_keys::<R::Child>(&order, <R::Child as Record>::id_column());
         let mut aggregate_order = Vec::with_capacity(keys.len());

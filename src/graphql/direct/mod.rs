@@ -24,6 +24,7 @@ use crate::auth::Viewer;
 use crate::metrics::Metrics;
 use crate::service::rows::Reader;
 use lru::LruCache;
+pub use plan::Credential;
 use sea_orm::DatabaseConnection;
 use std::num::NonZeroUsize;
 use std::sync::{LazyLock, Mutex};
@@ -47,24 +48,41 @@ pub fn learn(query: &str, response: &async_graphql::Response) {
     }
 }
 
+/// A direct answer.
+pub struct Direct {
+    /// The response body.
+    pub body: Vec<u8>,
+    /// The statement read the credential's user record and it names the very viewer the
+    /// answer was computed for: the request is authenticated (see [`answer`]).
+    pub confirmed: bool,
+}
+
 /// The response body for `request` from one statement, or `None` when the standard path
 /// must answer it.
+///
+/// With a `credential` (a bearer token whose signature and times are checked, for the
+/// user `viewer` was guessed to be), the statement also reads what authentication reads —
+/// the user's role, team, whether it is active and not deleted, whether the token's
+/// session is still open — and the answer is `confirmed` when that names `viewer`.
+/// An unconfirmed answer may only be sent after the full check names `viewer`.
 pub async fn answer(
     db: &DatabaseConnection,
     metrics: &Metrics,
     request: &async_graphql::Request,
     viewer: Option<&Viewer>,
     complexity_limit: usize,
-) -> Option<Vec<u8>> {
+    credential: Option<&Credential>,
+) -> Option<Direct> {
     let viewer = viewer?;
     if !request.extensions.is_empty() || !validated(&request.query) {
         return None;
     }
+    let credential = credential.filter(|c| c.user_id == viewer.user_id && viewer.scopes.is_none());
     let backend = db.get_database_backend();
     let plan = crate::graphql::documents::inspect(&request.query, |document| {
         crate::graphql::limits::check(document, &request.variables).ok()?;
         let operation = request.operation_name.as_deref();
-        plan::plan(document, operation, &request.variables, viewer, backend, complexity_limit)
+        plan::plan(document, operation, &request.variables, viewer, backend, complexity_limit, credential)
     })
     .ok()??;
     let rows = match &plan.statement {
@@ -78,21 +96,48 @@ pub async fn answer(
         },
         None => Vec::new(),
     };
-    let mut out = Vec::with_capacity(1024 + 512 * rows.len());
-    out.extend_from_slice(b"{\"data\":{");
-    render::write_key(&mut out, &plan.key);
-    if let Err(error) = render::root(&mut out, &plan, &rows) {
+    let mut body = Vec::with_capacity(1024 + 512 * rows.len());
+    body.extend_from_slice(b"{\"data\":{");
+    render::write_key(&mut body, &plan.key);
+    if let Err(error) = render::root(&mut body, &plan, &rows) {
         tracing::error!(%error, "direct answer not written; answering on the standard path");
         metrics.direct_failures.inc();
         return None;
     }
-    out.push(b'}');
+    body.push(b'}');
     if let Some(id) = crate::http::request_id::current() {
-        out.extend_from_slice(b",\"extensions\":{\"requestId\":");
-        render::write_str(&mut out, &id);
-        out.push(b'}');
+        body.extend_from_slice(b",\"extensions\":{\"requestId\":");
+        render::write_str(&mut body, &id);
+        body.push(b'}');
     }
-    out.push(b'}');
+    body.push(b'}');
     metrics.direct_answers.inc();
-    Some(out)
+    let confirmed = credential.is_some() && confirms(rows.first(), viewer);
+    Some(Direct { body, confirmed })
+}
+
+/// True when the `who` column of `row` (`[role, team, active, live, session open]`)
+/// names `viewer` as authentication would: the user exists, is active and not deleted,
+/// the session is open, and role and team are the viewer's.
+fn confirms(row: Option<&sea_orm::QueryResult>, viewer: &Viewer) -> bool {
+    let Some(text) = row.and_then(|r| r.try_get_by_index::<Option<String>>(1).ok().flatten()) else {
+        return false;
+    };
+    let Ok(serde_json::Value::Array(who)) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    let [role, team, active, live, session] = who.as_slice() else { return false };
+    // SQLite answers booleans as 0/1 and the team as hex ('' for none).
+    let yes = |v: &serde_json::Value| v.as_bool().unwrap_or(v.as_i64() == Some(1));
+    let team = match team.as_str() {
+        None | Some("") => None,
+        Some(text) => match uuid::Uuid::parse_str(text) {
+            Ok(id) => Some(id),
+            Err(_) => return false,
+        },
+    };
+    role.as_str() == Some(viewer.role.as_str())
+        && team == viewer.team_id
+        && yes(active)
+        && yes(live)
+        && yes(session)
+        && viewer.scopes.is_none()
 }

@@ -19,7 +19,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{ID, InputType, Name, Positioned, Value, Variables};
 use entity::customer;
-use sea_orm::sea_query::{Alias, Expr, Func, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SelectStatement};
 use sea_orm::{ColumnTrait, ColumnType, DbBackend, EntityTrait, QueryFilter, QueryTrait};
 use std::collections::HashSet;
 
@@ -73,7 +73,8 @@ pub enum Root {
 pub struct Plan {
     /// The root field's response key.
     pub key: Name,
-    /// The statement: a text JSON array per row (column `j`), then the sort keys of a page.
+    /// The statement: a text JSON array per row (column `j`), the credential's user record
+    /// (column `who`, see [`Planner::who`]), then the sort keys of a page.
     /// `None` when the answer is known without one (an ID of another type).
     pub statement: Option<SelectStatement>,
     pub root: Root,
@@ -90,6 +91,7 @@ pub fn plan(
     viewer: &Viewer,
     backend: DbBackend,
     complexity_limit: usize,
+    credential: Option<&Credential>,
 ) -> P<Plan> {
     if !document.fragments.is_empty() {
         return None;
@@ -116,6 +118,7 @@ pub fn plan(
         used: HashSet::new(),
         backend,
         open: Vec::new(),
+        credential,
     };
     let [item] = op.selection_set.node.items.as_slice() else { return None };
     let field = plain(item)?;
@@ -139,6 +142,16 @@ pub(super) struct Planner<'a> {
     pub(super) backend: DbBackend,
     /// The types of the levels being planned, outermost first.
     pub(super) open: Vec<Ty>,
+    /// The credential whose user record the statement reads back (column `who`).
+    credential: Option<&'a Credential>,
+}
+
+/// A bearer token's subject, checked (signature, times) but not yet against the database.
+#[derive(Debug, Clone, Copy)]
+pub struct Credential {
+    pub user_id: uuid::Uuid,
+    /// The login session the token belongs to, if any.
+    pub session: Option<uuid::Uuid>,
 }
 
 /// A field selection without directives.
@@ -213,10 +226,12 @@ impl Planner<'_> {
         let id: ID = parse(args.into_iter().next().map(|(_, v)| v))?;
         let mut obj = self.object(Ty::Customer, &field.selection_set.node)?;
         let statement = expect_id(&id, "Customer").ok().map(|id| {
-            let select = customer::Entity::find()
-                .filter(customer::Column::Id.eq(id))
-                .filter(visible::<customer::Entity>(self.viewer, self.viewer.is_admin()));
-            self.root_statement(select.into_query(), std::mem::take(&mut obj.cols), Vec::new(), 1)
+            let query = sea_orm::sea_query::Query::select()
+                .from(customer::Entity)
+                .and_where(customer::Column::Id.eq(id))
+                .cond_where(visible::<customer::Entity>(self.viewer, self.viewer.is_admin()))
+                .to_owned();
+            self.root_statement(query, std::mem::take(&mut obj.cols), Vec::new(), 1)
         });
         Some(Plan { key: key(field), statement, root: Root::One(obj) })
     }
@@ -261,7 +276,8 @@ impl Planner<'_> {
         Some(Plan { key: key(field), statement: Some(statement), root: Root::Page { conn, keyset, kinds } })
     }
 
-    /// `query` answering the text JSON array of `cols` as column `j`, then `keys` as `k0`, `k1` ….
+    /// `query` answering the text JSON array of `cols` as column `j`, the credential's user
+    /// record as `who`, then `keys` as `k0`, `k1` ….
     pub(super) fn root_statement(
         &self,
         mut query: SelectStatement,
@@ -271,10 +287,51 @@ impl Planner<'_> {
     ) -> SelectStatement {
         query.clear_selects();
         query.expr_as(Func::cast_as(self.array(cols), Alias::new("text")), Alias::new("j"));
+        query.expr_as(self.who(), Alias::new("who"));
         for (i, key) in keys.into_iter().enumerate() {
             query.expr_as(key, Alias::new(format!("k{i}")));
         }
         query.limit(limit);
         query
+    }
+
+    /// What authentication would read about the credential's user, read in the answer's
+    /// own statement (an uncorrelated subquery, evaluated once): `[role, team, active,
+    /// live, session not revoked]` as text, or NULL without a credential. See
+    /// `direct::confirms`.
+    fn who(&self) -> Expr {
+        use entity::{refresh_token, user};
+        let Some(credential) = self.credential else {
+            return Func::cast_as(Expr::val(Option::<String>::None), Alias::new("text")).into();
+        };
+        let mut team = Expr::col((user::Entity, user::Column::TeamId));
+        if self.backend == DbBackend::Sqlite {
+            team = Func::cust(Alias::new("hex")).arg(team).into();
+        }
+        let session_open = match credential.session {
+            Some(family) => Expr::exists(
+                sea_orm::sea_query::Query::select()
+                    .expr(Expr::val(1))
+                    .from(refresh_token::Entity)
+                    .and_where(refresh_token::Column::FamilyId.eq(family))
+                    .and_where(refresh_token::Column::RevokedAt.is_not_null())
+                    .to_owned(),
+            )
+            .not(),
+            None => Expr::val(true),
+        };
+        let record = self.array(vec![
+            Expr::col((user::Entity, user::Column::Role)),
+            team,
+            Expr::col((user::Entity, user::Column::Active)),
+            Expr::col((user::Entity, user::Column::DeletedAt)).is_null(),
+            session_open,
+        ]);
+        let lookup = sea_orm::sea_query::Query::select()
+            .expr(Func::cast_as(record, Alias::new("text")))
+            .from(user::Entity)
+            .and_where(user::Column::Id.eq(credential.user_id))
+            .to_owned();
+        Expr::SubQuery(None, Box::new(lookup.into()))
     }
 }

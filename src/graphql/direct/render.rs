@@ -46,7 +46,7 @@ pub fn root(out: &mut Vec<u8>, plan: &Plan, rows: &[QueryResult]) -> Result<(), 
                 let values = kinds
                     .iter()
                     .enumerate()
-                    .map(|(i, kind)| value_at(row, i + 1, kind).map_err(|e| e.to_string()))
+                    .map(|(i, kind)| value_at(row, i + 2, kind).map_err(|e| e.to_string()))
                     .collect::<Result<Vec<_>, _>>()?;
                 encode_cursor(&keyset.signature, &values).map(Some).map_err(|e| e.to_string())
             };
