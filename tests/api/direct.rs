@@ -26,14 +26,26 @@ fn errors(body: &Value) -> Vec<String> {
 
 /// Runs `query` both ways as `token`; returns the answer and whether it went direct.
 async fn both_ways(app: &TestApp, token: &str, query: &str, variables: Value) -> (Value, bool) {
+    both_ways_as(app, &format!("Bearer {token}"), query, variables).await
+}
+
+/// The body of `query` sent with the `Authorization` header `authorization`.
+async fn text_as(app: &TestApp, authorization: &str, query: &str, variables: Value) -> String {
+    let request = app.client.post(app.url("/graphql")).header("authorization", authorization);
+    let request = request.json(&json!({ "query": query, "variables": variables }));
+    request.send().await.unwrap().text().await.unwrap()
+}
+
+/// [`both_ways`] with any credential (API keys too).
+async fn both_ways_as(app: &TestApp, authorization: &str, query: &str, variables: Value) -> (Value, bool) {
     let standard_query = query.replace("@D", "@include(if: true)");
     let direct_query = query.replace("@D", "");
     // The first run of a document is on the standard path, which validates it.
-    app.gql_text(token, &direct_query, variables.clone()).await;
+    text_as(app, authorization, &direct_query, variables.clone()).await;
     let before = app.direct_answers();
-    let direct = app.gql_text(token, &direct_query, variables.clone()).await;
+    let direct = text_as(app, authorization, &direct_query, variables.clone()).await;
     let went_direct = app.direct_answers() == before + 1;
-    let standard = app.gql_text(token, &standard_query, variables).await;
+    let standard = text_as(app, authorization, &standard_query, variables).await;
     assert_eq!(app.direct_answers(), before + u64::from(went_direct), "the directive keeps the standard path");
     let (direct, standard): (Value, Value) =
         (serde_json::from_str(&direct).unwrap(), serde_json::from_str(&standard).unwrap());
@@ -346,4 +358,46 @@ async fn a_logged_out_session_stops_direct_answers() {
     assert_eq!(out["data"]["logout"]["ok"], true);
     let body = app.gql(&access, query, json!({})).await;
     assert_eq!(crate::helpers::error_code(&body), "UNAUTHENTICATED", "{body}");
+}
+
+#[tokio::test]
+async fn partner_keys_see_their_record_families_masked_both_ways() {
+    let app = spawn_app().await;
+    clientele::seed::demo(&app.db).await.unwrap();
+    let (partner, _) = app.user(Role::Partner, None).await;
+    let key = |scopes: Vec<&'static str>| {
+        let app = &app;
+        async move {
+            let made = app
+                .gql(
+                    &app.admin_token,
+                    "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret userErrors { code } } }",
+                    json!({ "i": { "name": "ERP", "scopes": scopes,
+                                   "ownerId": clientele::graphql::relay::global_id("User", partner).0 } }),
+                )
+                .await;
+            format!("ApiKey {}", made["data"]["createApiKey"]["secret"].as_str().unwrap())
+        }
+    };
+    let everything = key(vec!["customers:read", "contacts:read", "deals:read", "tickets:read", "surveys:read"]).await;
+    let with_pii =
+        key(vec!["customers:read", "contacts:read", "deals:read", "tickets:read", "surveys:read", "pii:read"]).await;
+    let customers_only = key(vec!["customers:read"]).await;
+    let nothing = key(vec!["campaigns:read"]).await;
+    let query = "{ customers(first: 6) @D { pageInfo { hasNextPage endCursor } nodes {
+        id name phone email owner { name email }
+        contacts(first: 2) { nodes { name phone email } }
+        deals(first: 2) { nodes { title stage currency } }
+        tickets(first: 2) { nodes { code status } }
+        surveyResponses(first: 2) { nodes { score survey { title } } } } } }";
+    for (authorization, rows) in [(&everything, true), (&with_pii, true), (&customers_only, true), (&nothing, false)] {
+        let (body, direct) = both_ways_as(&app, authorization, query, json!({})).await;
+        assert!(direct, "{body}");
+        let nodes = body["data"]["customers"]["nodes"].as_array().unwrap();
+        assert_eq!(!nodes.is_empty(), rows, "{body}");
+    }
+    // Denied for partners (Customer.notes): FORBIDDEN, on the standard path.
+    let (body, direct) =
+        both_ways_as(&app, &everything, "{ customers(first: 2) @D { nodes { notes } } }", json!({})).await;
+    assert!(!direct && crate::helpers::error_code(&body) == "FORBIDDEN", "{body}");
 }

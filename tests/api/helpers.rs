@@ -140,20 +140,6 @@ impl TestApp {
         self.metrics.direct_failures.get()
     }
 
-    /// Sends a GraphQL request as `token` and returns the body's text as sent.
-    pub async fn gql_text(&self, token: &str, query: &str, variables: Value) -> String {
-        self.client
-            .post(self.url("/graphql"))
-            .bearer_auth(token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("body")
-    }
-
     /// SQL statements the server has executed so far.
     pub fn statements(&self) -> u64 {
         self.metrics.db_statements.get()

@@ -2,7 +2,7 @@
 //! value the database builds inside its parent's.
 
 use super::fields::{Field, Kind, Rel, Ty, per_ty};
-use super::plan::{Conn, Obj, Out, PageField, Planner, col, key, leaf, parse, plain};
+use super::plan::{Conn, Obj, Out, PageField, Planner, col, key, leaf, node_columns, parse, plain};
 use crate::auth::Viewer;
 use crate::auth::policy::{Mask, Rule, rule};
 use crate::error::AppResult;
@@ -200,13 +200,7 @@ impl Planner<'_> {
             None => R::order(),
         };
         let mut conn = self.connection(child, &field.selection_set.node, false)?;
-        let cols = conn
-            .iter_mut()
-            .find_map(|c| match c {
-                Conn::Nodes { obj, .. } => Some(std::mem::take(&mut obj.cols)),
-                Conn::PageInfo { .. } => None,
-            })
-            .unwrap_or_default();
+        let cols = node_columns(&mut conn);
 
         let entity = R::Child::default();
         let link = Expr::col((entity, R::parent())).equals((Alias::new(parent), Alias::new("id")));

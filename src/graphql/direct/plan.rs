@@ -50,6 +50,17 @@ pub enum Conn {
     PageInfo { key: Name, fields: Vec<(Name, PageField)> },
 }
 
+/// Takes the values of a connection's `nodes` (none without it) for the statement; the
+/// rest of their plan stays to write the answer.
+pub(super) fn node_columns(conn: &mut [Conn]) -> Vec<Expr> {
+    conn.iter_mut()
+        .find_map(|c| match c {
+            Conn::Nodes { obj, .. } => Some(std::mem::take(&mut obj.cols)),
+            Conn::PageInfo { .. } => None,
+        })
+        .unwrap_or_default()
+}
+
 /// The fields of `PageInfo`.
 #[derive(Clone, Copy)]
 pub enum PageField {
@@ -263,13 +274,7 @@ impl Planner<'_> {
         let select = customer::Entity::find().filter(cond);
         let (select, keyset) = page::keyset(select, &order, customer::Column::Id, &page).ok()?;
         let mut conn = self.connection(Ty::Customer, &field.selection_set.node, true)?;
-        let cols = conn
-            .iter_mut()
-            .find_map(|c| match c {
-                Conn::Nodes { obj, .. } => Some(std::mem::take(&mut obj.cols)),
-                Conn::PageInfo { .. } => None,
-            })
-            .unwrap_or_default();
+        let cols = node_columns(&mut conn);
         let keys = keyset.keys.iter().map(|(column, _)| Expr::col((customer::Entity, *column))).collect();
         let kinds = page::keys_kinds::<customer::Entity>(&keyset.keys);
         let statement = self.root_statement(select.into_query(), cols, keys, keyset.limit + 1);
