@@ -3,7 +3,7 @@
 //! connection. A field missing here (computed, JSON-backed, or with arguments of its own)
 //! sends the request down the standard path.
 
-use sea_orm::Iden;
+use sea_orm::EntityName;
 
 /// An object type the direct path answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,8 +128,8 @@ impl Ty {
     }
 
     /// The table of the type's records.
-    pub fn table(self) -> String {
-        per_ty!(self, E => E::default().to_string())
+    pub fn table(self) -> &'static str {
+        per_ty!(self, E => E::default().table_name())
     }
 
     /// The field `name` of the type, if the direct path reads it.

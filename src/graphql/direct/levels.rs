@@ -2,7 +2,7 @@
 //! value the database builds inside its parent's.
 
 use super::fields::{Field, Kind, Rel, Ty, per_ty};
-use super::plan::{Conn, Obj, Out, PageField, Planner, col, key, leaf, node_columns, parse, plain};
+use super::plan::{Conn, Obj, Out, PageField, Planner, col, key, key_alias, leaf, node_columns, parse, plain};
 use crate::auth::Viewer;
 use crate::auth::policy::{Mask, Rule, rule};
 use crate::error::AppResult;
@@ -15,7 +15,7 @@ use crate::service::record::visible;
 use async_graphql::parser::types::{Field as Ast, SelectionSet};
 use async_graphql::{InputType, Name};
 use entity::record::Record;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{Condition, DbBackend, EntityTrait, Order};
 
 /// Evaluates `$body` with the relation, filter and order types of `$rel`, and `$child` its
@@ -83,14 +83,14 @@ type Spec<R, O> = fn(&Viewer, Option<Vec<O>>) -> AppResult<SortSpec<Column<R>>>;
 
 impl Obj {
     /// The position of `column` in the level's array (each column once).
-    fn column(&mut self, table: &str, column: &'static str, kind: Kind, backend: DbBackend) -> usize {
+    fn column(&mut self, table: &'static str, column: &'static str, kind: Kind, backend: DbBackend) -> usize {
         if let Some(at) = self.names.iter().position(|n| *n == column) {
             return at;
         }
         let mut expr = col(table, column);
         if kind == Kind::Id && backend == DbBackend::Sqlite {
             // SQLite keeps UUIDs as 16-byte blobs, which JSON cannot hold.
-            expr = Func::cust(Alias::new("hex")).arg(expr).into();
+            expr = Func::cust("hex").arg(expr).into();
         }
         self.push(column, expr)
     }
@@ -164,12 +164,18 @@ impl Planner<'_> {
     }
 
     /// The record of `target` that `parent.column` names, if the viewer may see it.
-    fn one(&mut self, parent: &str, column: &str, target: Ty, selection: &SelectionSet) -> Option<(Expr, Obj)> {
+    fn one(
+        &mut self,
+        parent: &'static str,
+        column: &'static str,
+        target: Ty,
+        selection: &SelectionSet,
+    ) -> Option<(Expr, Obj)> {
         let mut obj = self.object(target, selection)?;
         let viewer = self.viewer;
         let mut query = per_ty!(target, E => Query::select()
             .from(E::default())
-            .and_where(Expr::col((E::default(), E::id_column())).equals((Alias::new(parent), Alias::new(column))))
+            .and_where(Expr::col((E::default(), E::id_column())).equals((parent, column)))
             .cond_where(visible::<E>(viewer, viewer.is_admin()))
             .to_owned());
         query.expr(self.array(std::mem::take(&mut obj.cols)));
@@ -181,7 +187,7 @@ impl Planner<'_> {
     fn many<R: ChildRelation, F: InputType, O: InputType>(
         &mut self,
         field: &Ast,
-        parent: &str,
+        parent: &'static str,
         child: Ty,
         condition: fn(&F, &Viewer) -> AppResult<Condition>,
         spec: Spec<R, O>,
@@ -203,18 +209,18 @@ impl Planner<'_> {
         let cols = node_columns(&mut conn);
 
         let entity = R::Child::default();
-        let link = Expr::col((entity, R::parent())).equals((Alias::new(parent), Alias::new("id")));
+        let link = Expr::col((entity, R::parent())).equals((parent, "id"));
         // (A bare `SELECT … FROM`: `Entity::find()` would first list every column.)
         let mut rows = Query::select();
         rows.from(entity).cond_where(child_scope::<R>(viewer)).and_where(link);
         if let Some(filter) = filter {
             rows.cond_where(filter);
         }
-        rows.expr_as(self.array(cols), Alias::new("j"));
+        rows.expr_as(self.array(cols), "j");
         let keys = page::full_keys::<R::Child>(&order, <R::Child as Record>::id_column());
         let mut aggregate_order = Vec::with_capacity(keys.len());
         for (i, (column, asc)) in keys.iter().enumerate() {
-            rows.expr_as(Expr::col((entity, *column)), Alias::new(format!("k{i}")));
+            rows.expr_as(Expr::col((entity, *column)), key_alias(i));
             rows.order_by((entity, *column), if *asc { Order::Asc } else { Order::Desc });
             aggregate_order.push(format!("k{i} {}", if *asc { "ASC" } else { "DESC" }));
         }
@@ -224,7 +230,7 @@ impl Planner<'_> {
             _ => format!("json_group_array(json(j) ORDER BY {})", aggregate_order.join(", ")),
         };
         let mut list = Query::select();
-        list.expr(Expr::cust(aggregate)).from_subquery(rows, Alias::new("page"));
+        list.expr(Expr::cust(aggregate)).from_subquery(rows, "page");
         Some((self.embed(list), limit as usize, conn))
     }
 
@@ -273,13 +279,13 @@ impl Planner<'_> {
     /// The backend's JSON array of `items`.
     pub(super) fn array(&self, items: Vec<Expr>) -> Expr {
         let name = if self.backend == DbBackend::Postgres { "json_build_array" } else { "json_array" };
-        Func::cust(Alias::new(name)).args(items).into()
+        Func::cust(name).args(items).into()
     }
 
     /// `query` (one JSON value) as a value inside a JSON array. SQLite hands a subquery's
     /// JSON over as text; `json()` makes it JSON again.
     fn embed(&self, query: SelectStatement) -> Expr {
         let value = Expr::SubQuery(None, Box::new(query.into()));
-        if self.backend == DbBackend::Postgres { value } else { Func::cust(Alias::new("json")).arg(value).into() }
+        if self.backend == DbBackend::Postgres { value } else { Func::cust("json").arg(value).into() }
     }
 }

@@ -19,7 +19,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{ID, InputType, Name, Positioned, Value, Variables};
 use entity::customer;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, SelectStatement};
 use sea_orm::{ColumnTrait, ColumnType, DbBackend, EntityTrait, QueryFilter, QueryTrait};
 use std::collections::HashSet;
 
@@ -186,8 +186,17 @@ pub(super) fn parse<T: InputType>(value: Option<Value>) -> P<T> {
     T::parse(value).ok()
 }
 
-pub(super) fn col(table: &str, column: &str) -> Expr {
-    Expr::col((Alias::new(table), Alias::new(column)))
+pub(super) fn col(table: &'static str, column: &'static str) -> Expr {
+    Expr::col((table, column))
+}
+
+/// The alias of the `i`th sort key of a level (`k0`, `k1` …).
+pub(super) fn key_alias(i: usize) -> sea_orm::sea_query::DynIden {
+    const NAMES: [&str; 8] = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
+    match NAMES.get(i) {
+        Some(name) => (*name).into(),
+        None => format!("k{i}").into(),
+    }
 }
 
 impl Planner<'_> {
@@ -291,10 +300,10 @@ impl Planner<'_> {
         limit: u64,
     ) -> SelectStatement {
         query.clear_selects();
-        query.expr_as(Func::cast_as(self.array(cols), Alias::new("text")), Alias::new("j"));
-        query.expr_as(self.who(), Alias::new("who"));
+        query.expr_as(Func::cast_as(self.array(cols), "text"), "j");
+        query.expr_as(self.who(), "who");
         for (i, key) in keys.into_iter().enumerate() {
-            query.expr_as(key, Alias::new(format!("k{i}")));
+            query.expr_as(key, key_alias(i));
         }
         query.limit(limit);
         query
@@ -307,11 +316,11 @@ impl Planner<'_> {
     fn who(&self) -> Expr {
         use entity::{refresh_token, user};
         let Some(credential) = self.credential else {
-            return Func::cast_as(Expr::val(Option::<String>::None), Alias::new("text")).into();
+            return Func::cast_as(Expr::val(Option::<String>::None), "text").into();
         };
         let mut team = Expr::col((user::Entity, user::Column::TeamId));
         if self.backend == DbBackend::Sqlite {
-            team = Func::cust(Alias::new("hex")).arg(team).into();
+            team = Func::cust("hex").arg(team).into();
         }
         let session_open = match credential.session {
             Some(family) => Expr::exists(
@@ -333,7 +342,7 @@ impl Planner<'_> {
             session_open,
         ]);
         let lookup = sea_orm::sea_query::Query::select()
-            .expr(Func::cast_as(record, Alias::new("text")))
+            .expr(Func::cast_as(record, "text"))
             .from(user::Entity)
             .and_where(user::Column::Id.eq(credential.user_id))
             .to_owned();

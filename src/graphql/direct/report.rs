@@ -8,7 +8,7 @@ use crate::graphql::input::activity::DealFilter;
 use crate::service::record::visible;
 use async_graphql::parser::types::Field as Ast;
 use entity::deal::{self, Column};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 impl Planner<'_> {
@@ -42,7 +42,7 @@ impl Planner<'_> {
                         return None;
                     }
                     // SUM of a BIGINT is NUMERIC on PostgreSQL; cast back as the report does.
-                    let sum = Func::cast_as(Expr::col((deal::Entity, Column::AmountE4)).sum(), Alias::new("BIGINT"));
+                    let sum = Func::cast_as(Expr::col((deal::Entity, Column::AmountE4)).sum(), "BIGINT");
                     ("amount", Func::coalesce([sum.into(), Expr::val(0i64)]).into(), Kind::Money)
                 }
                 _ => return None,
