@@ -107,16 +107,9 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
             let credential = bearer_credential(state, header).filter(|c| c.user_id == guess.user_id);
             let direct = match &credential {
                 Some(credential) => {
-                    let limit = state.complexity_limit;
-                    crate::graphql::direct::answer(
-                        &state.db,
-                        &state.metrics,
-                        &request,
-                        Some(&guess),
-                        limit,
-                        Some(credential),
-                    )
-                    .await
+                    let (db, metrics, settings) = (&state.db, &state.metrics, &state.direct);
+                    crate::graphql::direct::answer(db, metrics, settings, &request, Some(&guess), Some(credential))
+                        .await
                 }
                 None => None,
             };
@@ -194,18 +187,18 @@ async fn execute(
     direct: bool,
 ) -> Answer {
     if direct {
-        let limit = state.complexity_limit;
+        let (db, metrics, settings) = (&state.db, &state.metrics, &state.direct);
         if let Some(answer) =
-            crate::graphql::direct::answer(&state.db, &state.metrics, &request, viewer.as_ref(), limit, None).await
+            crate::graphql::direct::answer(db, metrics, settings, &request, viewer.as_ref(), None).await
         {
             return Answer::Direct(answer.body);
         }
     }
-    let unlearned = (!crate::graphql::direct::validated(&request.query)).then(|| request.query.clone());
+    let unlearned = (!state.direct.validated(&request.query)).then(|| request.query.clone());
     let request = request.data(ClientAddr(peer.ip())).data(state.jwt.clone()).data(state.throttle.clone());
     let response = crate::graphql::execute(&state.schema, &state.db, request, viewer).await;
     if let Some(query) = unlearned {
-        crate::graphql::direct::learn(&query, &response);
+        state.direct.learn(&query, &response);
     }
     Answer::Standard(response)
 }

@@ -32,8 +32,8 @@ pub struct AppState {
     pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
     /// Recent credential → viewer guesses that let a read start before its check ends.
     pub hints: Arc<crate::auth::hints::ViewerHints>,
-    /// The schema's complexity limit, which direct answers check too.
-    pub complexity_limit: usize,
+    /// Direct answers' settings: the complexity limit, documents validated so far.
+    pub direct: Arc<crate::graphql::direct::Settings>,
 }
 
 /// All routes with their middleware.

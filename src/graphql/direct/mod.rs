@@ -27,24 +27,37 @@ use lru::LruCache;
 pub use plan::Credential;
 use sea_orm::DatabaseConnection;
 use std::num::NonZeroUsize;
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 
-/// Query texts the standard path has run without a document error.
-static VALIDATED: LazyLock<Mutex<LruCache<String, ()>>> =
-    LazyLock::new(|| Mutex::new(LruCache::new(NonZeroUsize::MIN.saturating_add(511))));
-
-/// True when the standard path has validated `query` (run it with no error outside a field).
-pub fn validated(query: &str) -> bool {
-    VALIDATED.lock().is_ok_and(|mut cache| cache.get(query).is_some())
+/// What direct answers need of the server besides the database: its schema's complexity
+/// limit, and the query texts its schema has validated (per server: validation depends on
+/// the schema's limits).
+pub struct Settings {
+    /// The schema's complexity limit, checked with each request's variables.
+    pub complexity_limit: usize,
+    validated: Mutex<LruCache<String, ()>>,
 }
 
-/// Records that the standard path answered `query` with `response`: a response without a
-/// document-level error (every error has a field path) means the document is valid.
-pub fn learn(query: &str, response: &async_graphql::Response) {
-    if response.errors.iter().all(|e| !e.path.is_empty())
-        && let Ok(mut cache) = VALIDATED.lock()
-    {
-        cache.put(query.to_string(), ());
+impl Settings {
+    /// Settings for a schema with `complexity_limit`; nothing validated yet.
+    pub fn new(complexity_limit: usize) -> Self {
+        Self { complexity_limit, validated: Mutex::new(LruCache::new(NonZeroUsize::MIN.saturating_add(511))) }
+    }
+
+    /// True when the standard path has validated `query` (run it with no error outside a
+    /// field).
+    pub fn validated(&self, query: &str) -> bool {
+        self.validated.lock().is_ok_and(|mut cache| cache.get(query).is_some())
+    }
+
+    /// Records that the standard path answered `query` with `response`: a response without
+    /// a document-level error (every error has a field path) means the document is valid.
+    pub fn learn(&self, query: &str, response: &async_graphql::Response) {
+        if response.errors.iter().all(|e| !e.path.is_empty())
+            && let Ok(mut cache) = self.validated.lock()
+        {
+            cache.put(query.to_string(), ());
+        }
     }
 }
 
@@ -68,13 +81,13 @@ pub struct Direct {
 pub async fn answer(
     db: &DatabaseConnection,
     metrics: &Metrics,
+    settings: &Settings,
     request: &async_graphql::Request,
     viewer: Option<&Viewer>,
-    complexity_limit: usize,
     credential: Option<&Credential>,
 ) -> Option<Direct> {
     let viewer = viewer?;
-    if !request.extensions.is_empty() || !validated(&request.query) {
+    if !request.extensions.is_empty() || !settings.validated(&request.query) {
         return None;
     }
     let credential = credential.filter(|c| c.user_id == viewer.user_id && viewer.scopes.is_none());
@@ -82,7 +95,8 @@ pub async fn answer(
     let plan = crate::graphql::documents::inspect(&request.query, |document| {
         crate::graphql::limits::check(document, &request.variables).ok()?;
         let operation = request.operation_name.as_deref();
-        plan::plan(document, operation, &request.variables, viewer, backend, complexity_limit, credential)
+        let limit = settings.complexity_limit;
+        plan::plan(document, operation, &request.variables, viewer, backend, limit, credential)
     })
     .ok()??;
     let rows = match &plan.statement {
