@@ -136,14 +136,14 @@ impl Planner<'_> {
                         // Denied (and masked non-text) fields answer FORBIDDEN errors.
                         Rule::Mask(_) | Rule::Deny => return None,
                     };
-                    let at = obj.column(&table, column, kind, self.backend);
+                    let at = obj.column(table, column, kind, self.backend);
                     obj.out.push(Out::Value { key, at, kind, ty, mask });
                 }
                 Field::One(column, target) => {
                     if !field.arguments.is_empty() || self.open.contains(&target) {
                         return None;
                     }
-                    let (expr, child) = self.one(&table, column, target, &field.selection_set.node)?;
+                    let (expr, child) = self.one(table, column, target, &field.selection_set.node)?;
                     let at = obj.push("", expr);
                     obj.out.push(Out::One { key, at, obj: child });
                 }
@@ -152,7 +152,7 @@ impl Planner<'_> {
                         if self.open.contains(&child) {
                             return None;
                         }
-                        self.many::<R, F, O>(field, &table, child, F::condition, O::spec)?
+                        self.many::<R, F, O>(field, table, child, F::condition, O::spec)?
                     });
                     let at = obj.push("", expr);
                     obj.out.push(Out::Many { key, at, limit, conn });
