@@ -19,15 +19,16 @@ mod levels;
 mod plan;
 mod render;
 mod report;
+mod who;
 
 use crate::auth::Viewer;
 use crate::metrics::Metrics;
 use crate::service::rows::Reader;
 use lru::LruCache;
-pub use plan::Credential;
 use sea_orm::DatabaseConnection;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
+pub use who::Credential;
 
 /// What direct answers need of the server besides the database: its schema's complexity
 /// limit, and the query texts its schema has validated (per server: validation depends on
@@ -126,32 +127,6 @@ pub async fn answer(
     }
     body.push(b'}');
     metrics.direct_answers.inc();
-    let confirmed = credential.is_some() && confirms(rows.first(), viewer);
+    let confirmed = credential.is_some() && who::confirms(rows.first(), viewer);
     Some(Direct { body, confirmed })
-}
-
-/// True when the `who` column of `row` (`[role, team, active, live, session open]`)
-/// names `viewer` as authentication would: the user exists, is active and not deleted,
-/// the session is open, and role and team are the viewer's.
-fn confirms(row: Option<&sea_orm::QueryResult>, viewer: &Viewer) -> bool {
-    let Some(text) = row.and_then(|r| r.try_get_by_index::<Option<String>>(1).ok().flatten()) else {
-        return false;
-    };
-    let Ok(serde_json::Value::Array(who)) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
-    let [role, team, active, live, session] = who.as_slice() else { return false };
-    // SQLite answers booleans as 0/1 and the team as hex ('' for none).
-    let yes = |v: &serde_json::Value| v.as_bool().unwrap_or(v.as_i64() == Some(1));
-    let team = match team.as_str() {
-        None | Some("") => None,
-        Some(text) => match uuid::Uuid::parse_str(text) {
-            Ok(id) => Some(id),
-            Err(_) => return false,
-        },
-    };
-    role.as_str() == Some(viewer.role.as_str())
-        && team == viewer.team_id
-        && yes(active)
-        && yes(live)
-        && yes(session)
-        && viewer.scopes.is_none()
 }

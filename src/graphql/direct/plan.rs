@@ -8,6 +8,7 @@
 //! planner does not know answers `None`, and the request takes the standard path.
 
 use super::fields::{Kind, Ty};
+use super::who::Credential;
 use crate::auth::Viewer;
 use crate::auth::policy::Mask;
 use crate::graphql::input::customer::{CustomerFilter, CustomerOrder};
@@ -19,7 +20,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{ID, InputType, Name, Positioned, Value, Variables};
 use entity::customer;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, SelectStatement};
+use sea_orm::sea_query::{Expr, Func, SelectStatement};
 use sea_orm::{ColumnTrait, ColumnType, DbBackend, EntityTrait, QueryFilter, QueryTrait};
 use std::collections::HashSet;
 
@@ -154,15 +155,7 @@ pub(super) struct Planner<'a> {
     /// The types of the levels being planned, outermost first.
     pub(super) open: Vec<Ty>,
     /// The credential whose user record the statement reads back (column `who`).
-    credential: Option<&'a Credential>,
-}
-
-/// A bearer token's subject, checked (signature, times) but not yet against the database.
-#[derive(Debug, Clone, Copy)]
-pub struct Credential {
-    pub user_id: uuid::Uuid,
-    /// The login session the token belongs to, if any.
-    pub session: Option<uuid::Uuid>,
+    pub(super) credential: Option<&'a Credential>,
 }
 
 /// A field selection without directives.
@@ -307,45 +300,5 @@ impl Planner<'_> {
         }
         query.limit(limit);
         query
-    }
-
-    /// What authentication would read about the credential's user, read in the answer's
-    /// own statement (an uncorrelated subquery, evaluated once): `[role, team, active,
-    /// live, session not revoked]` as text, or NULL without a credential. See
-    /// `direct::confirms`.
-    fn who(&self) -> Expr {
-        use entity::{refresh_token, user};
-        let Some(credential) = self.credential else {
-            return Func::cast_as(Expr::val(Option::<String>::None), "text").into();
-        };
-        let mut team = Expr::col((user::Entity, user::Column::TeamId));
-        if self.backend == DbBackend::Sqlite {
-            team = Func::cust("hex").arg(team).into();
-        }
-        let session_open = match credential.session {
-            Some(family) => Expr::exists(
-                sea_orm::sea_query::Query::select()
-                    .expr(Expr::val(1))
-                    .from(refresh_token::Entity)
-                    .and_where(refresh_token::Column::FamilyId.eq(family))
-                    .and_where(refresh_token::Column::RevokedAt.is_not_null())
-                    .to_owned(),
-            )
-            .not(),
-            None => Expr::val(true),
-        };
-        let record = self.array(vec![
-            Expr::col((user::Entity, user::Column::Role)),
-            team,
-            Expr::col((user::Entity, user::Column::Active)),
-            Expr::col((user::Entity, user::Column::DeletedAt)).is_null(),
-            session_open,
-        ]);
-        let lookup = sea_orm::sea_query::Query::select()
-            .expr(Func::cast_as(record, "text"))
-            .from(user::Entity)
-            .and_where(user::Column::Id.eq(credential.user_id))
-            .to_owned();
-        Expr::SubQuery(None, Box::new(lookup.into()))
     }
 }
