@@ -50,45 +50,62 @@ pub fn root(out: &mut Vec<u8>, plan: &Plan, rows: &[QueryResult]) -> Result<(), 
                     .collect::<Result<Vec<_>, _>>()?;
                 encode_cursor(&keyset.signature, &values).map(Some).map_err(|e| e.to_string())
             };
-            out.push(b'{');
-            for (i, item) in conn.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
+            let row_object = |out: &mut Vec<u8>, obj: &Obj, row: &&QueryResult| object(out, obj, &row_json(row)?);
+            connection(out, conn, &rows, row_object, |out, field| {
+                match field {
+                    PageField::HasNext => write_bool(out, keyset.has_next(more)),
+                    PageField::HasPrevious => write_bool(out, keyset.has_previous(more)),
+                    PageField::StartCursor => write_opt_str(out, cursor(rows.first())?.as_deref()),
+                    PageField::EndCursor => write_opt_str(out, cursor(rows.last())?.as_deref()),
                 }
-                match item {
-                    Conn::Nodes { key, obj } => {
-                        write_key(out, key);
-                        out.push(b'[');
-                        for (n, row) in rows.iter().enumerate() {
-                            if n > 0 {
-                                out.push(b',');
-                            }
-                            object(out, obj, &row_json(row)?)?;
-                        }
-                        out.push(b']');
-                    }
-                    Conn::PageInfo { key, fields } => {
-                        write_key(out, key);
-                        out.push(b'{');
-                        for (n, (key, field)) in fields.iter().enumerate() {
-                            if n > 0 {
-                                out.push(b',');
-                            }
-                            write_key(out, key);
-                            match field {
-                                PageField::HasNext => write_bool(out, keyset.has_next(more)),
-                                PageField::HasPrevious => write_bool(out, keyset.has_previous(more)),
-                                PageField::StartCursor => write_opt_str(out, cursor(rows.first())?.as_deref()),
-                                PageField::EndCursor => write_opt_str(out, cursor(rows.last())?.as_deref()),
-                            }
-                        }
-                        out.push(b'}');
-                    }
-                }
-            }
-            out.push(b'}');
+                Ok(())
+            })?;
         }
     }
+    Ok(())
+}
+
+/// A connection's selection (`nodes`, `pageInfo`) over `rows`, each written by `node`,
+/// each `PageInfo` field by `page`.
+fn connection<T>(
+    out: &mut Vec<u8>,
+    conn: &[Conn],
+    rows: &[T],
+    node: impl Fn(&mut Vec<u8>, &Obj, &T) -> Result<(), Failed>,
+    page: impl Fn(&mut Vec<u8>, PageField) -> Result<(), Failed>,
+) -> Result<(), Failed> {
+    out.push(b'{');
+    for (i, item) in conn.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match item {
+            Conn::Nodes { key, obj } => {
+                write_key(out, key);
+                out.push(b'[');
+                for (n, row) in rows.iter().enumerate() {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    node(out, obj, row)?;
+                }
+                out.push(b']');
+            }
+            Conn::PageInfo { key, fields } => {
+                write_key(out, key);
+                out.push(b'{');
+                for (n, (key, field)) in fields.iter().enumerate() {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    write_key(out, key);
+                    page(out, *field)?;
+                }
+                out.push(b'}');
+            }
+        }
+    }
+    out.push(b'}');
     Ok(())
 }
 
@@ -136,39 +153,11 @@ fn object(out: &mut Vec<u8>, obj: &Obj, json: &Json) -> Result<(), Failed> {
                 };
                 let more = rows.len() > *limit;
                 let rows = &rows[..rows.len().min(*limit)];
-                out.push(b'{');
-                for (n, item) in conn.iter().enumerate() {
-                    if n > 0 {
-                        out.push(b',');
-                    }
-                    match item {
-                        Conn::Nodes { key, obj } => {
-                            write_key(out, key);
-                            out.push(b'[');
-                            for (r, row) in rows.iter().enumerate() {
-                                if r > 0 {
-                                    out.push(b',');
-                                }
-                                object(out, obj, row)?;
-                            }
-                            out.push(b']');
-                        }
-                        Conn::PageInfo { key, fields } => {
-                            write_key(out, key);
-                            out.push(b'{');
-                            for (f, (key, field)) in fields.iter().enumerate() {
-                                if f > 0 {
-                                    out.push(b',');
-                                }
-                                write_key(out, key);
-                                // Nested pages start at the first row: nothing precedes them.
-                                write_bool(out, matches!(field, PageField::HasNext) && more);
-                            }
-                            out.push(b'}');
-                        }
-                    }
-                }
-                out.push(b'}');
+                // Nested pages start at the first row: nothing precedes them.
+                connection(out, conn, rows, object, |out, field| {
+                    write_bool(out, matches!(field, PageField::HasNext) && more);
+                    Ok(())
+                })?;
             }
         }
     }
