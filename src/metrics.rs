@@ -32,6 +32,8 @@ pub struct Metrics {
     pub direct_answers: Counter,
     /// Direct answers given up for the standard path after a failure (logged).
     pub direct_failures: Counter,
+    /// Direct answers whose plan and statement text were kept from an earlier request.
+    pub direct_reused: Counter,
 }
 
 impl Metrics {
@@ -44,6 +46,7 @@ impl Metrics {
         let internal_errors = Counter::default();
         let direct_answers = Counter::default();
         let direct_failures = Counter::default();
+        let direct_reused = Counter::default();
         registry.register("http_requests", "HTTP requests served", requests.clone());
         registry.register("db_statements", "SQL statements executed", db_statements.clone());
         registry.register("db_statement_errors", "SQL statements that failed", db_statement_errors.clone());
@@ -54,6 +57,11 @@ impl Metrics {
             "Direct answers given up for the standard path after a failure",
             direct_failures.clone(),
         );
+        registry.register(
+            "graphql_direct_plans_reused",
+            "Direct answers whose plan was kept from an earlier request",
+            direct_reused.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
@@ -62,6 +70,7 @@ impl Metrics {
             internal_errors,
             direct_answers,
             direct_failures,
+            direct_reused,
         }
     }
 

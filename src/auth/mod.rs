@@ -1,6 +1,7 @@
 //! Credentials → [`Viewer`]: JWT verification, password hashing, the current caller.
 
 pub mod external;
+pub mod gate;
 pub mod hints;
 pub mod jwt;
 pub mod password;

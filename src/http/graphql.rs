@@ -6,9 +6,10 @@
 //! queries only, and the body is read under the router's size limit.
 
 use super::AppState;
+use crate::auth::gate::{Credential, Gate, Progress};
 use crate::auth::{Viewer, authenticate};
 use crate::error::AppError;
-use crate::graphql::direct::{Credential, Direct};
+use crate::graphql::direct::Direct;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
@@ -16,6 +17,7 @@ use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 /// `POST /graphql`.
 pub async fn post_graphql(
@@ -88,23 +90,80 @@ fn is_query_only(request: &async_graphql::Request) -> bool {
     .unwrap_or(true)
 }
 
+/// The one mutation field of `request`'s operation, when it may run as a guessed viewer
+/// (`graphql::mutation::gated`): nothing else in the operation, no directives.
+fn is_gated_mutation(request: &async_graphql::Request) -> bool {
+    crate::graphql::documents::inspect(&request.query, |doc| {
+        let mut ops = doc.operations.iter();
+        let selected = match &request.operation_name {
+            Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+            None => ops.next(),
+        };
+        let Some((_, op)) = selected else { return false };
+        let [item] = op.node.selection_set.node.items.as_slice() else { return false };
+        match &item.node {
+            async_graphql::parser::types::Selection::Field(field) => {
+                op.node.ty == OperationType::Mutation
+                    && op.node.directives.is_empty()
+                    && field.node.directives.is_empty()
+                    && crate::graphql::mutation::gated(field.node.name.node.as_str())
+            }
+            _ => false,
+        }
+    })
+    .unwrap_or(false)
+}
+
 /// Checks the credentials and executes the request.
 ///
 /// A read whose credential resolved to a viewer before starts at once as that viewer, while
 /// the credential is checked against the user record beside it (one round trip less
 /// before the first row). The answer is kept only when the check names the very same
 /// viewer; otherwise it is dropped unsent and the read runs again as the viewer the check
-/// found, or the request is refused. Mutations always wait for the check.
+/// found, or the request is refused. A `create<Type>` mutation starts at once too, its
+/// write confirming the credential before it commits (`auth::gate`); other mutations wait
+/// for the check.
 async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: async_graphql::Request) -> Response {
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     let check = authenticate(header, &state.jwt, state.external.as_deref(), &state.db);
-    let guess = header.and_then(|h| state.hints.guess(h)).filter(|_| is_query_only(&request));
-    let response = match guess {
-        Some(guess) => {
+    let guess = header.and_then(|h| state.hints.guess(h));
+    let query_only = guess.is_some() && is_query_only(&request);
+    let gated = match &guess {
+        Some(guess) if !query_only && is_gated_mutation(&request) => {
+            bearer_credential(state, header).filter(|c| c.fits(guess)).map(|c| Arc::new(Gate::new(c)))
+        }
+        _ => None,
+    };
+    let response = match (guess, gated) {
+        (Some(guess), Some(gate)) => {
+            let retry = same_request(&request);
+            let answer = execute(state, peer, request.data(gate.clone()), Some(guess.clone()), false).await;
+            match gate.state() {
+                // The write's own transaction confirmed the credential.
+                Progress::Passed => answer,
+                // Nothing was written: the answer stands if the check names the guess.
+                Progress::Waiting => match check.await {
+                    Ok(viewer) if viewer.as_ref() == Some(&guess) => answer,
+                    Ok(viewer) => {
+                        remember(state, header, viewer.as_ref());
+                        execute(state, peer, retry, viewer, true).await
+                    }
+                    Err(refused) => return refuse(state, header, refused),
+                },
+                Progress::Closed => match check.await {
+                    Ok(viewer) => {
+                        remember(state, header, viewer.as_ref());
+                        execute(state, peer, retry, viewer, true).await
+                    }
+                    Err(refused) => return refuse(state, header, refused),
+                },
+            }
+        }
+        (Some(guess), None) if query_only => {
             // First the one-statement answer that also reads the credential's user record
             // (`graphql::direct`); if the planner does not know the query, the standard
             // path beside the check, as before.
-            let credential = bearer_credential(state, header).filter(|c| c.user_id == guess.user_id);
+            let credential = bearer_credential(state, header).filter(|c| c.fits(&guess));
             let direct = match &credential {
                 Some(credential) => {
                     let (db, metrics, settings) = (&state.db, &state.metrics, &state.direct);
@@ -139,7 +198,7 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
                 }
             }
         }
-        None => match check.await {
+        _ => match check.await {
             Ok(viewer) => {
                 remember(state, header, viewer.as_ref());
                 execute(state, peer, request, viewer, true).await

@@ -5,6 +5,7 @@ use super::audit;
 use super::record::{Checked, model_id};
 use super::validate::FieldError;
 use crate::auth::Viewer;
+use crate::auth::gate::Gate;
 use crate::error::AppResult;
 use entity::record::Record;
 use futures::future::BoxFuture;
@@ -33,9 +34,14 @@ pub struct Hooks<'a, A, M> {
 /// Inserts new records in one transaction (all or nothing; one record is a list of one),
 /// each with a fresh set of `hooks` and its audit row. A refused row rolls everything back
 /// and is named by its index with its field errors.
+///
+/// With a waiting `gate` (`viewer` is a guess), the first audit row also confirms the
+/// credential; if it does not, nothing is written and the answer is `UNAUTHENTICATED`
+/// (see [`crate::auth::gate`]).
 pub async fn insert_all<E, A>(
     db: &DatabaseConnection,
     viewer: &Viewer,
+    gate: Option<&Gate>,
     rows: Vec<A>,
     hooks: impl Fn() -> Hooks<'static, A, E::Model>,
 ) -> AppResult<Result<Vec<E::Model>, (usize, Vec<FieldError>)>>
@@ -58,7 +64,11 @@ where
         if let Some(after) = after {
             after(&txn, &model).await?;
         }
-        audit::record(&txn, viewer, "create", E::NAME, model_id::<E>(&model)?, &["*"]).await?;
+        let id = model_id::<E>(&model)?;
+        match gate.filter(|g| !g.passed()) {
+            Some(gate) => audit::record_gated(&txn, viewer, gate, "create", E::NAME, id, &["*"]).await?,
+            None => audit::record(&txn, viewer, "create", E::NAME, id, &["*"]).await?,
+        }
         saved.push(model);
     }
     txn.commit().await?;

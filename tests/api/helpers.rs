@@ -140,6 +140,11 @@ impl TestApp {
         self.metrics.direct_failures.get()
     }
 
+    /// Direct answers whose plan was kept from an earlier request so far.
+    pub fn direct_reused(&self) -> u64 {
+        self.metrics.direct_reused.get()
+    }
+
     /// SQL statements the server has executed so far.
     pub fn statements(&self) -> u64 {
         self.metrics.db_statements.get()

@@ -118,6 +118,13 @@ macro_rules! crud_mutations {
         #[derive(Default)]
         pub struct $mutation;
 
+        impl $mutation {
+            /// The create mutation's resolver name (`create_deal` for `createDeal`): it
+            /// runs through [`crud::create`](crate::graphql::crud::create), which may act
+            /// as a guessed viewer (see `auth::gate`).
+            pub const CREATE: &'static str = stringify!($create);
+        }
+
         #[async_graphql::Object]
         impl $mutation {
             #[doc = concat!("Creates a ", stringify!($ty), "; invalid fields are `userErrors` and write nothing.")]

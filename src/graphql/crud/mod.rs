@@ -82,13 +82,17 @@ where
     P: RecordPayload,
     <I::Entity as sea_orm::EntityTrait>::Model: IntoActiveModel<I::Row> + Send + Sync,
 {
-    let viewer = context::viewer(ctx)?;
+    // The one mutation that may run as a guessed viewer: its insert confirms the
+    // credential before it commits (`auth::gate`). With a `clientMutationId`, the
+    // idempotency record would be written first: `idempotent` asks for the viewer, which
+    // closes the gate, and the request runs again after the check.
+    let (viewer, gate) = context::gated_viewer(ctx)?;
     let db = context::db(ctx)?;
     require_write(viewer, <I::Entity as Record>::NAME)?;
     let key = input.key();
     idempotent(ctx, key.as_deref(), || async {
         let result = match input.row(db, viewer).await? {
-            Ok(row) => match insert_all::<I::Entity, I::Row>(db, viewer, vec![row], I::hooks).await? {
+            Ok(row) => match insert_all::<I::Entity, I::Row>(db, viewer, gate, vec![row], I::hooks).await? {
                 Ok(saved) => {
                     Ok(saved.into_iter().next().ok_or_else(|| AppError::internal("an insert saved no record"))?)
                 }
@@ -135,7 +139,7 @@ where
         if !errors.is_empty() {
             return Ok(P::build(None, user_errors(errors), key.clone()));
         }
-        match insert_all::<I::Entity, I::Row>(db, viewer, rows, I::hooks).await? {
+        match insert_all::<I::Entity, I::Row>(db, viewer, None, rows, I::hooks).await? {
             Ok(saved) => Ok(P::build(Some(saved.into_iter().map(&wrap).collect()), vec![], key.clone())),
             Err((index, refused)) => {
                 let errors = refused.into_iter().map(|e| of_item(index, e)).collect();

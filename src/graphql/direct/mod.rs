@@ -17,18 +17,21 @@ mod cost;
 mod fields;
 mod levels;
 mod plan;
+mod prepared;
 mod render;
 mod report;
 mod who;
 
 use crate::auth::Viewer;
+use crate::auth::gate::Credential;
 use crate::metrics::Metrics;
 use crate::service::rows::Reader;
 use lru::LruCache;
+use prepared::{Id, Key, Prepared};
 use sea_orm::DatabaseConnection;
+use std::hash::RandomState;
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
-pub use who::Credential;
+use std::sync::{Arc, Mutex};
 
 /// What direct answers need of the server besides the database: its schema's complexity
 /// limit, and the query texts its schema has validated (per server: validation depends on
@@ -37,12 +40,42 @@ pub struct Settings {
     /// The schema's complexity limit, checked with each request's variables.
     pub complexity_limit: usize,
     validated: Mutex<LruCache<String, ()>>,
+    /// Plans kept for reuse (see [`prepared`]), by [`Key::fingerprint`].
+    prepared: Mutex<LruCache<u64, Arc<Prepared>>>,
+    hasher: RandomState,
 }
 
 impl Settings {
     /// Settings for a schema with `complexity_limit`; nothing validated yet.
     pub fn new(complexity_limit: usize) -> Self {
-        Self { complexity_limit, validated: Mutex::new(LruCache::new(NonZeroUsize::MIN.saturating_add(511))) }
+        let capacity = NonZeroUsize::MIN.saturating_add(511);
+        Self {
+            complexity_limit,
+            validated: Mutex::new(LruCache::new(capacity)),
+            prepared: Mutex::new(LruCache::new(capacity)),
+            hasher: RandomState::new(),
+        }
+    }
+
+    /// The plan kept at `slot` (see [`Key::fingerprint`]) for `request` as `viewer` with
+    /// `credential`, whose variables hold `ids`.
+    fn prepared(
+        &self,
+        slot: u64,
+        request: &async_graphql::Request,
+        viewer: &Viewer,
+        credential: Option<&Credential>,
+        ids: &[Id],
+    ) -> Option<Arc<Prepared>> {
+        let kept = self.prepared.lock().ok()?.get(&slot).cloned()?;
+        kept.key().matches(request, viewer, credential, ids).then_some(kept)
+    }
+
+    /// Keeps `prepared` at `slot`.
+    fn keep(&self, slot: u64, prepared: Arc<Prepared>) {
+        if let Ok(mut kept) = self.prepared.lock() {
+            kept.put(slot, prepared);
+        }
     }
 
     /// True when the standard path has validated `query` (run it with no error outside a
@@ -58,6 +91,21 @@ impl Settings {
             && let Ok(mut cache) = self.validated.lock()
         {
             cache.put(query.to_string(), ());
+        }
+    }
+}
+
+/// A plan, kept for reuse or made for one request.
+enum Planned {
+    Kept(Arc<Prepared>),
+    Fresh(Box<plan::Plan>),
+}
+
+impl Planned {
+    fn plan(&self) -> &plan::Plan {
+        match self {
+            Planned::Kept(kept) => &kept.plan,
+            Planned::Fresh(plan) => plan,
         }
     }
 }
@@ -88,20 +136,53 @@ pub async fn answer(
     credential: Option<&Credential>,
 ) -> Option<Direct> {
     let viewer = viewer?;
-    if !request.extensions.is_empty() || !settings.validated(&request.query) {
+    if !request.extensions.is_empty() {
         return None;
     }
-    let credential = credential.filter(|c| c.user_id == viewer.user_id && viewer.scopes.is_none());
+    let credential = credential.filter(|c| c.fits(viewer));
     let backend = db.get_database_backend();
-    let plan = crate::graphql::documents::inspect(&request.query, |document| {
-        crate::graphql::limits::check(document, &request.variables).ok()?;
-        let operation = request.operation_name.as_deref();
-        let limit = settings.complexity_limit;
-        plan::plan(document, operation, &request.variables, viewer, backend, limit, credential)
-    })
-    .ok()??;
-    let rows = match &plan.statement {
-        Some(statement) => match db.rows(backend.build(statement)).await {
+    let ids = prepared::ids(&request.variables);
+    let kept = ids.as_deref().map(|ids| {
+        let slot = Key::fingerprint(&settings.hasher, request, viewer, credential, ids);
+        (slot, settings.prepared(slot, request, viewer, credential, ids))
+    });
+    let (planned, statement) = match (kept, ids.as_deref()) {
+        (Some((_, Some(kept))), Some(ids)) => {
+            metrics.direct_reused.inc();
+            let statement = kept.statement(backend, ids);
+            (Planned::Kept(kept), statement)
+        }
+        (kept, ids) => {
+            if !settings.validated(&request.query) {
+                return None;
+            }
+            crate::graphql::documents::inspect(&request.query, |document| {
+                crate::graphql::limits::check(document, &request.variables).ok()?;
+                let operation = request.operation_name.as_deref();
+                let limit = settings.complexity_limit;
+                let plan = |variables| plan::plan(document, operation, variables, viewer, backend, limit, credential);
+                let first = plan(&request.variables)?;
+                let built = first.statement.as_ref().map(|s| backend.build(s));
+                let (Some((slot, _)), Some(ids)) = (kept, ids) else {
+                    return Some((Planned::Fresh(Box::new(first)), built));
+                };
+                // The probe: the same document with other IDs of the same types.
+                let (variables, probes) = prepared::probe(&request.variables, ids);
+                let probe = plan(&variables).and_then(|p| p.statement).map(|s| backend.build(&s));
+                let Some(slots) = prepared::slots(built.as_ref(), probe.as_ref(), ids, &probes) else {
+                    return Some((Planned::Fresh(Box::new(first)), built));
+                };
+                let key = Key::new(request, viewer, credential, ids);
+                let kept = Arc::new(Prepared::new(key, first, built.clone(), slots));
+                settings.keep(slot, kept.clone());
+                Some((Planned::Kept(kept), built))
+            })
+            .ok()??
+        }
+    };
+    let plan = planned.plan();
+    let rows = match statement {
+        Some(statement) => match db.rows(statement).await {
             Ok(rows) => rows,
             Err(error) => {
                 tracing::error!(%error, "direct read failed; answering on the standard path");
@@ -114,7 +195,7 @@ pub async fn answer(
     let mut body = Vec::with_capacity(1024 + 512 * rows.len());
     body.extend_from_slice(b"{\"data\":{");
     render::write_key(&mut body, &plan.key);
-    if let Err(error) = render::root(&mut body, &plan, &rows) {
+    if let Err(error) = render::root(&mut body, plan, &rows) {
         tracing::error!(%error, "direct answer not written; answering on the standard path");
         metrics.direct_failures.inc();
         return None;

@@ -8,8 +8,8 @@
 //! planner does not know answers `None`, and the request takes the standard path.
 
 use super::fields::{Kind, Ty};
-use super::who::Credential;
 use crate::auth::Viewer;
+use crate::auth::gate::Credential;
 use crate::auth::policy::Mask;
 use crate::graphql::input::customer::{CustomerFilter, CustomerOrder};
 use crate::graphql::relay::expect_id;

@@ -7,14 +7,6 @@ use crate::auth::Viewer;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, DbBackend};
 
-/// A bearer token's subject, checked (signature, times) but not yet against the database.
-#[derive(Debug, Clone, Copy)]
-pub struct Credential {
-    pub user_id: uuid::Uuid,
-    /// The login session the token belongs to, if any.
-    pub session: Option<uuid::Uuid>,
-}
-
 impl Planner<'_> {
     /// What authentication would read about the credential's user, read in the answer's
     /// own statement (an uncorrelated subquery, evaluated once): `[role, team, active,

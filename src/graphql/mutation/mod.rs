@@ -28,3 +28,41 @@ pub struct MutationRoot(
     batch::BatchMutation,
     auth::AuthMutation,
 );
+
+/// The `create<Type>` mutations of [`crud`](crate::graphql::crud), the only ones a guessed
+/// viewer may run (their write confirms the credential: `auth::gate`).
+const GATED: [&str; 11] = [
+    customer::CustomerMutation::CREATE,
+    contact::ContactMutation::CREATE,
+    activity::InteractionMutation::CREATE,
+    activity::PurchaseMutation::CREATE,
+    activity::DealMutation::CREATE,
+    activity::TicketMutation::CREATE,
+    activity::FeedbackMutation::CREATE,
+    marketing::CampaignMutation::CREATE,
+    marketing::CampaignParticipationMutation::CREATE,
+    marketing::SurveyMutation::CREATE,
+    marketing::TagMutation::CREATE,
+];
+
+/// True when the mutation field `name` (`createDeal`) may run as a guessed viewer.
+pub fn gated(name: &str) -> bool {
+    GATED.iter().any(|resolver| {
+        let mut plain = resolver.chars().filter(|c| *c != '_');
+        name.chars().all(|c| plain.next().is_some_and(|p| p.eq_ignore_ascii_case(&c))) && plain.next().is_none()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gated_mutations_are_the_crud_creates() {
+        assert!(super::gated("createInteraction"));
+        assert!(super::gated("createCampaignParticipation"));
+        assert!(!super::gated("createInteractions"));
+        assert!(!super::gated("createInteractio"));
+        assert!(!super::gated("createUser"));
+        assert!(!super::gated("updateInteraction"));
+        assert!(!super::gated("login"));
+    }
+}
