@@ -40,7 +40,8 @@ pub async fn post_graphql(
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("invalid GraphQL request: {e}")),
     };
-    run(&state, &headers, peer, request).await
+    // Boxed: the handler's future stays small, and moving it copies little.
+    Box::pin(run(&state, &headers, peer, request)).await
 }
 
 /// `GET /graphql`: a query in the URL, or GraphiQL for a browser.
@@ -64,7 +65,7 @@ pub async fn get_graphql(
     if !is_query_only(&request) {
         return error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "mutations must be sent with POST");
     }
-    run(&state, &headers, peer, request).await
+    Box::pin(run(&state, &headers, peer, request)).await
 }
 
 /// `GET /graphiql`.

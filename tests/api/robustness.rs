@@ -144,3 +144,30 @@ async fn money_sums_exactly_on_this_database() {
     let total: i64 = row.try_get("", "total").unwrap();
     assert_eq!(entity::money::from_e4(total).to_string(), "0.3");
 }
+
+#[tokio::test]
+async fn a_document_that_ran_before_still_has_its_variables_checked() {
+    let app = spawn_app().await;
+    let customer = app.create_customer(&app.admin_token, json!({ "name": "Acme" })).await["id"].clone();
+    let create = "mutation($i: CreateInteractionInput!) { createInteraction(input: $i) {
+        interaction { id } userErrors { code } } }";
+    let input = |channel: &str| json!({ "i": { "customerId": customer, "channel": channel, "summary": "Called" } });
+    // A document that ran (and is remembered as valid) refuses bad variables every time,
+    // before anything runs.
+    for _ in 0..2 {
+        let body = app.gql(&app.admin_token, create, input("PHONE")).await;
+        assert_eq!(body["data"]["createInteraction"]["userErrors"], json!([]), "{body}");
+    }
+    for _ in 0..2 {
+        let body = app.gql(&app.admin_token, create, input("PIGEON")).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        let body = app.gql(&app.admin_token, create, json!({ "i": { "channel": "PHONE" } })).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
+    assert_eq!(app.count("interactions").await, 2);
+    // A document with an error is never taken for validated.
+    for _ in 0..2 {
+        let body = app.gql(&app.admin_token, "{ customers(first: 1) { nodes { nope } } }", json!({})).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
+}

@@ -4,7 +4,7 @@
 use super::fields::Kind;
 use super::plan::{Conn, Obj, Out, PageField, Plan, Root};
 use crate::auth::policy::mask;
-use crate::graphql::relay::{Date, global_id};
+use crate::graphql::relay::{Date, write_global_id};
 use crate::service::cursor::encode_cursor;
 use crate::service::rows::value_at;
 use async_graphql::ScalarType;
@@ -177,7 +177,10 @@ fn scalar(
     match kind {
         Kind::Id => {
             let id = uuid::Uuid::parse_str(text()?).map_err(|e| e.to_string())?;
-            write_str(out, global_id(type_name, id).as_str());
+            // Base64 needs no escaping.
+            out.push(b'"');
+            write_global_id(out, type_name, id);
+            out.push(b'"');
         }
         Kind::Text => match how {
             Some(strategy) => write_str(out, &mask(strategy, text()?)),
