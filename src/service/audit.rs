@@ -2,11 +2,12 @@
 //! fields written, never their values, so the trail itself holds no personal data.
 
 use crate::auth::Viewer;
-use crate::auth::gate::Gate;
+use crate::auth::gate::{Credential, Gate};
 use crate::error::{AppError, AppResult};
 use entity::audit_event;
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, Iterable};
+use sea_orm::sea_query::{Expr, InsertStatement, Query, Value, Values};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, Iterable, Statement};
+use std::sync::OnceLock;
 use uuid::Uuid;
 
 /// Records that `viewer` did `action` to `entity`/`id`, touching `fields`.
@@ -38,6 +39,31 @@ pub async fn record_gated<C: ConnectionTrait>(
     fields: &[&str],
 ) -> AppResult<()> {
     let row = event(viewer, action, entity, id, fields);
+    let backend = db.get_database_backend();
+    let statement = match gated_text(backend, viewer, &gate.credential) {
+        Some(sql) => {
+            Statement { sql, values: Some(Values(gated_values(&row, viewer, &gate.credential))), db_backend: backend }
+        }
+        None => backend.build(&gated_insert(&row, viewer, &gate.credential)?),
+    };
+    let written = db.execute_raw(statement).await?.rows_affected();
+    if written == 1 {
+        gate.pass();
+        Ok(())
+    } else {
+        gate.close();
+        Err(AppError::Unauthenticated)
+    }
+}
+
+/// The gated audit insert: `INSERT INTO audit_events (…) SELECT <row> WHERE <the credential
+/// still names the viewer>`. The definition; [`gated_text`] and [`gated_values`] are its
+/// text and values without building it each time (a test compares them).
+fn gated_insert(
+    row: &audit_event::ActiveModel,
+    viewer: &Viewer,
+    credential: &Credential,
+) -> AppResult<InsertStatement> {
     let mut values = Query::select();
     let mut columns = Vec::new();
     for column in audit_event::Column::iter() {
@@ -46,17 +72,40 @@ pub async fn record_gated<C: ConnectionTrait>(
             columns.push(column);
         }
     }
-    values.cond_where(gate.credential.names(viewer));
+    values.cond_where(credential.names(viewer));
     let mut insert = Query::insert();
     insert.into_table(audit_event::Entity).columns(columns).select_from(values).map_err(AppError::internal)?;
-    let written = db.execute(&insert).await?.rows_affected();
-    if written == 1 {
-        gate.pass();
-        Ok(())
-    } else {
-        gate.close();
-        Err(AppError::Unauthenticated)
+    Ok(insert)
+}
+
+/// The text of [`gated_insert`], built once per backend and shape (a team or none, a
+/// session or none); `None` for a backend other than PostgreSQL and SQLite.
+fn gated_text(backend: DbBackend, viewer: &Viewer, credential: &Credential) -> Option<String> {
+    static TEXTS: [OnceLock<Option<String>>; 8] = [const { OnceLock::new() }; 8];
+    let base = match backend {
+        DbBackend::Postgres => 0,
+        DbBackend::Sqlite => 4,
+        _ => return None,
+    };
+    let shape = base + 2 * usize::from(viewer.team_id.is_some()) + usize::from(credential.session.is_some());
+    let text = TEXTS.get(shape)?.get_or_init(|| {
+        let row = event(viewer, "", "", Uuid::nil(), &[]);
+        gated_insert(&row, viewer, credential).ok().map(|insert| backend.build(&insert).sql)
+    });
+    text.clone()
+}
+
+/// The values [`gated_insert`] binds, in its order: the row's, then the user check's
+/// (`SELECT 1 … id, role, team, active`), then the session check's (`SELECT 1 … family`).
+fn gated_values(row: &audit_event::ActiveModel, viewer: &Viewer, credential: &Credential) -> Vec<Value> {
+    let mut values: Vec<Value> = audit_event::Column::iter().filter_map(|c| row.get(c).into_value()).collect();
+    values.extend([Value::from(1), credential.user_id.into(), viewer.role.into()]);
+    values.extend(viewer.team_id.map(Value::from));
+    values.push(true.into());
+    if let Some(family) = credential.session {
+        values.extend([Value::from(1), family.into()]);
     }
+    values
 }
 
 fn event(viewer: &Viewer, action: &str, entity: &str, id: Uuid, fields: &[&str]) -> audit_event::ActiveModel {
@@ -71,5 +120,27 @@ fn event(viewer: &Viewer, action: &str, entity: &str, id: Uuid, fields: &[&str])
         request_id: Set(crate::http::request_id::current()),
         created_at: Set(now),
         updated_at: Set(now),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::enums::Role;
+
+    #[test]
+    fn the_kept_text_and_values_are_the_gated_insert_built() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            for team in [None, Some(Uuid::now_v7())] {
+                for session in [None, Some(Uuid::now_v7())] {
+                    let viewer = Viewer { user_id: Uuid::now_v7(), role: Role::Sales, team_id: team, scopes: None };
+                    let credential = Credential { user_id: viewer.user_id, session };
+                    let row = event(&viewer, "create", "Interaction", Uuid::now_v7(), &["*"]);
+                    let built = backend.build(&gated_insert(&row, &viewer, &credential).unwrap());
+                    assert_eq!(gated_text(backend, &viewer, &credential), Some(built.sql));
+                    assert_eq!(Some(Values(gated_values(&row, &viewer, &credential))), built.values);
+                }
+            }
+        }
     }
 }

@@ -9,9 +9,7 @@ use crate::auth::gate::Gate;
 use crate::error::AppResult;
 use entity::record::Record;
 use futures::future::BoxFuture;
-use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, IntoActiveModel, TransactionTrait,
-};
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, IntoActiveModel};
 
 /// Work done inside the insert's transaction after the row is stored.
 pub type After<'a, M> =
@@ -50,7 +48,7 @@ where
     A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
     E::Model: IntoActiveModel<A> + Send + Sync,
 {
-    let txn = db.begin().await?;
+    let txn = super::rows::begin(db).await?;
     let mut saved = Vec::with_capacity(rows.len());
     for (index, row) in rows.into_iter().enumerate() {
         let Hooks { before, after } = hooks();

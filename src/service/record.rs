@@ -10,7 +10,7 @@ use entity::record::Record;
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult,
-    IntoActiveModel, ModelTrait, QueryFilter, QuerySelect, QueryTrait, TransactionTrait, Value,
+    IntoActiveModel, ModelTrait, QueryFilter, QuerySelect, QueryTrait, Value,
 };
 use uuid::Uuid;
 
@@ -168,7 +168,7 @@ where
     let version = model_version::<E>(current);
     row.set(E::version_column(), (version + 1).into());
     row.set(E::updated_column(), now().into());
-    let txn = db.begin().await?;
+    let txn = super::rows::begin(db).await?;
     let result = E::update_many()
         .set(row)
         .filter(E::id_column().eq(id))

@@ -63,6 +63,17 @@ impl Reader for DatabaseConnection {
     }
 }
 
+/// Starts a transaction on the driver's pool connection (boxed), for the reason
+/// [`Reader::rows`] reads there: sea-orm's `begin` future holds every driver's arm, and
+/// each level it passes through copied it whole (about 44 k instructions per write).
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match &db.inner {
+        DatabaseConnectionType::SqlxPostgresPoolConnection(pool) => Box::pin(pool.begin(None, None)).await,
+        DatabaseConnectionType::SqlxSqlitePoolConnection(pool) => Box::pin(pool.begin(None, None, None)).await,
+        _ => Box::pin(sea_orm::TransactionTrait::begin(db)).await,
+    }
+}
+
 impl Reader for DatabaseTransaction {
     async fn rows(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
         Box::pin(self.query_all_raw(statement)).await

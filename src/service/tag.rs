@@ -7,9 +7,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use entity::{customer, customer_tag, tag};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -47,7 +45,7 @@ pub async fn set_on_customer(
         return Ok(Err(errors));
     }
     let ts = now();
-    let txn = db.begin().await?;
+    let txn = super::rows::begin(db).await?;
     let existing: HashSet<Uuid> = customer_tag::Entity::find()
         .filter(customer_tag::Column::CustomerId.eq(customer_id))
         .all(&txn)
