@@ -42,6 +42,8 @@ pub struct Settings {
     validated: Mutex<LruCache<String, ()>>,
     /// Plans kept for reuse (see [`prepared`]), by [`Key::fingerprint`].
     prepared: Mutex<LruCache<u64, Arc<Prepared>>>,
+    /// Keys whose probe showed the plan cannot be reused: planned once, without a probe.
+    refused: Mutex<LruCache<u64, Key>>,
     hasher: RandomState,
 }
 
@@ -53,6 +55,7 @@ impl Settings {
             complexity_limit,
             validated: Mutex::new(LruCache::new(capacity)),
             prepared: Mutex::new(LruCache::new(capacity)),
+            refused: Mutex::new(LruCache::new(capacity)),
             hasher: RandomState::new(),
         }
     }
@@ -69,6 +72,27 @@ impl Settings {
     ) -> Option<Arc<Prepared>> {
         let kept = self.prepared.lock().ok()?.get(&slot).cloned()?;
         kept.key().matches(request, viewer, credential, ids).then_some(kept)
+    }
+
+    /// True when the probe refused reuse for the key at `slot` before.
+    fn refused(
+        &self,
+        slot: u64,
+        request: &async_graphql::Request,
+        viewer: &Viewer,
+        credential: Option<&Credential>,
+        ids: &[Id],
+    ) -> bool {
+        self.refused.lock().is_ok_and(|mut refused| {
+            refused.get(&slot).is_some_and(|key| key.matches(request, viewer, credential, ids))
+        })
+    }
+
+    /// Remembers that the key at `slot` cannot be reused.
+    fn refuse(&self, slot: u64, key: Key) {
+        if let Ok(mut refused) = self.refused.lock() {
+            refused.put(slot, key);
+        }
     }
 
     /// Keeps `prepared` at `slot`.
@@ -166,13 +190,17 @@ pub async fn answer(
                 let (Some((slot, _)), Some(ids)) = (kept, ids) else {
                     return Some((Planned::Fresh(Box::new(first)), built));
                 };
+                if settings.refused(slot, request, viewer, credential, ids) {
+                    return Some((Planned::Fresh(Box::new(first)), built));
+                }
                 // The probe: the same document with other IDs of the same types.
                 let (variables, probes) = prepared::probe(&request.variables, ids);
                 let probe = plan(&variables).and_then(|p| p.statement).map(|s| backend.build(&s));
+                let key = Key::new(request, viewer, credential, ids);
                 let Some(slots) = prepared::slots(built.as_ref(), probe.as_ref(), ids, &probes) else {
+                    settings.refuse(slot, key);
                     return Some((Planned::Fresh(Box::new(first)), built));
                 };
-                let key = Key::new(request, viewer, credential, ids);
                 let kept = Arc::new(Prepared::new(key, first, built.clone(), slots));
                 settings.keep(slot, kept.clone());
                 Some((Planned::Kept(kept), built))

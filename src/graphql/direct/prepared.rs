@@ -8,7 +8,8 @@
 //! same text and differ only where each ID's UUID is bound, the plan is kept with those
 //! places marked, and later requests only decode their IDs and bind them there. Anything
 //! else — another viewer, credential, operation, an ID of another type, a variable that
-//! is not an ID, a statement the probe changed elsewhere — is planned afresh.
+//! is not an ID, a statement the probe changed elsewhere — is planned afresh (a key the
+//! probe refused is remembered, and planned without a probe from then on).
 
 use super::plan::Plan;
 use crate::auth::Viewer;
