@@ -1,18 +1,18 @@
 //! A create mutation run as a guessed viewer, its credential confirmed by the write itself.
 //!
-//! Why: a create took six round trips — the user lookup of authentication, then BEGIN,
-//! the write, its audit row and COMMIT. When the credential resolved to a viewer before
-//! (`auth::hints`), the create now starts at once as that viewer, and its audit row is
-//! written only if the user record still names that very viewer (one statement: the
+//! Why: a create waited for the user lookup of authentication before its own round trips
+//! (BEGIN, its writes, its audit row, COMMIT). When the credential resolved to a viewer
+//! before (`auth::hints`), the create now starts at once as that viewer, and its audit row
+//! is written only if the user record still names that very viewer (one statement: the
 //! insert carries the check, see [`crate::service::audit::record_gated`]). The write
 //! commits only when that row was written; otherwise its transaction rolls back and the
 //! request runs again after the full check, as before.
 //!
 //! Until the gate has passed, nothing else may act as the guessed viewer: the context's
-//! [`viewer`](super::context::viewer) and [`loaders`](super::context::loaders) close the
-//! gate instead (the request then runs again on the standard path). Only the
-//! `create<Type>` mutations of [`crate::graphql::crud`] open a gate (see
-//! [`crate::graphql::mutation::gated`]).
+//! [`viewer`](crate::graphql::context::viewer) and
+//! [`loaders`](crate::graphql::context::loaders) close the gate instead (the request then
+//! runs again after the check). Only the `create<Type>` mutations of
+//! [`crate::graphql::crud`] open a gate (see [`crate::graphql::mutation::gated`]).
 
 use super::Viewer;
 use entity::{refresh_token, user};
