@@ -44,6 +44,9 @@ pub struct Settings {
     prepared: Mutex<LruCache<u64, Arc<Prepared>>>,
     /// Keys whose probe showed the plan cannot be reused: planned once, without a probe.
     refused: Mutex<LruCache<u64, Key>>,
+    /// Keys seen once: a plan is probed and kept only when its key comes back, so many
+    /// viewers each reading once cost one planning each, not two.
+    seen: Mutex<LruCache<u64, ()>>,
     hasher: RandomState,
 }
 
@@ -56,6 +59,7 @@ impl Settings {
             validated: Mutex::new(LruCache::new(capacity)),
             prepared: Mutex::new(LruCache::new(capacity)),
             refused: Mutex::new(LruCache::new(capacity)),
+            seen: Mutex::new(LruCache::new(NonZeroUsize::MIN.saturating_add(4095))),
             hasher: RandomState::new(),
         }
     }
@@ -86,6 +90,11 @@ impl Settings {
         self.refused.lock().is_ok_and(|mut refused| {
             refused.get(&slot).is_some_and(|key| key.matches(request, viewer, credential, ids))
         })
+    }
+
+    /// True when a request of the key at `slot` came before (and remembers this one).
+    fn seen_before(&self, slot: u64) -> bool {
+        self.seen.lock().is_ok_and(|mut seen| seen.put(slot, ()).is_some())
     }
 
     /// Remembers that the key at `slot` cannot be reused.
@@ -190,7 +199,7 @@ pub async fn answer(
                 let (Some((slot, _)), Some(ids)) = (kept, ids) else {
                     return Some((Planned::Fresh(Box::new(first)), built));
                 };
-                if settings.refused(slot, request, viewer, credential, ids) {
+                if !settings.seen_before(slot) || settings.refused(slot, request, viewer, credential, ids) {
                     return Some((Planned::Fresh(Box::new(first)), built));
                 }
                 // The probe: the same document with other IDs of the same types.

@@ -3,13 +3,14 @@
 //!
 //! Why: of a one-customer read (Q2), planning, writing the statement's text and dropping
 //! its expression tree were two fifths of the server's work, the same every time but for
-//! the customer's ID. A document whose variables all hold global IDs is planned a second
-//! time with other IDs of the same types (the probe); when the two statements have the
-//! same text and differ only where each ID's UUID is bound, the plan is kept with those
-//! places marked, and later requests only decode their IDs and bind them there. Anything
-//! else — another viewer, credential, operation, an ID of another type, a variable that
-//! is not an ID, a statement the probe changed elsewhere — is planned afresh (a key the
-//! probe refused is remembered, and planned without a probe from then on).
+//! the customer's ID. When a key (document, viewer, the types of the IDs its variables
+//! hold) comes a second time, its document is planned once more with other IDs of the same
+//! types (the probe); when the two statements have the same text and differ only where each
+//! ID's UUID is bound, the plan is kept with those places marked, and later requests only
+//! decode their IDs and bind them there. Anything else — another viewer, credential,
+//! operation, an ID of another type, a variable that is not an ID, a statement the probe
+//! changed elsewhere — is planned afresh (a key the probe refused is remembered, and
+//! planned without a probe from then on). A key seen once costs one planning, as before.
 
 use super::plan::Plan;
 use crate::auth::Viewer;
