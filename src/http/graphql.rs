@@ -77,16 +77,24 @@ fn graphiql_page() -> Response {
     Html(GraphiQLSource::build().endpoint("/graphql").title("Clientele").finish()).into_response()
 }
 
+/// The operation `request` would run: the one it names, or the document's first.
+fn selected_operation<'d>(
+    doc: &'d async_graphql::parser::types::ExecutableDocument,
+    request: &async_graphql::Request,
+) -> Option<&'d async_graphql::parser::types::OperationDefinition> {
+    let mut ops = doc.operations.iter();
+    let selected = match &request.operation_name {
+        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => ops.next(),
+    };
+    selected.map(|(_, op)| &op.node)
+}
+
 /// True when the operation the request would run is a query (unparsable documents pass:
 /// execution reports their errors without running anything).
 fn is_query_only(request: &async_graphql::Request) -> bool {
     crate::graphql::documents::inspect(&request.query, |doc| {
-        let mut ops = doc.operations.iter();
-        let selected = match &request.operation_name {
-            Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-            None => ops.next(),
-        };
-        selected.is_none_or(|(_, op)| op.node.ty == OperationType::Query)
+        selected_operation(doc, request).is_none_or(|op| op.ty == OperationType::Query)
     })
     .unwrap_or(true)
 }
@@ -95,17 +103,12 @@ fn is_query_only(request: &async_graphql::Request) -> bool {
 /// (`graphql::mutation::gated`): nothing else in the operation, no directives.
 fn is_gated_mutation(request: &async_graphql::Request) -> bool {
     crate::graphql::documents::inspect(&request.query, |doc| {
-        let mut ops = doc.operations.iter();
-        let selected = match &request.operation_name {
-            Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-            None => ops.next(),
-        };
-        let Some((_, op)) = selected else { return false };
-        let [item] = op.node.selection_set.node.items.as_slice() else { return false };
+        let Some(op) = selected_operation(doc, request) else { return false };
+        let [item] = op.selection_set.node.items.as_slice() else { return false };
         match &item.node {
             async_graphql::parser::types::Selection::Field(field) => {
-                op.node.ty == OperationType::Mutation
-                    && op.node.directives.is_empty()
+                op.ty == OperationType::Mutation
+                    && op.directives.is_empty()
                     && field.node.directives.is_empty()
                     && crate::graphql::mutation::gated(field.node.name.node.as_str())
             }
@@ -142,16 +145,10 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
             match gate.state() {
                 // The write's own transaction confirmed the credential.
                 Progress::Passed => answer,
-                // Nothing was written: the answer stands if the check names the guess.
-                Progress::Waiting => match check.await {
-                    Ok(viewer) if viewer.as_ref() == Some(&guess) => answer,
-                    Ok(viewer) => {
-                        remember(state, header, viewer.as_ref());
-                        execute(state, peer, retry, viewer, true).await
-                    }
-                    Err(refused) => return refuse(state, header, refused),
-                },
-                Progress::Closed => match check.await {
+                // Nothing was written: a waiting gate's answer stands if the check names the
+                // guess; a closed gate's is dropped and the request runs again as checked.
+                progress => match check.await {
+                    Ok(viewer) if progress == Progress::Waiting && viewer.as_ref() == Some(&guess) => answer,
                     Ok(viewer) => {
                         remember(state, header, viewer.as_ref());
                         execute(state, peer, retry, viewer, true).await

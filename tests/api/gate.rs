@@ -27,15 +27,6 @@ async fn written(app: &TestApp) -> (i64, i64, Vec<Option<String>>) {
     (app.count("interactions").await, audits, last)
 }
 
-async fn set_user(app: &TestApp, id: uuid::Uuid, role: Role, active: bool) {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-    let user = entity::user::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
-    let mut row: entity::user::ActiveModel = user.into();
-    row.role = Set(role);
-    row.active = Set(active);
-    row.update(&app.db).await.unwrap();
-}
-
 #[tokio::test]
 async fn a_remembered_viewer_creates_without_a_lookup_and_a_changed_one_writes_nothing() {
     let app = spawn_app().await;
@@ -59,7 +50,7 @@ async fn a_remembered_viewer_creates_without_a_lookup_and_a_changed_one_writes_n
 
     // An analyst may not write: the create guessed as the rep is not committed, and the
     // answer is the analyst's.
-    set_user(&app, id, Role::Analyst, true).await;
+    app.set_user(id, Role::Analyst, true).await;
     let body = log(&app, &token, &own, "as an analyst", 3, None).await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     assert_eq!(written(&app).await, (rows, audits, last.clone()));
@@ -68,14 +59,14 @@ async fn a_remembered_viewer_creates_without_a_lookup_and_a_changed_one_writes_n
     assert_eq!(written(&app).await, (rows, audits, last.clone()));
 
     // A rep again, remembered as an analyst: the create runs after the check.
-    set_user(&app, id, Role::Sales, true).await;
+    app.set_user(id, Role::Sales, true).await;
     let body = log(&app, &token, &own, "third", 5, None).await;
     assert_eq!(body["data"]["createInteraction"]["interaction"]["summary"], "third", "{body}");
     let now = written(&app).await;
     assert_eq!((now.0, now.1), (3, 3));
 
     // Deactivated while remembered: the guessed write rolls back, the request is refused.
-    set_user(&app, id, Role::Sales, false).await;
+    app.set_user(id, Role::Sales, false).await;
     let response = app
         .client
         .post(app.url("/graphql"))

@@ -116,6 +116,16 @@ impl TestApp {
         (user.id, token)
     }
 
+    /// Sets the role and active flag of user `id` straight in the database.
+    pub async fn set_user(&self, id: Uuid, role: Role, active: bool) {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        let user = entity::user::Entity::find_by_id(id).one(&self.db).await.expect("read user").expect("user");
+        let mut row: entity::user::ActiveModel = user.into();
+        row.role = Set(role);
+        row.active = Set(active);
+        row.update(&self.db).await.expect("update user");
+    }
+
     /// Sends a GraphQL request as `token` and returns the JSON body.
     pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
         self.client

@@ -2,19 +2,9 @@
 //! user, and partner keys.
 
 use super::both_ways_as;
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::spawn_app;
 use entity::enums::Role;
 use serde_json::{Value, json};
-
-/// Sets the role (and active flag) of user `id` straight in the database.
-async fn change_user(app: &TestApp, id: uuid::Uuid, role: Role, active: bool) {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-    let user = entity::user::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
-    let mut row: entity::user::ActiveModel = user.into();
-    row.role = Set(role);
-    row.active = Set(active);
-    row.update(&app.db).await.unwrap();
-}
 
 #[tokio::test]
 async fn a_changed_or_deactivated_user_is_seen_by_the_statement_that_answers() {
@@ -32,7 +22,7 @@ async fn a_changed_or_deactivated_user_is_seen_by_the_statement_that_answers() {
     assert_eq!((app.direct_answers() - before, app.statements() - statements), (1, 1));
 
     // Now a sales rep who owns one customer: the answer computed as the admin is not sent.
-    change_user(&app, id, Role::Sales, true).await;
+    app.set_user(id, Role::Sales, true).await;
     let owner = clientele::graphql::relay::global_id("User", id).0;
     app.create_customer(&app.admin_token, json!({ "name": "Own", "ownerId": owner })).await;
     let body = app.gql(&token, query, json!({})).await;
@@ -49,7 +39,7 @@ async fn a_changed_or_deactivated_user_is_seen_by_the_statement_that_answers() {
     assert_eq!((app.direct_answers() - before, app.statements() - statements), (1, 2));
 
     // Deactivated: refused at once.
-    change_user(&app, id, Role::Sales, false).await;
+    app.set_user(id, Role::Sales, false).await;
     let response =
         app.client.post(app.url("/graphql")).bearer_auth(&token).json(&json!({ "query": query })).send().await.unwrap();
     assert_eq!(response.status(), 401);
