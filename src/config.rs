@@ -65,6 +65,17 @@ pub struct Config {
     pub query_complexity_limit: usize,
     /// `CLIENTELE_SHUTDOWN_GRACE_SECS`: how long in-flight requests may finish after a stop signal.
     pub shutdown_grace: Duration,
+    /// Document limits: `CLIENTELE_MAX_QUERY_BYTES`, `CLIENTELE_MAX_QUERY_TOKENS`,
+    /// `CLIENTELE_MAX_NESTING`, `CLIENTELE_MAX_VARIABLES_DEPTH`, `CLIENTELE_MAX_ROOT_FIELDS`,
+    /// `CLIENTELE_MAX_DIRECTIVES_PER_FIELD`, `CLIENTELE_MAX_ALIASES`, `CLIENTELE_MAX_FIELDS`,
+    /// `CLIENTELE_MAX_ERRORS` (see `graphql::limits`).
+    pub limits: crate::graphql::limits::Limits,
+    /// `CLIENTELE_DB_STATEMENT_TIMEOUT_MS`: longest a statement may run (PostgreSQL).
+    pub db_statement_timeout: Duration,
+    /// `CLIENTELE_DB_ACQUIRE_TIMEOUT_MS`: longest a request waits for a pooled connection.
+    pub db_acquire_timeout: Duration,
+    /// `CLIENTELE_REQUEST_TIMEOUT_SECS`: longest a GraphQL request may take.
+    pub request_timeout: Duration,
 }
 
 /// A variable that is present but unusable.
@@ -117,6 +128,10 @@ impl Config {
             query_depth_limit: parse(&get, "CLIENTELE_QUERY_DEPTH_LIMIT", "15")?,
             query_complexity_limit: parse(&get, "CLIENTELE_QUERY_COMPLEXITY_LIMIT", "20000")?,
             shutdown_grace: Duration::from_secs(parse(&get, "CLIENTELE_SHUTDOWN_GRACE_SECS", "30")?),
+            limits: limits(&get)?,
+            db_statement_timeout: Duration::from_millis(parse(&get, "CLIENTELE_DB_STATEMENT_TIMEOUT_MS", "5000")?),
+            db_acquire_timeout: Duration::from_millis(parse(&get, "CLIENTELE_DB_ACQUIRE_TIMEOUT_MS", "3000")?),
+            request_timeout: Duration::from_secs(parse(&get, "CLIENTELE_REQUEST_TIMEOUT_SECS", "10")?),
         };
         if let Some(secret) = &config.jwt_secret
             && secret.len() < 32
@@ -145,6 +160,35 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// The document limits; each must be at least 1, and nesting stays under the parser's
+/// hard ceiling.
+fn limits(get: &impl Fn(&str) -> Option<String>) -> Result<crate::graphql::limits::Limits, ConfigError> {
+    use crate::graphql::limits::{HARD_MAX_NESTING, Limits};
+    let d = Limits::default();
+    let n = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
+        let value: usize = parse(get, name, &default.to_string())?;
+        if value == 0 {
+            return Err(invalid(name, "must be at least 1".into()));
+        }
+        Ok(value)
+    };
+    let limits = Limits {
+        query_bytes: n("CLIENTELE_MAX_QUERY_BYTES", d.query_bytes)?,
+        tokens: n("CLIENTELE_MAX_QUERY_TOKENS", d.tokens)?,
+        nesting: n("CLIENTELE_MAX_NESTING", d.nesting)?,
+        variables_depth: n("CLIENTELE_MAX_VARIABLES_DEPTH", d.variables_depth)?,
+        root_fields: n("CLIENTELE_MAX_ROOT_FIELDS", d.root_fields)?,
+        directives_per_field: n("CLIENTELE_MAX_DIRECTIVES_PER_FIELD", d.directives_per_field)?,
+        aliases: n("CLIENTELE_MAX_ALIASES", d.aliases)?,
+        fields: n("CLIENTELE_MAX_FIELDS", d.fields)?,
+        errors: n("CLIENTELE_MAX_ERRORS", d.errors)?,
+    };
+    if limits.nesting > HARD_MAX_NESTING || limits.variables_depth > HARD_MAX_NESTING {
+        return Err(invalid("CLIENTELE_MAX_NESTING", format!("at most {HARD_MAX_NESTING} (the parser's stack)")));
+    }
+    Ok(limits)
 }
 
 fn invalid(name: &'static str, reason: String) -> ConfigError {

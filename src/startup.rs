@@ -91,7 +91,7 @@ impl Application {
             external,
             throttle: Arc::new(crate::auth::throttle::LoginThrottle::default()),
             hints: Arc::default(),
-            direct: Arc::new(crate::graphql::direct::Settings::new(config.query_complexity_limit)),
+            direct: Arc::new(crate::graphql::direct::Settings::new(config.query_complexity_limit, config.limits)),
         };
         let listener = TcpListener::bind(config.listen)
             .await

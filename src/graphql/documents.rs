@@ -10,7 +10,7 @@ use async_graphql::ServerError;
 use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
 use std::num::NonZeroUsize;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Distinct query texts kept; the least recently used goes first.
 const CAPACITY: NonZeroUsize = NonZeroUsize::MIN.saturating_add(511);
@@ -18,7 +18,7 @@ const CAPACITY: NonZeroUsize = NonZeroUsize::MIN.saturating_add(511);
 /// Longest query text cached (bytes); longer ones are parsed each time.
 const MAX_CACHED_QUERY: usize = 16 * 1024;
 
-static CACHE: LazyLock<Mutex<LruCache<String, ExecutableDocument>>> =
+static CACHE: LazyLock<Mutex<LruCache<String, Arc<ExecutableDocument>>>> =
     LazyLock::new(|| Mutex::new(LruCache::new(CAPACITY)));
 
 /// Runs `look` on the syntax tree of `query` without copying a cached one.
@@ -32,12 +32,21 @@ pub fn inspect<T>(query: &str, look: impl FnOnce(&ExecutableDocument) -> T) -> R
 }
 
 /// The syntax tree of `query`, from the cache or freshly parsed.
-pub fn parse(query: &str) -> Result<ExecutableDocument, ServerError> {
+pub fn parse(query: &str) -> Result<Arc<ExecutableDocument>, ServerError> {
     // A poisoned lock only means another request panicked mid-insert; parse afresh.
     if let Some(document) = CACHE.lock().ok().and_then(|mut cache| cache.get(query).cloned()) {
         return Ok(document);
     }
-    let document = async_graphql::parser::parse_query(query)?;
+    // The parser recurses per nesting level: whatever the caller checked, never hand it
+    // more than the hard ceiling (see `limits`).
+    let ceiling = super::limits::Limits {
+        query_bytes: usize::MAX,
+        tokens: usize::MAX,
+        nesting: super::limits::HARD_MAX_NESTING,
+        ..Default::default()
+    };
+    ceiling.precheck(query, &async_graphql::Variables::default())?;
+    let document = Arc::new(async_graphql::parser::parse_query(query)?);
     if query.len() <= MAX_CACHED_QUERY
         && let Ok(mut cache) = CACHE.lock()
     {

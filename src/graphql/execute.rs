@@ -7,8 +7,10 @@
 //! key of a level is therefore in the batch, with no timer at all.
 
 use super::AppSchema;
+use super::limits::Limits;
 use super::loader::Loaders;
 use crate::auth::Viewer;
+use async_graphql::parser::types::ExecutableDocument;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::task::ArcWake;
@@ -26,42 +28,61 @@ pub type TaskQueue = Arc<Mutex<Vec<BoxFuture<'static, ()>>>>;
 pub async fn execute(
     schema: &AppSchema,
     db: &DatabaseConnection,
+    limits: &Limits,
     request: async_graphql::Request,
     viewer: Option<Viewer>,
 ) -> async_graphql::Response {
     let mut request = request;
-    if let Err(error) = prepare(&mut request) {
-        let mut response = async_graphql::Response::from_errors(vec![error]);
-        finish(&mut response);
-        return response;
-    }
+    let document = match prepare(limits, &mut request) {
+        Ok(document) => document,
+        Err(error) => return refused(limits, error),
+    };
+    let (operation, variables) = (request.operation_name.clone(), request.variables.clone());
     let queue: TaskQueue = Arc::default();
     let loaders = Loaders::new(db.clone(), viewer.clone(), queue.clone());
     let request = request.data(viewer).data(loaders);
     let mut response = drive(schema.execute(request), queue).await;
-    finish(&mut response);
+    super::shape::mend(&mut response.data, &document, operation.as_deref(), &variables, &response.errors);
+    finish(limits, &mut response);
     response
 }
 
-/// Parses the query (through the document cache) and checks the request limits, before
-/// async-graphql validates and runs it.
-fn prepare(request: &mut async_graphql::Request) -> async_graphql::ServerResult<()> {
+/// The response to a request refused before execution.
+pub fn refused(limits: &Limits, error: async_graphql::ServerError) -> async_graphql::Response {
+    let mut response = async_graphql::Response::from_errors(vec![error]);
+    finish(limits, &mut response);
+    response
+}
+
+/// Checks the request's size (before any parsing), parses the query (through the
+/// document cache) and checks the document's limits, before async-graphql validates and
+/// runs it.
+fn prepare(
+    limits: &Limits,
+    request: &mut async_graphql::Request,
+) -> async_graphql::ServerResult<Arc<ExecutableDocument>> {
+    limits.precheck(&request.query, &request.variables)?;
     let document = super::documents::parse(&request.query)?;
-    super::limits::check(&document, &request.variables)?;
-    request.set_parsed_query(document);
-    Ok(())
+    limits.check(&document, &request.variables, request.operation_name.as_deref())?;
+    super::arguments::check(&document, request.operation_name.as_deref(), &request.variables)?;
+    request.set_parsed_query((*document).clone());
+    Ok(document)
 }
 
 /// Gives every error a code and the response its request id. An error without a code
 /// from inside execution is something unforeseen: its text is logged and replaced, so no
 /// internal detail (SQL, paths) reaches the client.
-fn finish(response: &mut async_graphql::Response) {
+fn finish(limits: &Limits, response: &mut async_graphql::Response) {
+    limits.cap_errors(&mut response.errors);
     for error in &mut response.errors {
         let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
         if has_code {
             continue;
         }
-        let code = if !error.path.is_empty() {
+        // A value that passed `arguments` but not a resolver's parse is still the caller's.
+        let code = if error.message.starts_with("Failed to parse \"") {
+            "BAD_USER_INPUT"
+        } else if !error.path.is_empty() {
             tracing::error!(error = %error.message, path = ?error.path, "uncoded error in a resolver");
             error.message = "internal error".to_string();
             "INTERNAL"

@@ -54,8 +54,8 @@ fn plain(ctx: &ContextSelectionSet<'_>) -> bool {
     ctx.item.node.items.iter().all(|s| matches!(&s.node, Selection::Field(f) if f.node.directives.is_empty()))
 }
 
-/// Resolves `root`'s selected fields together; errors are added to the response (the
-/// field left out), as async-graphql does.
+/// Resolves `root`'s selected fields together; errors are added to the response and the
+/// field left out, as async-graphql does (`shape::mend` puts the `null` in its place).
 async fn resolve_fields<T: ContainerType>(ctx: &ContextSelectionSet<'_>, root: &T) -> ServerResult<Value> {
     if !plain(ctx) {
         return resolve_container(ctx, root).await;
@@ -75,7 +75,7 @@ async fn resolve_fields<T: ContainerType>(ctx: &ContextSelectionSet<'_>, root: &
             Err(error) => ctx.add_error(error),
         }
     }
-    Ok(if object.is_empty() { Value::Null } else { Value::Object(object) })
+    Ok(Value::Object(object))
 }
 
 /// One field's response key and value.

@@ -1,5 +1,6 @@
 //! The GraphQL API: schema assembly, request execution, and one folder per role.
 
+pub mod arguments;
 pub mod context;
 pub mod crud;
 pub mod direct;
@@ -15,6 +16,7 @@ pub mod policy;
 pub mod query;
 pub mod relay;
 pub mod schema;
+pub mod shape;
 pub mod types;
 
 pub use execute::execute;

@@ -10,19 +10,33 @@ fn forbidden(ty: &str, field: &str) -> async_graphql::Error {
     AppError::Forbidden(format!("your role may not read {ty}.{field}")).into()
 }
 
-/// A governed text value: as stored, masked, or `FORBIDDEN`.
+/// A denied nullable field: its `FORBIDDEN` error is reported at the field's path and the
+/// field answers `null`. (Returning the error instead would make async-graphql leave the
+/// key out of its object; the spec wants it present.)
+fn denied<T>(ctx: &Context<'_>, ty: &str, field: &str) -> Result<Option<T>> {
+    ctx.add_error(ctx.set_error_path(forbidden(ty, field).into_server_error(ctx.item.pos)));
+    Ok(None)
+}
+
+/// A governed text value: as stored, masked, or `null` with `FORBIDDEN`.
 pub fn text(ctx: &Context<'_>, ty: &str, field: &str, value: Option<&str>) -> Result<Option<String>> {
     let viewer = context::viewer(ctx)?;
     match rule(viewer, ty, field) {
         Rule::Allow => Ok(value.map(str::to_string)),
         Rule::Mask(strategy) => Ok(value.map(|v| mask(strategy, v))),
-        Rule::Deny => Err(forbidden(ty, field)),
+        Rule::Deny => denied(ctx, ty, field),
     }
 }
 
-/// A governed text value that is never denied (its field stays non-null).
+/// A governed text value of a non-null field: as stored, masked, or `FORBIDDEN` (which
+/// makes its parent `null`, as the spec wants for a non-null field).
 pub fn required_text(ctx: &Context<'_>, ty: &str, field: &str, value: &str) -> Result<String> {
-    Ok(text(ctx, ty, field, Some(value))?.unwrap_or_default())
+    let viewer = context::viewer(ctx)?;
+    match rule(viewer, ty, field) {
+        Rule::Allow => Ok(value.to_string()),
+        Rule::Mask(strategy) => Ok(mask(strategy, value)),
+        Rule::Deny => Err(forbidden(ty, field)),
+    }
 }
 
 /// A governed address: masked to the region.
@@ -32,16 +46,17 @@ pub fn address(ctx: &Context<'_>, ty: &str, value: Option<&str>, region: Option<
         Rule::Allow => Ok(value.map(str::to_string)),
         Rule::Mask(Mask::Address) => Ok(value.map(|_| region.map_or_else(|| "****".to_string(), str::to_string))),
         Rule::Mask(strategy) => Ok(value.map(|v| mask(strategy, v))),
-        Rule::Deny => Err(forbidden(ty, "address")),
+        Rule::Deny => denied(ctx, ty, "address"),
     }
 }
 
-/// A governed value that cannot be masked (amounts, dates): as stored or `FORBIDDEN`.
-pub fn value<T>(ctx: &Context<'_>, ty: &str, field: &str, value: T) -> Result<T> {
+/// A governed value that cannot be masked (amounts, dates): as stored, or `null` with
+/// `FORBIDDEN`.
+pub fn value<T>(ctx: &Context<'_>, ty: &str, field: &str, value: Option<T>) -> Result<Option<T>> {
     let viewer = context::viewer(ctx)?;
     match rule(viewer, ty, field) {
         Rule::Allow => Ok(value),
-        Rule::Mask(_) | Rule::Deny => Err(forbidden(ty, field)),
+        Rule::Mask(_) | Rule::Deny => denied(ctx, ty, field),
     }
 }
 

@@ -128,6 +128,10 @@ fn is_gated_mutation(request: &async_graphql::Request) -> bool {
 /// write confirming the credential before it commits (`auth::gate`); other mutations wait
 /// for the check.
 async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: async_graphql::Request) -> Response {
+    // Before anything parses the document (the checks below do): see `graphql::limits`.
+    if let Err(refusal) = state.direct.limits.precheck(&request.query, &request.variables) {
+        return respond(state, Answer::Standard(crate::graphql::execute::refused(&state.direct.limits, refusal)));
+    }
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     let check = authenticate(header, &state.jwt, state.external.as_deref(), &state.db);
     let guess = header.and_then(|h| state.hints.guess(h));
@@ -204,27 +208,37 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
             Err(refused) => return refuse(state, header, refused),
         },
     };
-    let response = match response {
-        Answer::Direct(body) => body,
-        Answer::Standard(response) => {
-            let internal = response
-                .errors
-                .iter()
-                .filter(|e| {
-                    e.extensions
-                        .as_ref()
-                        .and_then(|x| x.get("code"))
-                        .is_some_and(|c| c == &async_graphql::Value::from("INTERNAL"))
-                })
-                .count();
-            if internal > 0 {
-                state.metrics.internal_errors.inc_by(internal as u64);
-            }
-            serde_json::to_vec(&response)
-                .unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec())
-        }
-    };
-    ([(header::CONTENT_TYPE, "application/json")], response).into_response()
+    respond(state, response)
+}
+
+/// The HTTP response for an answer.
+fn respond(state: &AppState, answer: Answer) -> Response {
+    match answer {
+        Answer::Direct(body) => respond_body(body),
+        Answer::Standard(response) => respond_body(standard_body(state, response)),
+    }
+}
+
+fn respond_body(body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The body of a standard answer; its internal errors are counted.
+fn standard_body(state: &AppState, response: async_graphql::Response) -> Vec<u8> {
+    let internal = response
+        .errors
+        .iter()
+        .filter(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| c == &async_graphql::Value::from("INTERNAL"))
+        })
+        .count();
+    if internal > 0 {
+        state.metrics.internal_errors.inc_by(internal as u64);
+    }
+    serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec())
 }
 
 /// An answer: written directly from one statement, or by the standard executor.
@@ -253,7 +267,7 @@ async fn execute(
     }
     let unlearned = (!state.direct.validated(&request.query)).then(|| request.query.clone());
     let request = request.data(ClientAddr(peer.ip())).data(state.jwt.clone()).data(state.throttle.clone());
-    let response = crate::graphql::execute(&state.schema, &state.db, request, viewer).await;
+    let response = crate::graphql::execute(&state.schema, &state.db, &state.direct.limits, request, viewer).await;
     if let Some(query) = unlearned {
         state.direct.learn(&query, &response);
     }

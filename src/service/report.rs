@@ -5,7 +5,8 @@ use crate::auth::Viewer;
 use crate::error::AppResult;
 use entity::deal::{self, Column};
 use entity::enums::DealStage;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use entity::money;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// One row of the pipeline: a stage in one currency.
@@ -14,8 +15,23 @@ pub struct StageTotal {
     pub stage: DealStage,
     pub currency: String,
     pub count: i64,
-    /// Sum of amounts, in ten-thousandths (see `entity::money`).
-    pub amount_e4: i64,
+    /// Sum of amounts, exact (see `entity::money::SPLIT`).
+    pub amount: rust_decimal::Decimal,
+}
+
+/// `SUM(amount_e4 / SPLIT)` and `SUM(amount_e4 % SPLIT)`: sums that cannot overflow 64
+/// bits for amounts within `entity::money::MAX_AMOUNT_E4` (SQLite's `SUM` would fail on
+/// overflow, and a plain sum of two large deals overflows).
+fn split_sums() -> [Expr; 2] {
+    let part = |e: Expr| Func::coalesce([Func::cast_as(e.sum(), "BIGINT").into(), Expr::val(0i64)]).into();
+    let units = || Expr::col((deal::Entity, Column::AmountE4));
+    [part(units().div(money::SPLIT)), part(units().modulo(money::SPLIT))]
+}
+
+/// The split sums as one `"<high>:<low>"` text (for the direct path, one JSON value).
+pub fn split_sum_text() -> Expr {
+    let [high, low] = split_sums();
+    Expr::cust_with_exprs("CAST($1 AS TEXT) || ':' || CAST($2 AS TEXT)", [high, low])
 }
 
 /// Deal count and total amount per stage and currency over the deals the viewer may see
@@ -25,18 +41,18 @@ pub async fn deals_by_stage(
     viewer: &Viewer,
     filter: Option<Condition>,
 ) -> AppResult<Vec<StageTotal>> {
-    let mut select = deal::Entity::find()
+    let select = deal::Entity::find()
         .select_only()
         .column(Column::Stage)
         .column(Column::Currency)
-        .column_as(Expr::col(Column::Id).count(), "count")
-        // SUM of a BIGINT is NUMERIC on PostgreSQL; cast back so both databases answer i64.
-        .column_as(Expr::col(Column::AmountE4).sum().cast_as("BIGINT"), "amount")
-        .filter(visible::<deal::Entity>(viewer, false));
+        .column_as(Expr::col(Column::Id).count(), "count");
+    let [high, low] = split_sums();
+    let mut select =
+        select.column_as(high, "high").column_as(low, "low").filter(visible::<deal::Entity>(viewer, false));
     if let Some(filter) = filter {
         select = select.filter(filter);
     }
-    let rows: Vec<(DealStage, String, i64, Option<i64>)> = select
+    let rows: Vec<(DealStage, String, i64, i64, i64)> = select
         .group_by(Column::Stage)
         .group_by(Column::Currency)
         .order_by_asc(Column::Stage)
@@ -46,6 +62,11 @@ pub async fn deals_by_stage(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(stage, currency, count, amount)| StageTotal { stage, currency, count, amount_e4: amount.unwrap_or(0) })
+        .map(|(stage, currency, count, high, low)| StageTotal {
+            stage,
+            currency,
+            count,
+            amount: money::from_parts(high, low),
+        })
         .collect())
 }

@@ -72,6 +72,9 @@ impl Checker {
     /// collapsed, 1..=`max` characters.
     pub fn name(&mut self, field: &str, raw: &str, max: usize) -> String {
         let value = normalize_text(raw);
+        if self.control_characters(field, &value, "") {
+            return value;
+        }
         if value.is_empty() {
             self.push(field, ErrorCode::Required, format!("{field} is required"));
         } else if value.chars().count() > max {
@@ -83,6 +86,9 @@ impl Checker {
     /// An optional short text, normalised like a name; blank becomes `None`.
     pub fn text(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
         let value = normalize_text(raw?);
+        if self.control_characters(field, &value, "") {
+            return None;
+        }
         if value.chars().count() > max {
             self.push(field, ErrorCode::TooLong, format!("{field} is longer than {max} characters"));
         }
@@ -92,10 +98,28 @@ impl Checker {
     /// An optional long text: trimmed only (line breaks kept); blank becomes `None`.
     pub fn long_text(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
         let value = raw?.trim().to_string();
+        if self.control_characters(field, &value, "\t\n\r") {
+            return None;
+        }
         if value.chars().count() > max {
             self.push(field, ErrorCode::TooLong, format!("{field} is longer than {max} characters"));
         }
         (!value.is_empty()).then_some(value)
+    }
+
+    /// Records an error when `value` holds a control character (U+0000–U+001F, U+007F–U+009F)
+    /// other than those in `allowed`: PostgreSQL cannot store NUL, and the others are
+    /// invisible in every client. True when one was found.
+    pub fn control_characters(&mut self, field: &str, value: &str, allowed: &str) -> bool {
+        let found = value.chars().find(|c| c.is_control() && !allowed.contains(*c));
+        if let Some(c) = found {
+            self.push(
+                field,
+                ErrorCode::Invalid,
+                format!("{field} contains the control character U+{:04X}", u32::from(c)),
+            );
+        }
+        found.is_some()
     }
 
     /// An optional phone number, returned in E.164. Numbers without a country code are
@@ -138,10 +162,19 @@ impl Checker {
         code
     }
 
-    /// A non-negative amount of money in stored units (see `entity::money`).
+    /// A non-negative amount of money in stored units (see `entity::money`), at most
+    /// `entity::money::MAX_AMOUNT`.
     pub fn money(&mut self, field: &str, amount: rust_decimal::Decimal) -> i64 {
         if amount.is_sign_negative() {
             self.push(field, ErrorCode::Invalid, format!("{field} cannot be negative"));
+            return 0;
+        }
+        if amount > entity::money::max_amount() {
+            self.push(
+                field,
+                ErrorCode::Invalid,
+                format!("{field} is above the largest amount accepted, {}", entity::money::max_amount()),
+            );
             return 0;
         }
         match entity::money::to_e4(amount) {
@@ -239,6 +272,27 @@ mod tests {
         assert_eq!(c.email("email", Some("not-an-email")), None);
         assert_eq!(c.errors.len(), 1);
         assert_eq!(c.errors[0].code, ErrorCode::InvalidEmail);
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_kept_in_long_text() {
+        let mut c = Checker::default();
+        c.name("name", "a\u{0}b", 200);
+        c.text("title", Some("x\u{7}"), 200);
+        assert_eq!(c.long_text("notes", Some("line 1\n\tline 2"), 200).as_deref(), Some("line 1\n\tline 2"));
+        c.long_text("summary", Some("a\u{1b}[31m"), 200);
+        let fields: Vec<_> = c.errors.iter().map(|e| e.field[1].as_str()).collect();
+        assert_eq!(fields, ["name", "title", "summary"]);
+        assert!(c.errors.iter().all(|e| e.code == ErrorCode::Invalid));
+    }
+
+    #[test]
+    fn amounts_above_the_bound_are_refused() {
+        let mut c = Checker::default();
+        c.money("amount", "900000000000000".parse().unwrap());
+        assert_eq!(c.errors.len(), 1);
+        assert!(c.money("amount", "999999999999.9999".parse().unwrap()) > 0);
+        assert_eq!(c.errors.len(), 1);
     }
 
     #[test]

@@ -61,7 +61,7 @@ async fn introspection_works_without_credentials() {
         .json()
         .await
         .unwrap();
-    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "QueryRoot");
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
 }
 
 #[tokio::test]

@@ -35,6 +35,9 @@ pub enum Kind {
     Date,
     /// Ten-thousandths as the `Decimal` scalar.
     Money,
+    /// A sum of ten-thousandths as `"<high>:<low>"` text, the sums of the parts split by
+    /// `entity::money::SPLIT` (exact past 64 bits), as the `Decimal` scalar.
+    MoneySum,
 }
 
 /// A field of an object type.

@@ -39,6 +39,8 @@ use std::sync::{Arc, Mutex};
 pub struct Settings {
     /// The schema's complexity limit, checked with each request's variables.
     pub complexity_limit: usize,
+    /// The server's document limits (page sizes are checked with each request's variables).
+    pub limits: crate::graphql::limits::Limits,
     validated: Mutex<LruCache<String, ()>>,
     /// Plans kept for reuse (see [`prepared`]), by [`Key::fingerprint`].
     prepared: Mutex<LruCache<u64, Arc<Prepared>>>,
@@ -52,10 +54,11 @@ pub struct Settings {
 
 impl Settings {
     /// Settings for a schema with `complexity_limit`; nothing validated yet.
-    pub fn new(complexity_limit: usize) -> Self {
+    pub fn new(complexity_limit: usize, limits: crate::graphql::limits::Limits) -> Self {
         let capacity = NonZeroUsize::MIN.saturating_add(511);
         Self {
             complexity_limit,
+            limits,
             validated: Mutex::new(LruCache::new(capacity)),
             prepared: Mutex::new(LruCache::new(capacity)),
             refused: Mutex::new(LruCache::new(capacity)),
@@ -190,7 +193,7 @@ pub async fn answer(
                 return None;
             }
             crate::graphql::documents::inspect(&request.query, |document| {
-                crate::graphql::limits::check(document, &request.variables).ok()?;
+                settings.limits.check(document, &request.variables, request.operation_name.as_deref()).ok()?;
                 let operation = request.operation_name.as_deref();
                 let limit = settings.complexity_limit;
                 let plan = |variables| plan::plan(document, operation, variables, viewer, backend, limit, credential);

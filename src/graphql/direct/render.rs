@@ -213,6 +213,11 @@ fn scalar(
             let units = value.as_i64().ok_or("an amount is not an integer")?;
             write_scalar(out, &entity::money::from_e4(units))?;
         }
+        Kind::MoneySum => {
+            let (high, low) = text()?.split_once(':').ok_or("a sum is not high:low")?;
+            let part = |p: &str| p.trim().parse::<i64>().map_err(|e| e.to_string());
+            write_scalar(out, &entity::money::from_parts(part(high)?, part(low)?))?;
+        }
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::graphql::input::activity::DealFilter;
 use crate::service::record::visible;
 use async_graphql::parser::types::Field as Ast;
 use entity::deal::{self, Column};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 impl Planner<'_> {
@@ -41,9 +41,7 @@ impl Planner<'_> {
                     if rule(viewer, "Deal", "amount") != Rule::Allow {
                         return None;
                     }
-                    // SUM of a BIGINT is NUMERIC on PostgreSQL; cast back as the report does.
-                    let sum = Func::cast_as(Expr::col((deal::Entity, Column::AmountE4)).sum(), "BIGINT");
-                    ("amount", Func::coalesce([sum.into(), Expr::val(0i64)]).into(), Kind::Money)
+                    ("amount", crate::service::report::split_sum_text(), Kind::MoneySum)
                 }
                 _ => return None,
             };

@@ -11,6 +11,7 @@ use async_graphql::MergedObject;
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     customer::CustomerMutation,
     contact::ContactMutation,

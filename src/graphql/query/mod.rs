@@ -12,6 +12,7 @@ use records::*;
 
 /// The query root.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     node::NodeQuery,
     auth::AuthQuery,

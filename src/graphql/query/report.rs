@@ -26,7 +26,7 @@ impl DealStageTotal {
     }
     /// Sum of their amounts, exact (governed like `Deal.amount`).
     async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Deal", "amount", Some(entity::money::from_e4(self.0.amount_e4)))
+        policy::value(ctx, "Deal", "amount", Some(self.0.amount))
     }
 }
 
