@@ -41,6 +41,8 @@ pub struct Model {
     pub last_interaction_at: Option<DateTimeUtc>,
     /// Room for fields a team adds without a schema change: a JSON object.
     pub custom_fields: Json,
+    /// Created with `allowDuplicate`: exempt from the live phone/email uniqueness.
+    pub duplicate_allowed: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

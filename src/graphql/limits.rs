@@ -348,7 +348,9 @@ mod tests {
         let query = format!("{{ {} }}", "a ".repeat(100));
         assert!(scan(&query, 102, 5).is_ok());
         assert!(scan(&query, 101, 5).is_err());
-        assert!(scan("{ a(x: -1.5e3, y: $v) @skip(if: true) ... on T { b } }", 19, 5).is_ok());
+        let query = "{ a(x: -1.5e3, y: $v) @skip(if: true) ... on T { b } }";
+        assert!(scan(query, 25, 5).is_ok());
+        assert!(scan(query, 24, 5).is_err());
     }
 
     #[test]

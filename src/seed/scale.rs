@@ -316,7 +316,8 @@ fn build_batch(
             region: Set(Some(["上海", "北京", "广州", "深圳"][rng.usize(..4)].into())),
             company_size: Set(None),
             address: Set(None),
-            phone: Set(Some(mobile(rng))),
+            // Unique per customer: live customers may not share a phone.
+            phone: Set(Some(format!("+86138{:08}", i))),
             email: Set(Some(format!("c{i}@scale.example.com"))),
             preferred_channel: Set(Some(Channel::Phone)),
             preferences: Set(serde_json::json!([])),
@@ -331,6 +332,7 @@ fn build_batch(
             next_follow_up_at: Set(None),
             last_interaction_at: Set(Some(created + Duration::days(30))),
             custom_fields: Set(serde_json::json!({})),
+            duplicate_allowed: Set(false),
             version: Set(1),
             created_at: Set(created),
             updated_at: Set(created),

@@ -58,7 +58,14 @@ where
             txn.rollback().await?;
             return Ok(Err((index, errors)));
         }
-        let model = row.insert(&txn).await?;
+        let model = match row.insert(&txn).await {
+            Ok(model) => model,
+            Err(err) => {
+                let refused = super::record::unique_violation(&err).ok_or(err)?;
+                txn.rollback().await?;
+                return Ok(Err((index, vec![refused])));
+            }
+        };
         if let Some(after) = after {
             after(&txn, &model).await?;
         }
@@ -69,6 +76,6 @@ where
         }
         saved.push(model);
     }
-    txn.commit().await?;
+    super::rows::commit(txn).await?;
     Ok(Ok(saved))
 }

@@ -174,7 +174,15 @@ where
         .filter(E::id_column().eq(id))
         .filter(E::version_column().eq(version))
         .exec(&txn)
-        .await?;
+        .await;
+    let result = match result {
+        Ok(result) => result,
+        Err(err) => {
+            let refused = unique_violation(&err).ok_or(err)?;
+            txn.rollback().await?;
+            return Ok(Err(vec![refused]));
+        }
+    };
     if result.rows_affected != 1 {
         txn.rollback().await?;
         let latest = E::find().filter(E::id_column().eq(id)).one(db).await?;
@@ -182,8 +190,23 @@ where
     }
     audit::record(&txn, viewer, action, E::NAME, id, fields).await?;
     let saved = super::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
-    txn.commit().await?;
+    super::rows::commit(txn).await?;
     Ok(Ok(saved))
+}
+
+/// A unique rule the database refused, as the field error the caller can act on; `None`
+/// for any other error. The live phone/email indexes of customers are the duplicate
+/// check's guarantee under concurrency (see `customer::write::check_duplicate`).
+pub fn unique_violation(err: &sea_orm::DbErr) -> Option<FieldError> {
+    let Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) = err.sql_err() else { return None };
+    // PostgreSQL names the index, SQLite the table and column.
+    for field in ["phone", "email"] {
+        if message.contains(&format!("customers_live_{field}")) || message.contains(&format!("customers.{field}")) {
+            let text = format!("another live customer has the same {field}");
+            return Some(FieldError::new(field, ErrorCode::DuplicateSuspected, text));
+        }
+    }
+    Some(FieldError::new("id", ErrorCode::AlreadyExists, "such a record exists already"))
 }
 
 /// Soft-deletes a record (at `expected_version`, when given).

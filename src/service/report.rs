@@ -30,8 +30,11 @@ fn split_sums() -> [Expr; 2] {
 
 /// The split sums as one `"<high>:<low>"` text (for the direct path, one JSON value).
 pub fn split_sum_text() -> Expr {
+    use sea_orm::sea_query::BinOper;
     let [high, low] = split_sums();
-    Expr::cust_with_exprs("CAST($1 AS TEXT) || ':' || CAST($2 AS TEXT)", [high, low])
+    let concat = BinOper::Custom("||");
+    let text = |e: Expr| -> Expr { Func::cast_as(e, "TEXT").into() };
+    text(high).binary(concat, Expr::val(":")).binary(concat, text(low))
 }
 
 /// Deal count and total amount per stage and currency over the deals the viewer may see

@@ -63,10 +63,32 @@ impl Reader for DatabaseConnection {
     }
 }
 
+/// Starts a transaction that ends with its request: committed by [`commit`], or rolled
+/// back when it is dropped — also when the request's future is dropped (a client that
+/// disconnects, a timeout).
+///
+/// Why a task: sqlx's `BEGIN` is not cancellation-safe. Dropped after `BEGIN` was sent
+/// but before its answer, the connection goes back to the pool inside a transaction that
+/// nothing knows of (its rollback guard sees depth 0), and the next request's `COMMIT`
+/// would commit this one's work. A spawned `begin` always finishes; if nobody awaits it
+/// any more, its transaction is dropped there and rolled back.
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let db = db.clone();
+    tokio::spawn(async move { begin_here(&db).await })
+        .await
+        .map_err(|e| DbErr::Custom(format!("starting a transaction failed: {e}")))?
+}
+
+/// Commits `txn` in a task of its own, so a dropped request cannot stop a `COMMIT`
+/// midway (its connection would then send a `ROLLBACK` after a finished `COMMIT`).
+pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
+    tokio::spawn(txn.commit()).await.map_err(|e| DbErr::Custom(format!("committing failed: {e}")))?
+}
+
 /// Starts a transaction on the driver's pool connection (boxed), for the reason
 /// [`Reader::rows`] reads there: sea-orm's `begin` future holds every driver's arm, and
 /// each level it passes through copied it whole (about 44 k instructions per write).
-pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+async fn begin_here(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     match &db.inner {
         DatabaseConnectionType::SqlxPostgresPoolConnection(pool) => Box::pin(pool.begin(None, None)).await,
         DatabaseConnectionType::SqlxSqlitePoolConnection(pool) => Box::pin(pool.begin(None, None, None)).await,

@@ -91,6 +91,6 @@ pub async fn set_on_customer(
             .await?;
     }
     let saved = customer::Entity::find_by_id(customer_id).one(&txn).await?.ok_or(AppError::NotFound)?;
-    txn.commit().await?;
+    super::rows::commit(txn).await?;
     Ok(Ok(saved))
 }

@@ -81,13 +81,18 @@ async fn check_owner(
     }
 }
 
-/// Another live customer with the same phone or email, if any.
-async fn find_duplicate(
+/// Records `DUPLICATE_SUSPECTED` when another live customer has the same phone or email.
+/// The other customer is named (its code) only to a viewer who may see it: a rep must not
+/// learn another rep's customers through the check. (The unique indexes of migration
+/// `m20261204_000009` hold the same rule under concurrency; see `record::unique_violation`.)
+async fn check_duplicate(
     db: &DatabaseConnection,
+    viewer: &Viewer,
+    c: &mut Checker,
     phone: Option<&str>,
     email: Option<&str>,
     except: Option<Uuid>,
-) -> AppResult<Option<customer::Model>> {
+) -> AppResult<()> {
     let mut any = Condition::any();
     if let Some(phone) = phone {
         any = any.add(Column::Phone.eq(phone));
@@ -96,13 +101,27 @@ async fn find_duplicate(
         any = any.add(Column::Email.eq(email));
     }
     if phone.is_none() && email.is_none() {
-        return Ok(None);
+        return Ok(());
     }
     let mut select = customer::Entity::find().filter(any).filter(Column::DeletedAt.is_null());
     if let Some(id) = except {
         select = select.filter(Column::Id.ne(id));
     }
-    Ok(select.one(db).await?)
+    let Some(dup) = select.one(db).await? else { return Ok(()) };
+    let visible = customer::Entity::find()
+        .filter(Column::Id.eq(dup.id))
+        .filter(record::visible::<customer::Entity>(viewer, false))
+        .one(db)
+        .await?
+        .is_some();
+    let field = if phone.is_some() && dup.phone.as_deref() == phone { "phone" } else { "email" };
+    let message = if visible {
+        format!("customer {} has the same {field}", dup.code)
+    } else {
+        format!("another customer, not visible to you, has the same {field}")
+    };
+    c.push(field, ErrorCode::DuplicateSuspected, message);
+    Ok(())
 }
 
 /// Validates a new customer owned by the viewer (or, for admins and managers, by
@@ -129,15 +148,12 @@ pub async fn prepare(
     check_birth_date(&mut c, input.birth_date);
     check_company_size(&mut c, input.company_size);
     let owner_id = check_owner(db, viewer, &mut c, input.owner_id).await?;
-    if c.errors.is_empty()
-        && !input.allow_duplicate
-        && let Some(dup) = find_duplicate(db, clean.phone.as_deref(), clean.email.as_deref(), None).await?
-    {
-        c.push(
-            if clean.phone.is_some() && dup.phone == clean.phone { "phone" } else { "email" },
-            ErrorCode::DuplicateSuspected,
-            format!("customer {} has the same phone or email; pass allowDuplicate to create anyway", dup.code),
-        );
+    if c.errors.is_empty() && !input.allow_duplicate {
+        let (phone, email) = (clean.phone.as_deref(), clean.email.as_deref());
+        check_duplicate(db, viewer, &mut c, phone, email, None).await?;
+        if let Some(error) = c.errors.last_mut() {
+            error.message.push_str("; pass allowDuplicate to create anyway");
+        }
     }
     let clean = match c.finish(clean) {
         Ok(clean) => clean,
@@ -174,6 +190,7 @@ pub async fn prepare(
         next_follow_up_at: Set(input.next_follow_up_at),
         last_interaction_at: Set(None),
         custom_fields: Set(serde_json::json!({})),
+        duplicate_allowed: Set(input.allow_duplicate),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -234,12 +251,15 @@ pub async fn change(
         let v = c.text("address", v.as_deref(), 500);
         set!(address, "address", v);
     }
+    let (mut new_phone, mut new_email) = (None, None);
     if let Some(v) = &patch.phone {
         let v = c.phone("phone", v.as_deref());
+        new_phone.clone_from(&v);
         set!(phone, "phone", v);
     }
     if let Some(v) = &patch.email {
         let v = c.email("email", v.as_deref());
+        new_email.clone_from(&v);
         set!(email, "email", v);
     }
     if let Some(v) = patch.preferred_channel {
@@ -274,6 +294,12 @@ pub async fn change(
     }
     if let Some(v) = patch.next_follow_up_at {
         set!(next_follow_up_at, "nextFollowUpAt", v);
+    }
+    // A new phone or email may not be another live customer's.
+    if c.is_clean() {
+        let phone = new_phone.filter(|p| current.phone.as_deref() != Some(p.as_str()));
+        let email = new_email.filter(|e| current.email.as_deref() != Some(e.as_str()));
+        check_duplicate(db, viewer, &mut c, phone.as_deref(), email.as_deref(), Some(current.id)).await?;
     }
     Ok(c.finish((row, fields)))
 }
