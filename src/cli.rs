@@ -129,7 +129,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 fn describe(e: AppError) -> String {
     match e {
-        AppError::Internal(detail) => detail,
+        AppError::Internal(detail) | AppError::Unavailable(detail) => detail,
         other => other.to_string(),
     }
 }

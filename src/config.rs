@@ -76,6 +76,10 @@ pub struct Config {
     pub db_acquire_timeout: Duration,
     /// `CLIENTELE_REQUEST_TIMEOUT_SECS`: longest a GraphQL request may take.
     pub request_timeout: Duration,
+    /// Cost budgets per minute: `CLIENTELE_RATE_LIMIT_ADMIN`, `…_MANAGER`, `…_STAFF`
+    /// (sales, service, marketing), `…_ANALYST`, `…_PARTNER`, `…_ANONYMOUS` (0: no limit),
+    /// shared by `CLIENTELE_INSTANCES` instances (see `http::budget`).
+    pub budgets: crate::http::budget::Budgets,
 }
 
 /// A variable that is present but unusable.
@@ -132,6 +136,7 @@ impl Config {
             db_statement_timeout: Duration::from_millis(parse(&get, "CLIENTELE_DB_STATEMENT_TIMEOUT_MS", "5000")?),
             db_acquire_timeout: Duration::from_millis(parse(&get, "CLIENTELE_DB_ACQUIRE_TIMEOUT_MS", "3000")?),
             request_timeout: Duration::from_secs(parse(&get, "CLIENTELE_REQUEST_TIMEOUT_SECS", "10")?),
+            budgets: budgets(&get)?,
         };
         if let Some(secret) = &config.jwt_secret
             && secret.len() < 32
@@ -189,6 +194,25 @@ fn limits(get: &impl Fn(&str) -> Option<String>) -> Result<crate::graphql::limit
         return Err(invalid("CLIENTELE_MAX_NESTING", format!("at most {HARD_MAX_NESTING} (the parser's stack)")));
     }
     Ok(limits)
+}
+
+/// The rate-limit budgets (see `http::budget`).
+fn budgets(get: &impl Fn(&str) -> Option<String>) -> Result<crate::http::budget::Budgets, ConfigError> {
+    let d = crate::http::budget::Budgets::default();
+    let n = |name: &'static str, default: u64| parse::<u64>(get, name, &default.to_string());
+    let budgets = crate::http::budget::Budgets {
+        admin: n("CLIENTELE_RATE_LIMIT_ADMIN", d.admin)?,
+        manager: n("CLIENTELE_RATE_LIMIT_MANAGER", d.manager)?,
+        staff: n("CLIENTELE_RATE_LIMIT_STAFF", d.staff)?,
+        analyst: n("CLIENTELE_RATE_LIMIT_ANALYST", d.analyst)?,
+        partner: n("CLIENTELE_RATE_LIMIT_PARTNER", d.partner)?,
+        anonymous: n("CLIENTELE_RATE_LIMIT_ANONYMOUS", d.anonymous)?,
+        instances: n("CLIENTELE_INSTANCES", d.instances)?,
+    };
+    if budgets.instances == 0 {
+        return Err(invalid("CLIENTELE_INSTANCES", "must be at least 1".into()));
+    }
+    Ok(budgets)
 }
 
 fn invalid(name: &'static str, reason: String) -> ConfigError {

@@ -12,14 +12,20 @@ use std::time::Duration;
 /// How long a pooled connection may sit idle before it is pinged on checkout.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
-/// Opens a pool. SQL statement logging stays off: statements carry personal data.
-pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Result<DatabaseConnection, sea_orm::DbErr> {
-    let mut options = ConnectOptions::new(url);
+/// Opens a pool with the configured size and timeouts. SQL statement logging stays off:
+/// statements carry personal data.
+///
+/// A request waits at most `db_acquire_timeout` for a connection, and on PostgreSQL a
+/// statement runs at most `db_statement_timeout` (`statement_timeout`, set for every
+/// connection): both end in a typed error, never a hung request or connection.
+pub async fn connect(config: &crate::config::Config, metrics: &Metrics) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let statement_timeout = config.db_statement_timeout.as_millis().to_string();
+    let mut options = ConnectOptions::new(&config.database_url);
     options
-        .max_connections(max_connections)
+        .max_connections(config.db_max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(config.db_acquire_timeout)
         // sqlx pings a pooled connection on every checkout by default: a second round trip
         // per statement. Only a connection idle long enough to have been dropped by the
         // server or a proxy is checked first.
@@ -30,7 +36,8 @@ pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Resu
                 .foreign_keys(true)
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))
-        });
+        })
+        .map_sqlx_postgres_opts(move |opts| opts.options([("statement_timeout", statement_timeout.as_str())]));
     let mut db = Database::connect(options).await?;
     let (statements, failed) = (metrics.db_statements.clone(), metrics.db_statement_errors.clone());
     db.set_metric_callback(move |info| {

@@ -25,6 +25,10 @@ pub enum AppError {
     /// `RATE_LIMITED`: too many attempts; retry after this many seconds.
     #[error("too many attempts; retry in {0} s")]
     RateLimited(u64),
+    /// `INTERNAL`, retryable: the database could not be reached or gave no connection in
+    /// time. The payload goes to the log only.
+    #[error("the database is busy or unreachable; try again shortly")]
+    Unavailable(String),
     /// `INTERNAL`: anything else. The payload goes to the log only.
     #[error("internal error")]
     Internal(String),
@@ -40,7 +44,7 @@ impl AppError {
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::QueryTooComplex(_) => "QUERY_TOO_COMPLEX",
             Self::RateLimited(_) => "RATE_LIMITED",
-            Self::Internal(_) => "INTERNAL",
+            Self::Internal(_) | Self::Unavailable(_) => "INTERNAL",
         }
     }
 
@@ -55,6 +59,10 @@ impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         match err {
             DbErr::RecordNotFound(_) => Self::NotFound,
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+                tracing::warn!(error = %err, "database unavailable");
+                Self::Unavailable(err.to_string())
+            }
             other => Self::internal(other),
         }
     }
@@ -64,8 +72,10 @@ impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code());
-            if let Self::RateLimited(seconds) = self {
-                ext.set("retryAfter", *seconds);
+            match self {
+                Self::RateLimited(seconds) => ext.set("retryAfter", *seconds),
+                Self::Unavailable(_) => ext.set("retryable", true),
+                _ => {}
             }
         })
     }

@@ -36,7 +36,7 @@ pub enum StartupError {
 
 /// Opens the database (migrating when configured) and builds the JWT keys.
 pub async fn open(config: &Config, metrics: &Metrics) -> Result<(sea_orm::DatabaseConnection, JwtKeys), StartupError> {
-    let db = crate::db::connect(&config.database_url, config.db_max_connections, metrics).await?;
+    let db = crate::db::connect(config, metrics).await?;
     if config.migrate {
         crate::db::migrate(&db).await?;
     }
@@ -92,6 +92,8 @@ impl Application {
             throttle: Arc::new(crate::auth::throttle::LoginThrottle::default()),
             hints: Arc::default(),
             direct: Arc::new(crate::graphql::direct::Settings::new(config.query_complexity_limit, config.limits)),
+            budget: Arc::new(crate::http::budget::Budget::new(config.budgets)),
+            request_timeout: config.request_timeout,
         };
         let listener = TcpListener::bind(config.listen)
             .await

@@ -15,8 +15,7 @@
 use super::shape::registry;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, MetaTypeName};
-use async_graphql::{ErrorExtensions, InputType, Name, ServerError, ServerResult, Value, Variables};
-use std::collections::HashSet;
+use async_graphql::{ErrorExtensions, InputType, ServerError, ServerResult, Value, Variables};
 
 /// Checks every argument of the selected operation (through its fragments).
 pub fn check(document: &ExecutableDocument, operation: Option<&str>, variables: &Variables) -> ServerResult<()> {
@@ -30,17 +29,22 @@ pub fn check(document: &ExecutableDocument, operation: Option<&str>, variables: 
         OperationType::Mutation => "Mutation",
         OperationType::Subscription => return Ok(()),
     };
-    let mut fragments = HashSet::new();
-    Walk { document, variables }.set(root, &op.node.selection_set.node, &mut fragments)
+    let walk = Walk { variables };
+    walk.set(root, &op.node.selection_set.node)?;
+    // Each fragment once, on its own type: a fragment spread many times has the same
+    // arguments each time.
+    for fragment in document.fragments.values() {
+        walk.set(fragment.node.type_condition.node.on.node.as_str(), &fragment.node.selection_set.node)?;
+    }
+    Ok(())
 }
 
 struct Walk<'a> {
-    document: &'a ExecutableDocument,
     variables: &'a Variables,
 }
 
 impl<'a> Walk<'a> {
-    fn set(&self, parent: &str, set: &'a SelectionSet, fragments: &mut HashSet<&'a Name>) -> ServerResult<()> {
+    fn set(&self, parent: &str, set: &'a SelectionSet) -> ServerResult<()> {
         for item in &set.items {
             match &item.node {
                 Selection::Field(field) => {
@@ -59,22 +63,13 @@ impl<'a> Walk<'a> {
                         value_of(&value, &arg.ty, &mut vec![name.node.to_string()])?;
                     }
                     let child = MetaTypeName::concrete_typename(&def.ty);
-                    self.set(child, &field.node.selection_set.node, fragments)?;
+                    self.set(child, &field.node.selection_set.node)?;
                 }
                 Selection::InlineFragment(fragment) => {
                     let on = fragment.node.type_condition.as_ref().map_or(parent, |c| c.node.on.node.as_str());
-                    self.set(on, &fragment.node.selection_set.node, fragments)?;
+                    self.set(on, &fragment.node.selection_set.node)?;
                 }
-                Selection::FragmentSpread(spread) => {
-                    let name = &spread.node.fragment_name.node;
-                    if let Some(fragment) = self.document.fragments.get(name)
-                        && fragments.insert(name)
-                    {
-                        let on = fragment.node.type_condition.node.on.node.as_str();
-                        self.set(on, &fragment.node.selection_set.node, fragments)?;
-                        fragments.remove(name);
-                    }
-                }
+                Selection::FragmentSpread(_) => {} // Checked once each, in `check`.
             }
         }
         Ok(())

@@ -11,10 +11,11 @@
 //! complexity limits cover the rest.
 
 use crate::service::page::MAX_PAGE_SIZE;
+use async_graphql::Name;
 use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection, SelectionSet};
 use async_graphql::{ErrorExtensions, Positioned, ServerError, ServerResult, Value as ConstValue, Variables};
 use async_graphql_value::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The document limits of one server (`CLIENTELE_MAX_*`, see the README's "Limits").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +111,13 @@ impl Limits {
         if tally.fields > self.fields {
             return Err(too_complex(format!("{} fields; at most {} are allowed", tally.fields, self.fields)));
         }
+        let mut depth = Depth { document, memo: HashMap::new(), visiting: HashSet::new(), limits: self };
+        for (_, op) in document.operations.iter() {
+            depth.check(&op.node.selection_set.node)?;
+        }
+        for name in document.fragments.keys() {
+            depth.fragment(name, 0)?;
+        }
         let selected = match operation {
             Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
             None => document.operations.iter().next(),
@@ -199,6 +207,90 @@ impl Tally<'_> {
             Some(size) => Err(too_complex(format!("`{name}: {size}` is above the page size limit of {MAX_PAGE_SIZE}"))),
             None => Ok(()),
         }
+    }
+}
+
+/// How deep selections nest and how many fields there are when fragment spreads are
+/// followed (each spread a level): async-graphql's validation and execution recurse
+/// through spreads, so a chain of hundreds of fragments is as deep a recursion as hundreds
+/// of nested braces, and a fragment spread three times at each of thirty levels is 3³⁰
+/// fields. Each fragment is measured once (the walk stays linear), and a cycle is refused.
+struct Depth<'a> {
+    document: &'a ExecutableDocument,
+    memo: HashMap<&'a Name, Size>,
+    visiting: HashSet<&'a Name>,
+    limits: &'a Limits,
+}
+
+/// What a selection set expands to: its depth and its number of fields (saturating).
+#[derive(Clone, Copy, Default)]
+struct Size {
+    depth: usize,
+    fields: usize,
+}
+
+impl<'a> Depth<'a> {
+    fn check(&mut self, set: &'a SelectionSet) -> ServerResult<()> {
+        let size = self.set(set, 0)?;
+        if size.depth > self.limits.nesting {
+            return Err(self.too_deep());
+        }
+        if size.fields > self.limits.fields {
+            return Err(too_complex(format!(
+                "{} fields once fragments are expanded; at most {} are allowed",
+                size.fields, self.limits.fields
+            )));
+        }
+        Ok(())
+    }
+
+    fn too_deep(&self) -> ServerError {
+        let limit = self.limits.nesting;
+        too_complex(format!(
+            "selections nest deeper than {limit} levels (fragment spreads included); at most {limit} are allowed"
+        ))
+    }
+
+    /// The size below `set`; `frames` (how deep this walk is) never passes the limit.
+    fn set(&mut self, set: &'a SelectionSet, frames: usize) -> ServerResult<Size> {
+        if frames > self.limits.nesting {
+            return Err(self.too_deep());
+        }
+        let mut total = Size::default();
+        for item in &set.items {
+            let size = match &item.node {
+                Selection::Field(field) => {
+                    let below = self.set(&field.node.selection_set.node, frames + 1)?;
+                    Size { depth: below.depth + 1, fields: below.fields.saturating_add(1) }
+                }
+                Selection::InlineFragment(fragment) => self.set(&fragment.node.selection_set.node, frames + 1)?,
+                Selection::FragmentSpread(spread) => {
+                    let below = self.fragment(&spread.node.fragment_name.node, frames + 1)?;
+                    Size { depth: below.depth + 1, fields: below.fields }
+                }
+            };
+            total.depth = total.depth.max(size.depth);
+            total.fields = total.fields.saturating_add(size.fields);
+        }
+        Ok(total)
+    }
+
+    fn fragment(&mut self, name: &'a Name, frames: usize) -> ServerResult<Size> {
+        if let Some(size) = self.memo.get(name) {
+            return Ok(*size);
+        }
+        if !self.visiting.insert(name) {
+            let err = async_graphql::Error::new(format!("fragment `{name}` spreads itself"))
+                .extend_with(|_, e| e.set("code", "BAD_USER_INPUT"));
+            return Err(err.into_server_error(async_graphql::Pos::default()));
+        }
+        let size = match self.document.fragments.get(name) {
+            Some(fragment) => self.set(&fragment.node.selection_set.node, frames)?,
+            None => Size::default(),
+        };
+        self.visiting.remove(name);
+        self.memo.insert(name, size);
+        Ok(size)
     }
 }
 
@@ -387,6 +479,28 @@ mod tests {
         assert!(limits.check(&many, &vars, None).is_err());
         let directives = async_graphql::parser::parse_query("{ a @skip(if: false) @include(if: true) }").unwrap();
         assert!(limits.check(&directives, &vars, None).is_err());
+    }
+
+    #[test]
+    fn fragment_chains_count_as_nesting_and_cycles_are_refused() {
+        let vars = Variables::default();
+        let chain: String = (0..100).map(|i| format!("fragment F{i} on Query {{ ...F{} }}\n", i + 1)).collect();
+        let query = format!("{{ ...F0 }}\n{chain}fragment F100 on Query {{ __typename }}");
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        let err = Limits::default().check(&document, &vars, None).unwrap_err();
+        assert!(err.message.contains("fragment spreads included"), "{}", err.message);
+        let cycle =
+            async_graphql::parser::parse_query("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }")
+                .unwrap();
+        assert!(Limits::default().check(&cycle, &vars, None).unwrap_err().message.contains("spreads itself"));
+        // Spread three times at every level: measured once each (quick), and refused for
+        // the 3³⁰ fields it expands to.
+        let wide: String =
+            (0..30).map(|i| format!("fragment W{i} on Query {{ ...W{n} ...W{n} ...W{n} }}\n", n = i + 1)).collect();
+        let query = format!("{{ ...W0 }}\n{wide}fragment W30 on Query {{ __typename }}");
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        let err = Limits::default().check(&document, &vars, None).unwrap_err();
+        assert!(err.message.contains("once fragments are expanded"), "{}", err.message);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod arguments;
 pub mod context;
+pub mod cost;
 pub mod crud;
 pub mod direct;
 pub mod documents;

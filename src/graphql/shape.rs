@@ -235,9 +235,9 @@ impl<'a> Walk<'a> {
                     if let Some(fragment) = self.document.fragments.get(name)
                         && seen.insert(name)
                     {
+                        // Kept in `seen`: a fragment spread twice adds the same fields once.
                         let on = fragment.node.type_condition.node.on.node.as_str();
                         self.collect(on, &fragment.node.selection_set.node, out, seen);
-                        seen.remove(name);
                     }
                 }
             }

@@ -10,6 +10,7 @@ use crate::auth::gate::{Credential, Gate, Progress};
 use crate::auth::{Viewer, authenticate};
 use crate::error::AppError;
 use crate::graphql::direct::Direct;
+use crate::http::budget::{Charge, Payer};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
@@ -40,8 +41,27 @@ pub async fn post_graphql(
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("invalid GraphQL request: {e}")),
     };
+    within_time(&state, run(&state, &headers, peer, request)).await
+}
+
+/// Answers with `run` unless it takes longer than the request timeout. A request
+/// stopped there drops its future: its transaction, if any, rolls back (`service::rows`).
+async fn within_time(state: &AppState, run: impl Future<Output = Response>) -> Response {
     // Boxed: the handler's future stays small, and moving it copies little.
-    Box::pin(run(&state, &headers, peer, request)).await
+    match tokio::time::timeout(state.request_timeout, Box::pin(run)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let seconds = state.request_timeout.as_secs_f64();
+            tracing::warn!(seconds, "request timed out");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL",
+                &format!(
+                    "the request took longer than {seconds} s and was stopped; nothing it left unfinished was kept"
+                ),
+            )
+        }
+    }
 }
 
 /// `GET /graphql`: a query in the URL, or GraphiQL for a browser.
@@ -65,7 +85,7 @@ pub async fn get_graphql(
     if !is_query_only(&request) {
         return error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "mutations must be sent with POST");
     }
-    Box::pin(run(&state, &headers, peer, request)).await
+    within_time(&state, run(&state, &headers, peer, request)).await
 }
 
 /// `GET /graphiql`.
@@ -130,8 +150,13 @@ fn is_gated_mutation(request: &async_graphql::Request) -> bool {
 async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: async_graphql::Request) -> Response {
     // Before anything parses the document (the checks below do): see `graphql::limits`.
     if let Err(refusal) = state.direct.limits.precheck(&request.query, &request.variables) {
-        return respond(state, Answer::Standard(crate::graphql::execute::refused(&state.direct.limits, refusal)));
+        return respond(state, Answer::Standard(crate::graphql::execute::refused(&state.direct.limits, refusal)), None);
     }
+    let cost = crate::graphql::documents::inspect(&request.query, |document| {
+        crate::graphql::cost::estimate(document, request.operation_name.as_deref(), &request.variables)
+    })
+    .unwrap_or(1);
+    let bill = |viewer: Option<&Viewer>| charge(state, peer, viewer, cost);
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     let check = authenticate(header, &state.jwt, state.external.as_deref(), &state.db);
     let guess = header.and_then(|h| state.hints.guess(h));
@@ -142,11 +167,15 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
         }
         _ => None,
     };
-    let response = match (guess, gated) {
+    let (response, charged) = match (guess, gated) {
         (Some(guess), Some(gate)) => {
+            let charged = match bill(Some(&guess)) {
+                Ok(charged) => charged,
+                Err(refused) => return refused,
+            };
             let retry = same_request(&request);
             let answer = execute(state, peer, request.data(gate.clone()), Some(guess.clone()), false).await;
-            match gate.state() {
+            let answer = match gate.state() {
                 // The write's own transaction confirmed the credential.
                 Progress::Passed => answer,
                 // Nothing was written: a waiting gate's answer stands if the check names the
@@ -159,9 +188,14 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
                     }
                     Err(refused) => return refuse(state, header, refused),
                 },
-            }
+            };
+            (answer, charged)
         }
         (Some(guess), None) if query_only => {
+            let charged = match bill(Some(&guess)) {
+                Ok(charged) => charged,
+                Err(refused) => return refused,
+            };
             // First the one-statement answer that also reads the credential's user record
             // (`graphql::direct`); if the planner does not know the query, the standard
             // path beside the check, as before.
@@ -174,7 +208,7 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
                 }
                 None => None,
             };
-            match direct {
+            let answer = match direct {
                 Some(Direct { body, confirmed: true }) => Answer::Direct(body),
                 Some(Direct { body, confirmed: false }) => match check.await {
                     Ok(viewer) if viewer.as_ref() == Some(&guess) => Answer::Direct(body),
@@ -198,24 +232,94 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
                         Err(refused) => return refuse(state, header, refused),
                     }
                 }
-            }
+            };
+            (answer, charged)
         }
         _ => match check.await {
             Ok(viewer) => {
                 remember(state, header, viewer.as_ref());
-                execute(state, peer, request, viewer, true).await
+                let charged = match bill(viewer.as_ref()) {
+                    Ok(charged) => charged,
+                    Err(refused) => return refused,
+                };
+                (execute(state, peer, request, viewer, true).await, charged)
             }
             Err(refused) => return refuse(state, header, refused),
         },
     };
-    respond(state, response)
+    respond(state, response, charged)
 }
 
-/// The HTTP response for an answer.
-fn respond(state: &AppState, answer: Answer) -> Response {
+/// Charges `cost` to the request's credential (`http::budget`): what was charged, or the
+/// `RATE_LIMITED` answer (`QUERY_TOO_COMPLEX` for a cost above the whole budget).
+fn charge(state: &AppState, peer: SocketAddr, viewer: Option<&Viewer>, cost: u64) -> Result<Option<Charge>, Response> {
+    let payer = match viewer {
+        Some(v) => Payer::User { id: v.user_id, role: v.role, key: v.scopes.is_some() },
+        None => Payer::Anonymous(peer.ip()),
+    };
+    match state.budget.charge(payer, cost, std::time::Instant::now()) {
+        None => Ok(None),
+        Some(Ok(charged)) => Ok(Some(charged)),
+        Some(Err(refused)) => {
+            let (status, code, message) = if refused.never {
+                (StatusCode::OK, "QUERY_TOO_COMPLEX", format!("the request costs {cost}, more than your whole budget"))
+            } else {
+                let wait = refused.retry_after;
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "RATE_LIMITED",
+                    format!("rate limit: this request costs {cost}; retry in {wait} s"),
+                )
+            };
+            let body = serde_json::json!({
+                "errors": [{ "message": message, "extensions": { "code": code, "retryAfter": refused.retry_after } }],
+                "extensions": { "requestId": crate::http::request_id::current(), "cost": cost_json(&refused.charge) },
+            });
+            let mut response = (status, axum::Json(body)).into_response();
+            if !refused.never
+                && let Ok(value) = header::HeaderValue::from_str(&refused.retry_after.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Err(response)
+        }
+    }
+}
+
+/// `extensions.cost`.
+fn cost_json(charge: &Charge) -> serde_json::Value {
+    serde_json::json!({
+        "requested": charge.requested,
+        "remaining": charge.remaining,
+        "resetAt": charge.reset_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
+/// The HTTP response for an answer, with `extensions.cost` when the request was charged.
+fn respond(state: &AppState, answer: Answer, charged: Option<Charge>) -> Response {
     match answer {
-        Answer::Direct(body) => respond_body(body),
-        Answer::Standard(response) => respond_body(standard_body(state, response)),
+        Answer::Direct(mut body) => {
+            // The direct body is `{"data":…` with the object left open for extensions.
+            body.extend_from_slice(b",\"extensions\":");
+            let mut extensions = serde_json::Map::new();
+            if let Some(id) = crate::http::request_id::current() {
+                extensions.insert("requestId".into(), id.into());
+            }
+            if let Some(charged) = &charged {
+                extensions.insert("cost".into(), cost_json(charged));
+            }
+            let _ = serde_json::to_writer(&mut body, &extensions);
+            body.push(b'}');
+            respond_body(body)
+        }
+        Answer::Standard(mut response) => {
+            if let Some(charged) = &charged
+                && let Ok(cost) = async_graphql::Value::from_json(cost_json(charged))
+            {
+                response.extensions.insert("cost".into(), cost);
+            }
+            respond_body(standard_body(state, response))
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! HTTP: the router, its middleware and the shared application state.
 
+pub mod budget;
 pub mod graphql;
 pub mod health;
 pub mod request_id;
@@ -34,6 +35,10 @@ pub struct AppState {
     pub hints: Arc<crate::auth::hints::ViewerHints>,
     /// Direct answers' settings: the complexity limit, documents validated so far.
     pub direct: Arc<crate::graphql::direct::Settings>,
+    /// Cost budgets per credential (rate limits).
+    pub budget: Arc<budget::Budget>,
+    /// Longest a GraphQL request may take.
+    pub request_timeout: std::time::Duration,
 }
 
 /// All routes with their middleware.

@@ -148,7 +148,7 @@ impl Planned {
 
 /// A direct answer.
 pub struct Direct {
-    /// The response body.
+    /// The response body without its extensions: `{"data":{…}` with the outer object open.
     pub body: Vec<u8>,
     /// The statement read the credential's user record and it names the very viewer the
     /// answer was computed for: the request is authenticated (see [`answer`]).
@@ -240,12 +240,7 @@ pub async fn answer(
         metrics.direct_failures.inc();
         return None;
     }
-    body.push(b'}');
-    if let Some(id) = crate::http::request_id::current() {
-        body.extend_from_slice(b",\"extensions\":{\"requestId\":");
-        render::write_str(&mut body, &id);
-        body.push(b'}');
-    }
+    // The outer object stays open: the HTTP layer adds the extensions and closes it.
     body.push(b'}');
     metrics.direct_answers.inc();
     let confirmed = credential.is_some() && who::confirms(rows.first(), viewer);
