@@ -152,10 +152,21 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
     if let Err(refusal) = state.direct.limits.precheck(&request.query, &request.variables) {
         return respond(state, Answer::Standard(crate::graphql::execute::refused(&state.direct.limits, refusal)), None);
     }
-    let cost = crate::graphql::documents::inspect(&request.query, |document| {
-        crate::graphql::cost::estimate(document, request.operation_name.as_deref(), &request.variables)
-    })
-    .unwrap_or(1);
+    // The document's own limits before its cost: a refused document is not charged.
+    let limits = &state.direct.limits;
+    let operation = request.operation_name.as_deref();
+    let costed = crate::graphql::documents::inspect(&request.query, |document| {
+        limits.check(document, &request.variables, operation)?;
+        Ok(crate::graphql::cost::estimate(document, operation, &request.variables))
+    });
+    let cost = match costed {
+        Ok(Ok(cost)) => cost,
+        Ok(Err(refusal)) => {
+            return respond(state, Answer::Standard(crate::graphql::execute::refused(limits, refusal)), None);
+        }
+        // A document that does not parse costs little; execution reports its error.
+        Err(_) => 1,
+    };
     let bill = |viewer: Option<&Viewer>| charge(state, peer, viewer, cost);
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     let check = authenticate(header, &state.jwt, state.external.as_deref(), &state.db);
@@ -271,8 +282,12 @@ fn charge(state: &AppState, peer: SocketAddr, viewer: Option<&Viewer>, cost: u64
                     format!("rate limit: this request costs {cost}; retry in {wait} s"),
                 )
             };
+            let mut extensions = serde_json::json!({ "code": code });
+            if !refused.never {
+                extensions["retryAfter"] = refused.retry_after.into();
+            }
             let body = serde_json::json!({
-                "errors": [{ "message": message, "extensions": { "code": code, "retryAfter": refused.retry_after } }],
+                "errors": [{ "message": message, "extensions": extensions }],
                 "extensions": { "requestId": crate::http::request_id::current(), "cost": cost_json(&refused.charge) },
             });
             let mut response = (status, axum::Json(body)).into_response();
