@@ -30,6 +30,9 @@ pub async fn connect(config: &crate::config::Config, metrics: &Metrics) -> Resul
         // per statement. Only a connection idle long enough to have been dropped by the
         // server or a proxy is checked first.
         .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
+        // Connections are opened when first needed: a database that is down at start does
+        // not stop the server (see `startup::open`).
+        .connect_lazy(true)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)

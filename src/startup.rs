@@ -37,12 +37,22 @@ pub enum StartupError {
 /// Opens the database (migrating when configured) and builds the JWT keys.
 pub async fn open(config: &Config, metrics: &Metrics) -> Result<(sea_orm::DatabaseConnection, JwtKeys), StartupError> {
     let db = crate::db::connect(config, metrics).await?;
-    if config.migrate {
-        crate::db::migrate(&db).await?;
-    }
     let secret = match &config.jwt_secret {
-        Some(secret) => secret.clone(),
-        None => stored_secret(&db).await?,
+        Some(secret) => {
+            // Nothing else needs the database to start: serve (`/readyz` answers 503) and
+            // keep trying in the background.
+            if !prepare_database(&db, config.migrate).await? {
+                tokio::spawn(keep_preparing(db.clone(), config.migrate));
+            }
+            secret.clone()
+        }
+        None => {
+            // The signing secret is kept in the database: wait for it before serving.
+            while !prepare_database(&db, config.migrate).await? {
+                tokio::time::sleep(RETRY_EVERY).await;
+            }
+            stored_secret(&db).await?
+        }
     };
     let keys = JwtKeys::hs256_with(
         secret.as_bytes(),
@@ -54,6 +64,42 @@ pub async fn open(config: &Config, metrics: &Metrics) -> Result<(sea_orm::Databa
     .map_err(|e| StartupError::Setup(format!("invalid JWT key: {e:?}")))?;
     keys.self_test().map_err(|e| StartupError::Setup(format!("JWT self-test failed: {e}")))?;
     Ok((db, keys))
+}
+
+/// How often an unreachable database is tried again at start.
+const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Migrates (when configured) if the database answers: `Ok(false)` when it does not
+/// (logged; try again later). A database that answers but fails a migration stops the
+/// start: waiting would not mend it.
+async fn prepare_database(db: &sea_orm::DatabaseConnection, migrate: bool) -> Result<bool, StartupError> {
+    if let Err(error) = db.ping().await {
+        tracing::warn!(%error, "the database is unreachable; trying again");
+        return Ok(false);
+    }
+    if migrate {
+        crate::db::migrate(db).await?;
+    }
+    Ok(true)
+}
+
+/// Retries [`prepare_database`] until it succeeds; a failed migration is logged and the
+/// server stays not ready.
+async fn keep_preparing(db: sea_orm::DatabaseConnection, migrate: bool) {
+    loop {
+        tokio::time::sleep(RETRY_EVERY).await;
+        match prepare_database(&db, migrate).await {
+            Ok(true) => {
+                tracing::info!("the database is reachable and migrated: ready");
+                return;
+            }
+            Ok(false) => {}
+            Err(error) => {
+                tracing::error!(%error, "migrating failed; the server stays not ready");
+                return;
+            }
+        }
+    }
 }
 
 /// The secret kept in the database, generated on first use so a first run needs no setup.
