@@ -103,6 +103,10 @@ fn value_of(value: &Value, ty: &str, path: &mut Vec<String>) -> ServerResult<()>
                 }
                 Ok(())
             }
+            // async-graphql 7.2's validation lets any non-object through here.
+            (Some(MetaType::InputObject { .. }), other) => {
+                Err(bad_input(path, format!("{other} is not an input object; expected a {name}")))
+            }
             (Some(MetaType::Scalar { .. }), value) => scalar(name, value, path),
             _ => Ok(()),
         },
@@ -175,6 +179,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.message.contains("`filter.or.0.amount.gte`"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_scalar_where_an_input_object_belongs_is_refused() {
+        let err =
+            run("query($f: CustomerFilter) { customers(filter: $f) { totalCount } }", serde_json::json!({"f": false}))
+                .unwrap_err();
+        assert!(err.message.contains("`filter`") && err.message.contains("CustomerFilter"), "{}", err.message);
+        let err = run(r#"{ customers(filter: {and: [1]}) { totalCount } }"#, serde_json::json!({})).unwrap_err();
+        assert!(err.message.contains("`filter.and.0`"), "{}", err.message);
     }
 
     #[test]
