@@ -255,10 +255,7 @@ impl<'a> Walk<'a> {
                 },
                 _ => None,
             });
-            match (d.node.name.node.as_str(), flag) {
-                ("skip", Some(true)) | ("include", Some(false)) => false,
-                _ => true,
-            }
+            !matches!((d.node.name.node.as_str(), flag), ("skip", Some(true)) | ("include", Some(false)))
         })
     }
 }

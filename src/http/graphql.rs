@@ -182,7 +182,7 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
         (Some(guess), Some(gate)) => {
             let charged = match bill(Some(&guess)) {
                 Ok(charged) => charged,
-                Err(refused) => return refused,
+                Err(refused) => return *refused,
             };
             let retry = same_request(&request);
             let answer = execute(state, peer, request.data(gate.clone()), Some(guess.clone()), false).await;
@@ -205,7 +205,7 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
         (Some(guess), None) if query_only => {
             let charged = match bill(Some(&guess)) {
                 Ok(charged) => charged,
-                Err(refused) => return refused,
+                Err(refused) => return *refused,
             };
             // First the one-statement answer that also reads the credential's user record
             // (`graphql::direct`); if the planner does not know the query, the standard
@@ -251,7 +251,7 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
                 remember(state, header, viewer.as_ref());
                 let charged = match bill(viewer.as_ref()) {
                     Ok(charged) => charged,
-                    Err(refused) => return refused,
+                    Err(refused) => return *refused,
                 };
                 (execute(state, peer, request, viewer, true).await, charged)
             }
@@ -263,7 +263,12 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
 
 /// Charges `cost` to the request's credential (`http::budget`): what was charged, or the
 /// `RATE_LIMITED` answer (`QUERY_TOO_COMPLEX` for a cost above the whole budget).
-fn charge(state: &AppState, peer: SocketAddr, viewer: Option<&Viewer>, cost: u64) -> Result<Option<Charge>, Response> {
+fn charge(
+    state: &AppState,
+    peer: SocketAddr,
+    viewer: Option<&Viewer>,
+    cost: u64,
+) -> Result<Option<Charge>, Box<Response>> {
     let payer = match viewer {
         Some(v) => Payer::User { id: v.user_id, role: v.role, key: v.scopes.is_some() },
         None => Payer::Anonymous(peer.ip()),
@@ -296,7 +301,7 @@ fn charge(state: &AppState, peer: SocketAddr, viewer: Option<&Viewer>, cost: u64
             {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
-            Err(response)
+            Err(Box::new(response))
         }
     }
 }
