@@ -120,6 +120,8 @@ async fn batches_and_updates_are_checked_for_duplicates_too() {
 #[tokio::test]
 async fn clients_that_hang_up_mid_write_leave_nothing_half_written() {
     let app = spawn_app().await;
+    let server_log = postgres_log();
+    let log_start = server_log.as_ref().map_or(0, |p| std::fs::metadata(p).map_or(0, |m| m.len()));
     let customer = app.create_customer(&app.admin_token, json!({ "name": "Busy" })).await;
     let log = "mutation($input: CreateInteractionInput!) { createInteraction(input: $input) { interaction { id } userErrors { code } } }";
     let hasty = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
@@ -155,10 +157,21 @@ async fn clients_that_hang_up_mid_write_leave_nothing_half_written() {
         )
         .await;
         assert_eq!(open, 0, "connections left inside a transaction");
+        // PostgreSQL's own word: no `BEGIN` inside a transaction, no `COMMIT` outside one.
+        if let Some(text) = server_log.and_then(|p| std::fs::read(p).ok()) {
+            let added = String::from_utf8_lossy(&text[(log_start as usize).min(text.len())..]).to_string();
+            assert!(!added.contains("transaction in progress"), "PostgreSQL warned: {added}");
+        }
     }
     // And the pool still serves writes.
     let reply =
         admin(&app, log, json!({ "input": { "customerId": customer["id"], "channel": "EMAIL", "summary": "after" } }))
             .await;
     assert!(reply.json["data"]["createInteraction"]["interaction"]["id"].is_string(), "{}", reply.text);
+}
+
+/// The local PostgreSQL server's log, when this machine keeps it where Debian does.
+fn postgres_log() -> Option<std::path::PathBuf> {
+    let dir = std::fs::read_dir("/var/log/postgresql").ok()?;
+    dir.filter_map(Result::ok).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "log"))
 }
