@@ -13,24 +13,16 @@
 //! `limits` before anything parses.
 
 use super::shape::registry;
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, MetaTypeName};
 use async_graphql::{ErrorExtensions, InputType, ServerError, ServerResult, Value, Variables};
 
 /// Checks every argument of the selected operation (through its fragments).
 pub fn check(document: &ExecutableDocument, operation: Option<&str>, variables: &Variables) -> ServerResult<()> {
-    let selected = match operation {
-        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-        None => document.operations.iter().next(),
-    };
-    let Some((_, op)) = selected else { return Ok(()) };
-    let root = match op.node.ty {
-        OperationType::Query => "Query",
-        OperationType::Mutation => "Mutation",
-        OperationType::Subscription => return Ok(()),
-    };
+    let Some(op) = super::documents::selected(document, operation) else { return Ok(()) };
+    let Some(root) = super::documents::root_type(op) else { return Ok(()) };
     let walk = Walk { variables };
-    walk.set(root, &op.node.selection_set.node)?;
+    walk.set(root, &op.selection_set.node)?;
     // Each fragment once, on its own type: a fragment spread many times has the same
     // arguments each time.
     for fragment in document.fragments.values() {

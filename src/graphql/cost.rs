@@ -17,19 +17,12 @@ pub const MUTATION_COST: u64 = 10;
 /// The cost of the operation `request` would run (1 for a document that does not parse or
 /// names no operation: its error costs little).
 pub fn estimate(document: &ExecutableDocument, operation: Option<&str>, variables: &Variables) -> u64 {
-    let selected = match operation {
-        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-        None => document.operations.iter().next(),
-    };
-    let Some((_, op)) = selected else { return 1 };
-    let (root, extra) = match op.node.ty {
-        OperationType::Query => ("Query", 0),
-        OperationType::Mutation => ("Mutation", MUTATION_COST),
-        OperationType::Subscription => ("Subscription", 0),
-    };
+    let Some(op) = super::documents::selected(document, operation) else { return 1 };
+    let Some(root) = super::documents::root_type(op) else { return 1 };
+    let extra = if op.ty == OperationType::Mutation { MUTATION_COST } else { 0 };
     let mut walk = Walk { document, variables, memo: HashMap::new() };
-    let roots = op.node.selection_set.node.items.len() as u64;
-    (walk.set(root, &op.node.selection_set.node) as u64).saturating_add(extra.saturating_mul(roots)).max(1)
+    let roots = op.selection_set.node.items.len() as u64;
+    (walk.set(root, &op.selection_set.node) as u64).saturating_add(extra.saturating_mul(roots)).max(1)
 }
 
 struct Walk<'a> {

@@ -7,7 +7,7 @@
 //! extension chain (type names, a registry lookup and boxed futures per field).
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType};
 use lru::LruCache;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -53,4 +53,23 @@ pub fn parse(query: &str) -> Result<Arc<ExecutableDocument>, ServerError> {
         cache.put(query.to_string(), document.clone());
     }
     Ok(document)
+}
+
+/// The operation a request runs: the one `name` names, or the document's first.
+pub fn selected<'d>(document: &'d ExecutableDocument, name: Option<&str>) -> Option<&'d OperationDefinition> {
+    let mut operations = document.operations.iter();
+    let found = match name {
+        Some(name) => operations.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => operations.next(),
+    };
+    found.map(|(_, op)| &op.node)
+}
+
+/// The schema's root type for `op` (`None` for subscriptions, which the schema has not).
+pub fn root_type(op: &OperationDefinition) -> Option<&'static str> {
+    match op.ty {
+        OperationType::Query => Some("Query"),
+        OperationType::Mutation => Some("Mutation"),
+        OperationType::Subscription => None,
+    }
 }

@@ -12,7 +12,7 @@
 use super::mutation::MutationRoot;
 use super::query::QueryRoot;
 use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::types::{ExecutableDocument, Field, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Name, OutputType, PathSegment, Positioned, ServerError, Value, Variables};
 use std::collections::HashSet;
@@ -37,21 +37,13 @@ pub fn mend(
     variables: &Variables,
     errors: &[ServerError],
 ) {
-    let selected = match operation {
-        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-        None => document.operations.iter().next(),
-    };
-    let Some((_, op)) = selected else { return };
-    let root = match op.node.ty {
-        OperationType::Query => "Query",
-        OperationType::Mutation => "Mutation",
-        OperationType::Subscription => return,
-    };
+    let Some(op) = super::documents::selected(document, operation) else { return };
+    let Some(root) = super::documents::root_type(op) else { return };
     let walk = Walk { document, variables, errors, registry: registry() };
     let mut path = Vec::new();
     walk.revive(data, &path);
     // The root is never null by the spec's rules unless a non-null root field failed.
-    if walk.object(data, &[(root, &op.node.selection_set.node)], &mut path).is_err() {
+    if walk.object(data, &[(root, &op.selection_set.node)], &mut path).is_err() {
         *data = Value::Null;
     }
 }

@@ -10,9 +10,14 @@
 //! by a load balancer, the per-instance share adds up to the configured budget; the cost
 //! is some slack when one credential's traffic lands unevenly.
 
+use super::AppState;
+use crate::auth::Viewer;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use entity::enums::Role;
 use lru::LruCache;
+use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -138,6 +143,60 @@ impl Budget {
         let retry_after = ((wanted - bucket.tokens) / rate).ceil().max(1.0) as u64;
         Some(Err(Refused { charge, retry_after, never: wanted > capacity }))
     }
+}
+
+/// Charges `cost` to the request's credential (`http::budget`): what was charged, or the
+/// `RATE_LIMITED` answer (`QUERY_TOO_COMPLEX` for a cost above the whole budget).
+pub fn charge(
+    state: &AppState,
+    peer: SocketAddr,
+    viewer: Option<&Viewer>,
+    cost: u64,
+) -> Result<Option<Charge>, Box<Response>> {
+    let payer = match viewer {
+        Some(v) => Payer::User { id: v.user_id, role: v.role, key: v.scopes.is_some() },
+        None => Payer::Anonymous(peer.ip()),
+    };
+    match state.budget.charge(payer, cost, std::time::Instant::now()) {
+        None => Ok(None),
+        Some(Ok(charged)) => Ok(Some(charged)),
+        Some(Err(refused)) => {
+            let (status, code, message) = if refused.never {
+                (StatusCode::OK, "QUERY_TOO_COMPLEX", format!("the request costs {cost}, more than your whole budget"))
+            } else {
+                let wait = refused.retry_after;
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "RATE_LIMITED",
+                    format!("rate limit: this request costs {cost}; retry in {wait} s"),
+                )
+            };
+            let mut extensions = serde_json::json!({ "code": code });
+            if !refused.never {
+                extensions["retryAfter"] = refused.retry_after.into();
+            }
+            let body = serde_json::json!({
+                "errors": [{ "message": message, "extensions": extensions }],
+                "extensions": { "requestId": crate::http::request_id::current(), "cost": cost_json(&refused.charge) },
+            });
+            let mut response = (status, axum::Json(body)).into_response();
+            if !refused.never
+                && let Ok(value) = header::HeaderValue::from_str(&refused.retry_after.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Err(Box::new(response))
+        }
+    }
+}
+
+/// `extensions.cost`.
+pub fn cost_json(charge: &Charge) -> serde_json::Value {
+    serde_json::json!({
+        "requested": charge.requested,
+        "remaining": charge.remaining,
+        "resetAt": charge.reset_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
 }
 
 #[cfg(test)]

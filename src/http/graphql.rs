@@ -10,7 +10,7 @@ use crate::auth::gate::{Credential, Gate, Progress};
 use crate::auth::{Viewer, authenticate};
 use crate::error::AppError;
 use crate::graphql::direct::Direct;
-use crate::http::budget::{Charge, Payer};
+use crate::http::budget::{Charge, cost_json};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
@@ -97,24 +97,12 @@ fn graphiql_page() -> Response {
     Html(GraphiQLSource::build().endpoint("/graphql").title("Clientele").finish()).into_response()
 }
 
-/// The operation `request` would run: the one it names, or the document's first.
-fn selected_operation<'d>(
-    doc: &'d async_graphql::parser::types::ExecutableDocument,
-    request: &async_graphql::Request,
-) -> Option<&'d async_graphql::parser::types::OperationDefinition> {
-    let mut ops = doc.operations.iter();
-    let selected = match &request.operation_name {
-        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-        None => ops.next(),
-    };
-    selected.map(|(_, op)| &op.node)
-}
-
 /// True when the operation the request would run is a query (unparsable documents pass:
 /// execution reports their errors without running anything).
 fn is_query_only(request: &async_graphql::Request) -> bool {
     crate::graphql::documents::inspect(&request.query, |doc| {
-        selected_operation(doc, request).is_none_or(|op| op.ty == OperationType::Query)
+        crate::graphql::documents::selected(doc, request.operation_name.as_deref())
+            .is_none_or(|op| op.ty == OperationType::Query)
     })
     .unwrap_or(true)
 }
@@ -123,7 +111,9 @@ fn is_query_only(request: &async_graphql::Request) -> bool {
 /// (`graphql::mutation::gated`): nothing else in the operation, no directives.
 fn is_gated_mutation(request: &async_graphql::Request) -> bool {
     crate::graphql::documents::inspect(&request.query, |doc| {
-        let Some(op) = selected_operation(doc, request) else { return false };
+        let Some(op) = crate::graphql::documents::selected(doc, request.operation_name.as_deref()) else {
+            return false;
+        };
         let [item] = op.selection_set.node.items.as_slice() else { return false };
         match &item.node {
             async_graphql::parser::types::Selection::Field(field) => {
@@ -167,7 +157,7 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
         // A document that does not parse costs little; execution reports its error.
         Err(_) => 1,
     };
-    let bill = |viewer: Option<&Viewer>| charge(state, peer, viewer, cost);
+    let bill = |viewer: Option<&Viewer>| crate::http::budget::charge(state, peer, viewer, cost);
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     let check = authenticate(header, &state.jwt, state.external.as_deref(), &state.db);
     let guess = header.and_then(|h| state.hints.guess(h));
@@ -259,60 +249,6 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
         },
     };
     respond(state, response, charged)
-}
-
-/// Charges `cost` to the request's credential (`http::budget`): what was charged, or the
-/// `RATE_LIMITED` answer (`QUERY_TOO_COMPLEX` for a cost above the whole budget).
-fn charge(
-    state: &AppState,
-    peer: SocketAddr,
-    viewer: Option<&Viewer>,
-    cost: u64,
-) -> Result<Option<Charge>, Box<Response>> {
-    let payer = match viewer {
-        Some(v) => Payer::User { id: v.user_id, role: v.role, key: v.scopes.is_some() },
-        None => Payer::Anonymous(peer.ip()),
-    };
-    match state.budget.charge(payer, cost, std::time::Instant::now()) {
-        None => Ok(None),
-        Some(Ok(charged)) => Ok(Some(charged)),
-        Some(Err(refused)) => {
-            let (status, code, message) = if refused.never {
-                (StatusCode::OK, "QUERY_TOO_COMPLEX", format!("the request costs {cost}, more than your whole budget"))
-            } else {
-                let wait = refused.retry_after;
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "RATE_LIMITED",
-                    format!("rate limit: this request costs {cost}; retry in {wait} s"),
-                )
-            };
-            let mut extensions = serde_json::json!({ "code": code });
-            if !refused.never {
-                extensions["retryAfter"] = refused.retry_after.into();
-            }
-            let body = serde_json::json!({
-                "errors": [{ "message": message, "extensions": extensions }],
-                "extensions": { "requestId": crate::http::request_id::current(), "cost": cost_json(&refused.charge) },
-            });
-            let mut response = (status, axum::Json(body)).into_response();
-            if !refused.never
-                && let Ok(value) = header::HeaderValue::from_str(&refused.retry_after.to_string())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            Err(Box::new(response))
-        }
-    }
-}
-
-/// `extensions.cost`.
-fn cost_json(charge: &Charge) -> serde_json::Value {
-    serde_json::json!({
-        "requested": charge.requested,
-        "remaining": charge.remaining,
-        "resetAt": charge.reset_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    })
 }
 
 /// The HTTP response for an answer, with `extensions.cost` when the request was charged.

@@ -10,12 +10,16 @@
 //! fields, root fields and directives per field. async-graphql's own depth and
 //! complexity limits cover the rest.
 
+mod depth;
+mod text;
+
 use crate::service::page::MAX_PAGE_SIZE;
-use async_graphql::Name;
 use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection, SelectionSet};
 use async_graphql::{ErrorExtensions, Positioned, ServerError, ServerResult, Value as ConstValue, Variables};
 use async_graphql_value::Value;
-use std::collections::{HashMap, HashSet};
+use depth::Depth;
+use std::collections::HashSet;
+use text::{scan, variables_depth};
 
 /// The document limits of one server (`CLIENTELE_MAX_*`, see the README's "Limits").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,19 +115,15 @@ impl Limits {
         if tally.fields > self.fields {
             return Err(too_complex(format!("{} fields; at most {} are allowed", tally.fields, self.fields)));
         }
-        let mut depth = Depth { document, memo: HashMap::new(), visiting: HashSet::new(), limits: self };
+        let mut depth = Depth::new(document, self);
         for (_, op) in document.operations.iter() {
             depth.check(&op.node.selection_set.node)?;
         }
         for name in document.fragments.keys() {
             depth.fragment(name, 0)?;
         }
-        let selected = match operation {
-            Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-            None => document.operations.iter().next(),
-        };
-        if let Some((_, op)) = selected {
-            let roots = root_fields(document, &op.node);
+        if let Some(op) = super::documents::selected(document, operation) {
+            let roots = root_fields(document, op);
             if roots > self.root_fields {
                 return Err(too_complex(format!(
                     "{roots} root fields in the operation; at most {} are allowed",
@@ -210,90 +210,6 @@ impl Tally<'_> {
     }
 }
 
-/// How deep selections nest and how many fields there are when fragment spreads are
-/// followed (each spread a level): async-graphql's validation and execution recurse
-/// through spreads, so a chain of hundreds of fragments is as deep a recursion as hundreds
-/// of nested braces, and a fragment spread three times at each of thirty levels is 3³⁰
-/// fields. Each fragment is measured once (the walk stays linear), and a cycle is refused.
-struct Depth<'a> {
-    document: &'a ExecutableDocument,
-    memo: HashMap<&'a Name, Size>,
-    visiting: HashSet<&'a Name>,
-    limits: &'a Limits,
-}
-
-/// What a selection set expands to: its depth and its number of fields (saturating).
-#[derive(Clone, Copy, Default)]
-struct Size {
-    depth: usize,
-    fields: usize,
-}
-
-impl<'a> Depth<'a> {
-    fn check(&mut self, set: &'a SelectionSet) -> ServerResult<()> {
-        let size = self.set(set, 0)?;
-        if size.depth > self.limits.nesting {
-            return Err(self.too_deep());
-        }
-        if size.fields > self.limits.fields {
-            return Err(too_complex(format!(
-                "{} fields once fragments are expanded; at most {} are allowed",
-                size.fields, self.limits.fields
-            )));
-        }
-        Ok(())
-    }
-
-    fn too_deep(&self) -> ServerError {
-        let limit = self.limits.nesting;
-        too_complex(format!(
-            "selections nest deeper than {limit} levels (fragment spreads included); at most {limit} are allowed"
-        ))
-    }
-
-    /// The size below `set`; `frames` (how deep this walk is) never passes the limit.
-    fn set(&mut self, set: &'a SelectionSet, frames: usize) -> ServerResult<Size> {
-        if frames > self.limits.nesting {
-            return Err(self.too_deep());
-        }
-        let mut total = Size::default();
-        for item in &set.items {
-            let size = match &item.node {
-                Selection::Field(field) => {
-                    let below = self.set(&field.node.selection_set.node, frames + 1)?;
-                    Size { depth: below.depth + 1, fields: below.fields.saturating_add(1) }
-                }
-                Selection::InlineFragment(fragment) => self.set(&fragment.node.selection_set.node, frames + 1)?,
-                Selection::FragmentSpread(spread) => {
-                    let below = self.fragment(&spread.node.fragment_name.node, frames + 1)?;
-                    Size { depth: below.depth + 1, fields: below.fields }
-                }
-            };
-            total.depth = total.depth.max(size.depth);
-            total.fields = total.fields.saturating_add(size.fields);
-        }
-        Ok(total)
-    }
-
-    fn fragment(&mut self, name: &'a Name, frames: usize) -> ServerResult<Size> {
-        if let Some(size) = self.memo.get(name) {
-            return Ok(*size);
-        }
-        if !self.visiting.insert(name) {
-            let err = async_graphql::Error::new(format!("fragment `{name}` spreads itself"))
-                .extend_with(|_, e| e.set("code", "BAD_USER_INPUT"));
-            return Err(err.into_server_error(async_graphql::Pos::default()));
-        }
-        let size = match self.document.fragments.get(name) {
-            Some(fragment) => self.set(&fragment.node.selection_set.node, frames)?,
-            None => Size::default(),
-        };
-        self.visiting.remove(name);
-        self.memo.insert(name, size);
-        Ok(size)
-    }
-}
-
 /// Fields at the root of `op`, through fragments (each fragment counted once, so a cycle
 /// cannot loop); introspection fields (`__schema`, `__type`, `__typename`) are free.
 fn root_fields(document: &ExecutableDocument, op: &OperationDefinition) -> usize {
@@ -319,154 +235,9 @@ fn root_fields(document: &ExecutableDocument, op: &OperationDefinition) -> usize
     count
 }
 
-/// How deep `variables` nest, counted up to `limit + 1` with an explicit stack.
-fn variables_depth(variables: &Variables, limit: usize) -> usize {
-    let mut deepest = 0;
-    let mut stack: Vec<(&ConstValue, usize)> = variables.values().map(|v| (v, 1)).collect();
-    while let Some((value, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &ConstValue>> = match value {
-            ConstValue::List(items) => Box::new(items.iter()),
-            ConstValue::Object(fields) => Box::new(fields.values()),
-            _ => continue,
-        };
-        deepest = deepest.max(depth);
-        if depth > limit {
-            return depth;
-        }
-        stack.extend(children.map(|child| (child, depth + 1)));
-    }
-    deepest
-}
-
-/// One pass over the query text as GraphQL's lexer sees it (ignored characters,
-/// comments, strings and block strings, names, numbers, punctuators), counting tokens and
-/// the nesting of `{`, `[` and `(`. Malformed text is left for the parser to report;
-/// only its size matters here.
-fn scan(query: &str, max_tokens: usize, max_nesting: usize) -> ServerResult<()> {
-    let bytes = query.as_bytes();
-    let (mut i, mut tokens, mut depth) = (0, 0usize, 0usize);
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b' ' | b'\t' | b'\n' | b'\r' | b',' => {
-                i += 1;
-                continue;
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i += 3;
-                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
-                }
-                i += 3;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > max_nesting {
-                    return Err(too_complex(format!(
-                        "the query nests deeper than {max_nesting} levels of brackets; at most {max_nesting} are allowed"
-                    )));
-                }
-                i += 1;
-            }
-            b'}' | b']' | b')' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b'.' if bytes[i..].starts_with(b"...") => i += 3,
-            b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {
-                i += 1;
-                while i < bytes.len()
-                    && matches!(bytes[i], b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'+')
-                {
-                    i += 1;
-                }
-            }
-            _ => {
-                // A punctuator, the BOM or anything else: one token per character.
-                i += query[i..].chars().next().map_or(1, char::len_utf8);
-            }
-        }
-        tokens += 1;
-        if tokens > max_tokens {
-            return Err(too_complex(format!(
-                "the query has more than {max_tokens} tokens; at most {max_tokens} are allowed"
-            )));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn nested(depth: usize) -> String {
-        format!(
-            "{{ customers(filter: {{name: {{in: {}\"a\"{}}}}}) {{ totalCount }} }}",
-            "[".repeat(depth),
-            "]".repeat(depth)
-        )
-    }
-
-    #[test]
-    fn brackets_in_strings_and_comments_do_not_nest() {
-        let query =
-            format!("# {}\n{{ a(x: \"{}\", y: \"\"\"{}\"\"\") }}", "[".repeat(500), "{".repeat(500), "(".repeat(500));
-        assert!(scan(&query, 2_000, 10).is_ok());
-    }
-
-    #[test]
-    fn deep_nesting_is_refused_before_parsing() {
-        let err = scan(&nested(5_000), usize::MAX, 40).unwrap_err();
-        assert!(err.message.contains("nests deeper"), "{}", err.message);
-        assert!(scan(&nested(30), usize::MAX, 40).is_ok());
-    }
-
-    #[test]
-    fn tokens_are_counted() {
-        let query = format!("{{ {} }}", "a ".repeat(100));
-        assert!(scan(&query, 102, 5).is_ok());
-        assert!(scan(&query, 101, 5).is_err());
-        let query = "{ a(x: -1.5e3, y: $v) @skip(if: true) ... on T { b } }";
-        assert!(scan(query, 25, 5).is_ok());
-        assert!(scan(query, 24, 5).is_err());
-    }
-
-    #[test]
-    fn deep_variables_are_refused() {
-        let mut value = serde_json::json!(1);
-        for _ in 0..100 {
-            value = serde_json::json!([value]);
-        }
-        let variables = Variables::from_json(serde_json::json!({ "v": value }));
-        assert!(Limits::default().precheck("{ a }", &variables).is_err());
-        let shallow = Variables::from_json(serde_json::json!({ "v": [[{"a": [1]}]] }));
-        assert!(Limits::default().precheck("{ a }", &shallow).is_ok());
-    }
-
-    /// What the hard ceiling lets through parses on a worker-sized stack.
-    #[test]
-    fn parser_survives_the_hard_ceiling() {
-        let query = nested(HARD_MAX_NESTING - 8);
-        let parsed = std::thread::Builder::new()
-            .stack_size(2 * 1024 * 1024)
-            .spawn(move || async_graphql::parser::parse_query(query).is_ok())
-            .map(|t| t.join());
-        assert!(matches!(parsed, Ok(Ok(true))));
-    }
 
     #[test]
     fn root_fields_and_directives_are_counted() {
