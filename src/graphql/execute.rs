@@ -24,7 +24,8 @@ use std::task::{Context, Poll, Waker};
 /// Tasks spawned by this request's loaders, waiting to be polled by the request.
 pub type TaskQueue = Arc<Mutex<Vec<BoxFuture<'static, ()>>>>;
 
-/// Executes `request` as `viewer`.
+/// Executes `request` as `viewer`; the request has passed `Limits::precheck` and
+/// `Limits::check` (the HTTP handler checks both before it charges the request's cost).
 pub async fn execute(
     schema: &AppSchema,
     db: &DatabaseConnection,
@@ -33,7 +34,7 @@ pub async fn execute(
     viewer: Option<Viewer>,
 ) -> async_graphql::Response {
     let mut request = request;
-    let document = match prepare(limits, &mut request) {
+    let document = match prepare(&mut request) {
         Ok(document) => document,
         Err(error) => return refused(limits, error),
     };
@@ -54,16 +55,11 @@ pub fn refused(limits: &Limits, error: async_graphql::ServerError) -> async_grap
     response
 }
 
-/// Checks the request's size (before any parsing), parses the query (through the
-/// document cache) and checks the document's limits, before async-graphql validates and
-/// runs it.
-fn prepare(
-    limits: &Limits,
-    request: &mut async_graphql::Request,
-) -> async_graphql::ServerResult<Arc<ExecutableDocument>> {
-    limits.precheck(&request.query, &request.variables)?;
+/// Parses the query (through the document cache) and checks its argument values, before
+/// async-graphql validates and runs it. The request's limits were checked before it was
+/// costed (`http::graphql`, the one caller), so they are not walked again here.
+fn prepare(request: &mut async_graphql::Request) -> async_graphql::ServerResult<Arc<ExecutableDocument>> {
     let document = super::documents::parse(&request.query)?;
-    limits.check(&document, &request.variables, request.operation_name.as_deref())?;
     super::arguments::check(&document, request.operation_name.as_deref(), &request.variables)?;
     request.set_parsed_query((*document).clone());
     Ok(document)

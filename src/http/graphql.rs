@@ -145,15 +145,14 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
     // The document's own limits before its cost: a refused document is not charged.
     let limits = &state.direct.limits;
     let operation = request.operation_name.as_deref();
-    let costed = crate::graphql::documents::inspect(&request.query, |document| {
-        limits.check(document, &request.variables, operation)?;
-        Ok(crate::graphql::cost::estimate(document, operation, &request.variables))
-    });
-    let cost = match costed {
-        Ok(Ok(cost)) => cost,
-        Ok(Err(refusal)) => {
-            return respond(state, Answer::Standard(crate::graphql::execute::refused(limits, refusal)), None);
-        }
+    // The walks run on a shared copy of the cached tree, outside the cache's lock.
+    let cost = match crate::graphql::documents::parse(&request.query) {
+        Ok(document) => match limits.check(&document, &request.variables, operation) {
+            Ok(()) => crate::graphql::cost::estimate(&document, operation, &request.variables),
+            Err(refusal) => {
+                return respond(state, Answer::Standard(crate::graphql::execute::refused(limits, refusal)), None);
+            }
+        },
         // A document that does not parse costs little; execution reports its error.
         Err(_) => 1,
     };
