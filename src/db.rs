@@ -54,9 +54,21 @@ pub async fn connect(config: &crate::config::Config, metrics: &Metrics) -> Resul
     Ok(db)
 }
 
-/// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
-    Migrator::up(db, None).await
+/// Applies every pending migration over a connection of its own, without the pool's
+/// statement timeout: building an index over a large table may take longer than any
+/// request may.
+pub async fn migrate(url: &str) -> Result<(), sea_orm::DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options.max_connections(1).min_connections(0).sqlx_logging(false).map_sqlx_sqlite_opts(|opts| {
+        opts.create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(10))
+    });
+    let db = Database::connect(options).await?;
+    let result = Migrator::up(&db, None).await;
+    let _ = db.close().await;
+    result
 }
 
 /// True when the database answers and no migration is pending.

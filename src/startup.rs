@@ -41,14 +41,14 @@ pub async fn open(config: &Config, metrics: &Metrics) -> Result<(sea_orm::Databa
         Some(secret) => {
             // Nothing else needs the database to start: serve (`/readyz` answers 503) and
             // keep trying in the background.
-            if !prepare_database(&db, config.migrate).await? {
-                tokio::spawn(keep_preparing(db.clone(), config.migrate));
+            if !prepare_database(&db, config).await? {
+                tokio::spawn(keep_preparing(db.clone(), config.clone()));
             }
             secret.clone()
         }
         None => {
             // The signing secret is kept in the database: wait for it before serving.
-            while !prepare_database(&db, config.migrate).await? {
+            while !prepare_database(&db, config).await? {
                 tokio::time::sleep(RETRY_EVERY).await;
             }
             stored_secret(&db).await?
@@ -72,23 +72,23 @@ const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 /// Migrates (when configured) if the database answers: `Ok(false)` when it does not
 /// (logged; try again later). A database that answers but fails a migration stops the
 /// start: waiting would not mend it.
-async fn prepare_database(db: &sea_orm::DatabaseConnection, migrate: bool) -> Result<bool, StartupError> {
+async fn prepare_database(db: &sea_orm::DatabaseConnection, config: &Config) -> Result<bool, StartupError> {
     if let Err(error) = db.ping().await {
         tracing::warn!(%error, "the database is unreachable; trying again");
         return Ok(false);
     }
-    if migrate {
-        crate::db::migrate(db).await?;
+    if config.migrate {
+        crate::db::migrate(&config.database_url).await?;
     }
     Ok(true)
 }
 
 /// Retries [`prepare_database`] until it succeeds; a failed migration is logged and the
 /// server stays not ready.
-async fn keep_preparing(db: sea_orm::DatabaseConnection, migrate: bool) {
+async fn keep_preparing(db: sea_orm::DatabaseConnection, config: Config) {
     loop {
         tokio::time::sleep(RETRY_EVERY).await;
-        match prepare_database(&db, migrate).await {
+        match prepare_database(&db, &config).await {
             Ok(true) => {
                 tracing::info!("the database is reachable and migrated: ready");
                 return;

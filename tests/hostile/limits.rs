@@ -138,3 +138,32 @@ async fn a_refused_document_runs_no_sql() {
     // Authentication may read the user; no resolver ran.
     assert!(app.statements() - before <= 1, "{} statements", app.statements() - before);
 }
+
+#[tokio::test]
+async fn a_credential_over_its_budget_is_rate_limited_and_every_charged_answer_shows_its_cost() {
+    let app = spawn_app_with(&[("CLIENTELE_RATE_LIMIT_ADMIN", "400")]).await;
+    // 1 + 50 × (nodes 1 + id 1 + name 1) = 151.
+    let page = "{ customers(first: 50) { nodes { id name } } }";
+    let first = admin(&app, page, json!({})).await;
+    first.expect_ok();
+    let cost = &first.json["extensions"]["cost"];
+    assert_eq!(cost["requested"], 151, "{}", first.text);
+    assert!(cost["remaining"].as_u64().is_some_and(|r| r <= 249), "{}", first.text);
+    assert!(cost["resetAt"].as_str().is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()));
+    // The second answer may be a direct one: it carries its cost the same way.
+    let second = admin(&app, page, json!({})).await;
+    second.expect_ok();
+    assert_eq!(second.json["extensions"]["cost"]["requested"], 151, "{}", second.text);
+    assert!(second.json["extensions"]["requestId"].is_string());
+    let third = admin(&app, page, json!({})).await;
+    assert_eq!(third.status, 429, "{}", third.text);
+    third.expect_code("RATE_LIMITED");
+    assert!(third.json["errors"][0]["extensions"]["retryAfter"].as_u64().is_some_and(|s| s >= 1), "{}", third.text);
+    assert!(third.json["data"].is_null());
+    // Other credentials have budgets of their own.
+    let (_, rep) = app.user(entity::enums::Role::Sales, None).await;
+    crate::as_token(&app, &rep, page, json!({})).await.expect_ok();
+    // A request above the whole budget can never pass: QUERY_TOO_COMPLEX, not a wait.
+    let huge = "{ customers(first: 100) { nodes { id name email phone } } }";
+    admin(&app, huge, json!({})).await.expect_code("QUERY_TOO_COMPLEX");
+}
