@@ -39,7 +39,7 @@ pub fn mend(
 ) {
     let Some(op) = super::documents::selected(document, operation) else { return };
     let Some(root) = super::documents::root_type(op) else { return };
-    let walk = Walk { document, variables, errors, registry: registry() };
+    let walk = Walk { document, variables, errors, registry: registry(), track: !errors.is_empty() };
     let mut path = Vec::new();
     walk.revive(data, &path);
     // The root is never null by the spec's rules unless a non-null root field failed.
@@ -56,6 +56,8 @@ struct Walk<'a> {
     variables: &'a Variables,
     errors: &'a [ServerError],
     registry: &'a Registry,
+    /// Whether paths are followed (only to match errors).
+    track: bool,
 }
 
 /// The fields selected under one response key, each with the type it was selected on.
@@ -89,9 +91,14 @@ impl<'a> Walk<'a> {
                 }
                 continue;
             };
-            path.push(PathSegment::Field(key.to_string()));
+            // Paths only matter to match errors: none, no path is built.
+            if self.track {
+                path.push(PathSegment::Field(key.to_string()));
+            }
             let result = self.field(&mut item, &fields, path);
-            path.pop();
+            if self.track {
+                path.pop();
+            }
             match result {
                 Ok(()) => {
                     map.insert(key.clone(), item);
@@ -171,9 +178,13 @@ impl<'a> Walk<'a> {
     ) -> Result<(), Propagate> {
         let Value::List(items) = value else { return Ok(()) };
         for (index, entry) in items.iter_mut().enumerate() {
-            path.push(PathSegment::Index(index));
+            if self.track {
+                path.push(PathSegment::Index(index));
+            }
             let result = self.value(entry, item, fields, path);
-            path.pop();
+            if self.track {
+                path.pop();
+            }
             result?;
         }
         Ok(())

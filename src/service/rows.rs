@@ -67,22 +67,57 @@ impl Reader for DatabaseConnection {
 /// back when it is dropped — also when the request's future is dropped (a client that
 /// disconnects, a timeout).
 ///
-/// Why a task: sqlx's `BEGIN` is not cancellation-safe. Dropped after `BEGIN` was sent
+/// Why the guard: sqlx's `BEGIN` is not cancellation-safe. Dropped after `BEGIN` was sent
 /// but before its answer, the connection goes back to the pool inside a transaction that
 /// nothing knows of (its rollback guard sees depth 0), and the next request's `COMMIT`
-/// would commit this one's work. A spawned `begin` always finishes; if nobody awaits it
-/// any more, its transaction is dropped there and rolled back.
+/// would commit this one's work. [`Finish`] hands an unfinished `begin` to a task that
+/// finishes it; its transaction is then dropped there and rolled back.
 pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     let db = db.clone();
-    tokio::spawn(async move { begin_here(&db).await })
-        .await
-        .map_err(|e| DbErr::Custom(format!("starting a transaction failed: {e}")))?
+    Finish::new(async move { begin_here(&db).await }).await
 }
 
-/// Commits `txn` in a task of its own, so a dropped request cannot stop a `COMMIT`
-/// midway (its connection would then send a `ROLLBACK` after a finished `COMMIT`).
+/// Commits `txn`; a `COMMIT` whose request is dropped midway is finished by a task (else
+/// the connection would send a `ROLLBACK` after a `COMMIT` the server may have done).
 pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
-    tokio::spawn(txn.commit()).await.map_err(|e| DbErr::Custom(format!("committing failed: {e}")))?
+    Finish::new(txn.commit()).await
+}
+
+/// A future that runs to completion even if whoever awaits it is dropped: on the normal
+/// path it is polled in place (no task, no hop between threads); dropped unfinished, it
+/// moves into a task of its own that finishes it and drops its output.
+pub struct Finish<F: Future + Send + 'static> {
+    inner: Option<std::pin::Pin<Box<F>>>,
+}
+
+impl<F: Future + Send + 'static> Finish<F> {
+    /// Wraps `future`.
+    pub fn new(future: F) -> Self {
+        Self { inner: Some(Box::pin(future)) }
+    }
+}
+
+impl<F: Future + Send + 'static> Future for Finish<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        let Some(inner) = self.inner.as_mut() else { return std::task::Poll::Pending };
+        let output = std::task::ready!(inner.as_mut().poll(cx));
+        self.inner = None;
+        std::task::Poll::Ready(output)
+    }
+}
+
+impl<F: Future + Send + 'static> Drop for Finish<F> {
+    fn drop(&mut self) {
+        if let Some(unfinished) = self.inner.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(async move {
+                drop(unfinished.await);
+            });
+        }
+    }
 }
 
 /// Starts a transaction on the driver's pool connection (boxed), for the reason
@@ -225,4 +260,28 @@ fn value(row: &QueryResult, index: usize, kind: &ColumnType, check: Check) -> Re
 /// type checked), for statements of other shapes than a whole record.
 pub fn value_at(row: &QueryResult, index: usize, kind: &ColumnType) -> Result<Value, DbErr> {
     value(row, index, kind, Check::EachValue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Finish;
+
+    #[tokio::test]
+    async fn a_dropped_finish_still_runs_its_future_to_the_end() {
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+        let (go_tx, go_rx) = tokio::sync::oneshot::channel::<()>();
+        let waiting = Finish::new(async move {
+            let _ = started_tx.send(());
+            let _ = go_rx.await;
+            let _ = done_tx.send(());
+        });
+        let caller = tokio::spawn(waiting);
+        started_rx.await.unwrap();
+        caller.abort(); // the request is dropped midway
+        let _ = caller.await;
+        go_tx.send(()).unwrap();
+        done_rx.await.unwrap(); // … and its future still finished
+        assert_eq!(Finish::new(async { 7 }).await, 7);
+    }
 }
