@@ -140,6 +140,7 @@ impl Application {
             direct: Arc::new(crate::graphql::direct::Settings::new(config.query_complexity_limit, config.limits)),
             budget: Arc::new(crate::http::budget::Budget::new(config.budgets)),
             request_timeout: config.request_timeout,
+            verdicts: Arc::default(),
         };
         let listener = TcpListener::bind(config.listen)
             .await

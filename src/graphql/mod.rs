@@ -19,6 +19,7 @@ pub mod relay;
 pub mod schema;
 pub mod shape;
 pub mod types;
+pub mod verdicts;
 
 pub use execute::execute;
 pub use schema::{AppSchema, build_schema, sdl};

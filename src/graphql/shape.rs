@@ -56,7 +56,7 @@ struct Walk<'a> {
     variables: &'a Variables,
     errors: &'a [ServerError],
     registry: &'a Registry,
-    /// Whether paths are followed (only to match errors).
+    /// Whether there are errors to match: paths are followed and types looked up.
     track: bool,
 }
 
@@ -119,6 +119,11 @@ impl<'a> Walk<'a> {
         path: &mut Vec<PathSegment>,
     ) -> Result<(), Propagate> {
         let Some(&(parent, first)) = fields.first() else { return Ok(()) };
+        // Without errors no key is missing and no `null` stands where the schema forbids
+        // one: only the order needs mending, and types need not be looked up.
+        if !self.track {
+            return self.value(value, None, fields, path);
+        }
         let Some(ty) = self.field_type(parent, first) else {
             // Introspection and `__typename`: only the order of nested keys is mended.
             return self.value(value, None, fields, path);

@@ -10,6 +10,7 @@ use crate::auth::gate::{Credential, Gate, Progress};
 use crate::auth::{Viewer, authenticate};
 use crate::error::AppError;
 use crate::graphql::direct::Direct;
+use crate::graphql::verdicts::Verdict;
 use crate::http::budget::{Charge, cost_json};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
@@ -18,6 +19,7 @@ use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 
 /// `POST /graphql`.
@@ -41,14 +43,16 @@ pub async fn post_graphql(
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("invalid GraphQL request: {e}")),
     };
-    within_time(&state, run(&state, &headers, peer, request)).await
+    within_time(&state, Box::pin(run(&state, &headers, peer, request))).await
 }
 
 /// Answers with `run` unless it takes longer than the request timeout. A request
 /// stopped there drops its future: its transaction, if any, rolls back (`service::rows`).
-async fn within_time(state: &AppState, run: impl Future<Output = Response>) -> Response {
-    // Boxed: the handler's future stays small, and moving it copies little.
-    match tokio::time::timeout(state.request_timeout, Box::pin(run)).await {
+///
+/// `run` comes boxed: the handler's future stays small, and moving it copies a pointer
+/// (built in place and then moved, the request's whole state machine was copied twice).
+async fn within_time(state: &AppState, run: Pin<Box<dyn Future<Output = Response> + Send + '_>>) -> Response {
+    match tokio::time::timeout(state.request_timeout, run).await {
         Ok(response) => response,
         Err(_) => {
             let seconds = state.request_timeout.as_secs_f64();
@@ -85,7 +89,7 @@ pub async fn get_graphql(
     if !is_query_only(&request) {
         return error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "mutations must be sent with POST");
     }
-    within_time(&state, run(&state, &headers, peer, request)).await
+    within_time(&state, Box::pin(run(&state, &headers, peer, request))).await
 }
 
 /// `GET /graphiql`.
@@ -145,16 +149,11 @@ async fn run(state: &AppState, headers: &HeaderMap, peer: SocketAddr, request: a
     // The document's own limits before its cost: a refused document is not charged.
     let limits = &state.direct.limits;
     let operation = request.operation_name.as_deref();
-    // The walks run on a shared copy of the cached tree, outside the cache's lock.
-    let cost = match crate::graphql::documents::parse(&request.query) {
-        Ok(document) => match limits.check(&document, &request.variables, operation) {
-            Ok(()) => crate::graphql::cost::estimate(&document, operation, &request.variables),
-            Err(refusal) => {
-                return respond(state, Answer::Standard(crate::graphql::execute::refused(limits, refusal)), None);
-            }
-        },
-        // A document that does not parse costs little; execution reports its error.
-        Err(_) => 1,
+    let cost = match state.verdicts.judge(limits, &request.query, operation, &request.variables) {
+        Verdict::Cost(cost) => cost,
+        Verdict::Refused(refusal) => {
+            return respond(state, Answer::Standard(crate::graphql::execute::refused(limits, refusal)), None);
+        }
     };
     let bill = |viewer: Option<&Viewer>| crate::http::budget::charge(state, peer, viewer, cost);
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));

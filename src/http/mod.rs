@@ -37,6 +37,8 @@ pub struct AppState {
     pub direct: Arc<crate::graphql::direct::Settings>,
     /// Cost budgets per credential (rate limits).
     pub budget: Arc<budget::Budget>,
+    /// The document checks' verdicts, kept per query text.
+    pub verdicts: Arc<crate::graphql::verdicts::Verdicts>,
     /// Longest a GraphQL request may take.
     pub request_timeout: std::time::Duration,
 }
