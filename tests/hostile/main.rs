@@ -19,6 +19,7 @@ mod limits;
 mod properties;
 mod scalars;
 mod shape;
+mod timeouts;
 mod transport;
 
 use helpers::TestApp;
