@@ -80,6 +80,8 @@ pub struct Config {
     /// (sales, service, marketing), `…_ANALYST`, `…_PARTNER`, `…_ANONYMOUS` (0: no limit),
     /// shared by `CLIENTELE_INSTANCES` instances (see `http::budget`).
     pub budgets: crate::http::budget::Budgets,
+    /// `CLIENTELE_FAST_PATHS`: the speed paths on (`all`, `off`, or a list; see `fast_paths`).
+    pub fast_paths: crate::fast_paths::FastPaths,
 }
 
 /// A variable that is present but unusable.
@@ -137,6 +139,12 @@ impl Config {
             db_acquire_timeout: Duration::from_millis(parse(&get, "CLIENTELE_DB_ACQUIRE_TIMEOUT_MS", "3000")?),
             request_timeout: Duration::from_secs(parse(&get, "CLIENTELE_REQUEST_TIMEOUT_SECS", "10")?),
             budgets: budgets(&get)?,
+            fast_paths: match get("CLIENTELE_FAST_PATHS") {
+                Some(text) => {
+                    crate::fast_paths::FastPaths::parse(&text).map_err(|e| invalid("CLIENTELE_FAST_PATHS", e))?
+                }
+                None => crate::fast_paths::FastPaths::ALL,
+            },
         };
         if let Some(secret) = &config.jwt_secret
             && secret.len() < 32

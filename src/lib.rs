@@ -8,8 +8,12 @@ pub mod cli;
 pub mod config;
 /// Connecting, migrating, settings.
 pub mod db;
+/// Where async-graphql or sea-orm is replaced in part, and why.
+pub mod engine;
 /// `AppError` and its client codes.
 pub mod error;
+/// The speed paths and their switch (`CLIENTELE_FAST_PATHS`).
+pub mod fast_paths;
 /// The GraphQL schema, resolvers and loaders.
 pub mod graphql;
 /// HTTP routes and middleware.

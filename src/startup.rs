@@ -61,7 +61,8 @@ pub async fn open(config: &Config, metrics: &Metrics) -> Result<(sea_orm::Databa
         config.jwt_leeway_secs,
         config.jwt_max_ttl_secs,
     )
-    .map_err(|e| StartupError::Setup(format!("invalid JWT key: {e:?}")))?;
+    .map_err(|e| StartupError::Setup(format!("invalid JWT key: {e:?}")))?
+    .remembering(config.fast_paths.tokens);
     keys.self_test().map_err(|e| StartupError::Setup(format!("JWT self-test failed: {e}")))?;
     Ok((db, keys))
 }
@@ -137,10 +138,16 @@ impl Application {
             external,
             throttle: Arc::new(crate::auth::throttle::LoginThrottle::default()),
             hints: Arc::default(),
-            direct: Arc::new(crate::graphql::direct::Settings::new(config.query_complexity_limit, config.limits)),
+            direct: Arc::new(crate::graphql::direct::Settings::new(config.limits, config.fast_paths.plans)),
             budget: Arc::new(crate::http::budget::Budget::new(config.budgets)),
             request_timeout: config.request_timeout,
-            verdicts: Arc::default(),
+            verdicts: Arc::new(crate::graphql::verdicts::Verdicts::new(
+                config.query_depth_limit,
+                config.query_complexity_limit,
+                config.fast_paths.verdicts,
+            )),
+            documents: Arc::new(crate::engine::documents::Documents::new(config.fast_paths.documents)),
+            fast: config.fast_paths,
         };
         let listener = TcpListener::bind(config.listen)
             .await
@@ -162,7 +169,7 @@ impl Application {
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
     /// finish — for at most the configured grace period.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        tracing::info!(addr = %self.listener.local_addr()?, "serving");
+        tracing::info!(addr = %self.listener.local_addr()?, fast_paths = %self.state.fast, "serving");
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let signal = async move {
             shutdown.await;

@@ -35,24 +35,15 @@ impl Credential {
         viewer.user_id == self.user_id && viewer.scopes.is_none()
     }
 
-    /// What [`authenticate`](super::authenticate) checks, as a condition one statement can
-    /// carry: the user exists, is active and not deleted, has `viewer`'s role and team, and
-    /// the token's session (if any) is not revoked.
-    pub fn names(&self, viewer: &Viewer) -> Condition {
-        let team = match viewer.team_id {
-            Some(team) => user::Column::TeamId.eq(team),
-            None => user::Column::TeamId.is_null(),
-        };
-        let user = Query::select()
-            .expr(Expr::val(1))
-            .from(user::Entity)
-            .and_where(user::Column::Id.eq(self.user_id))
-            .and_where(user::Column::Role.eq(viewer.role))
-            .and_where(team)
-            .and_where(user::Column::Active.eq(true))
-            .and_where(user::Column::DeletedAt.is_null())
-            .to_owned();
-        let mut condition = Condition::all().add(Expr::exists(user));
+    /// The one credential predicate: over the users table, the credential's user exists,
+    /// is active and not deleted, and the token's session (if any) is not revoked.
+    /// Authentication reads the user with it ([`super::authenticate`]); [`Self::names`]
+    /// builds on it for the gate and the direct path.
+    pub fn standing(&self) -> Condition {
+        let mut condition = Condition::all()
+            .add(user::Column::Id.eq(self.user_id))
+            .add(user::Column::Active.eq(true))
+            .add(user::Column::DeletedAt.is_null());
         if let Some(family) = self.session {
             let revoked = Query::select()
                 .expr(Expr::val(1))
@@ -63,6 +54,23 @@ impl Credential {
             condition = condition.add(Expr::exists(revoked).not());
         }
         condition
+    }
+
+    /// True (as SQL) when the credential stands and its user has `viewer`'s role and team:
+    /// authentication would make `viewer` of it. One statement can carry it.
+    pub fn names(&self, viewer: &Viewer) -> Expr {
+        let team = match viewer.team_id {
+            Some(team) => user::Column::TeamId.eq(team),
+            None => user::Column::TeamId.is_null(),
+        };
+        let user = Query::select()
+            .expr(Expr::val(1))
+            .from(user::Entity)
+            .cond_where(self.standing())
+            .and_where(user::Column::Role.eq(viewer.role))
+            .and_where(team)
+            .to_owned();
+        Expr::exists(user)
     }
 }
 

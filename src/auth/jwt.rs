@@ -69,6 +69,8 @@ pub struct JwtKeys {
 /// token (two SipHash keys drawn at start, a PRF to anyone without them): no token is
 /// kept, and a forged token matches an entry with odds of 2^-128.
 struct Verified {
+    /// Off (`CLIENTELE_FAST_PATHS` without `tokens`): every token is decoded each time.
+    on: bool,
     seen: Mutex<LruCache<u128, Checked>>,
     keys: (RandomState, RandomState),
 }
@@ -85,7 +87,7 @@ struct Checked {
 impl Verified {
     fn new() -> Self {
         let capacity = NonZeroUsize::MIN.saturating_add(4095);
-        Self { seen: Mutex::new(LruCache::new(capacity)), keys: (RandomState::new(), RandomState::new()) }
+        Self { on: true, seen: Mutex::new(LruCache::new(capacity)), keys: (RandomState::new(), RandomState::new()) }
     }
 
     fn tag(&self, token: &str) -> u128 {
@@ -117,6 +119,12 @@ impl JwtKeys {
             max_ttl,
             verified: Arc::new(Verified::new()),
         })
+    }
+
+    /// The same keys, remembering verified tokens only when `on` (the `tokens` speed path).
+    pub fn remembering(mut self, on: bool) -> Self {
+        self.verified = Arc::new(Verified { on, ..Verified::new() });
+        self
     }
 
     /// Signs an access token for `user_id` valid for `ttl`.
@@ -160,7 +168,7 @@ impl JwtKeys {
             return Err(AppError::Unauthenticated);
         }
         let tag = self.verified.tag(token);
-        let seen = self.verified.seen.lock().ok().and_then(|mut seen| seen.get(&tag).copied());
+        let seen = self.verified.on.then(|| self.verified.seen.lock().ok()?.get(&tag).copied()).flatten();
         if let Some(checked) = seen {
             // The times as decoding and `check_times` check them; outside them the token
             // is decoded again, which refuses it with the reason logged.
@@ -187,7 +195,9 @@ impl JwtKeys {
         };
         let subject = Subject { user_id, session };
         let checked = Checked { subject, iat: data.claims.iat, exp: data.claims.exp, nbf: data.claims.nbf };
-        if let Ok(mut seen) = self.verified.seen.lock() {
+        if self.verified.on
+            && let Ok(mut seen) = self.verified.seen.lock()
+        {
             seen.put(tag, checked);
         }
         Ok(subject)

@@ -9,4 +9,4 @@ pub mod policy;
 pub mod throttle;
 mod viewer;
 
-pub use viewer::{Viewer, authenticate};
+pub use viewer::{Viewer, authenticate, credential};

@@ -1,11 +1,12 @@
 //! The authenticated caller of a request.
 
 use super::external::ExternalKeys;
+use super::gate::Credential;
 use super::jwt::JwtKeys;
 use crate::error::{AppError, AppResult};
 use entity::enums::Role;
 use entity::user;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Who is calling, as the user record says now (not as the token said at issue time).
@@ -50,31 +51,39 @@ pub async fn authenticate(
     if let Some(key) = header.strip_prefix("ApiKey ") {
         return crate::service::api_key::authenticate(db, key.trim()).await.map(Some);
     }
-    let token = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(AppError::Unauthenticated)?;
+    let token = bearer(header).ok_or(AppError::Unauthenticated)?;
     if let Some(external) = external
         && super::external::peek_issuer(token).as_deref() == Some(external.issuer())
     {
         return external.authenticate(db, token).await.map(Some);
     }
     let subject = keys.verify_subject(token)?;
-    let user_id = subject.user_id;
-    if let Some(session) = subject.session
-        && !crate::service::session::session_live(db, session).await?
-    {
-        tracing::info!(%user_id, "token refused: session ended");
-        return Err(AppError::Unauthenticated);
-    }
-    let user = crate::service::rows::one(db, user::Entity::find_by_id(user_id)).await?;
+    let credential = Credential { user_id: subject.user_id, session: subject.session };
+    let user = crate::engine::rows::one(db, user::Entity::find().filter(credential.standing())).await?;
     match user {
-        Some(user) if user.active && user.deleted_at.is_none() => Ok(Some(Viewer::from_user(&user))),
-        _ => {
-            tracing::info!(%user_id, "token refused: user missing or inactive");
+        Some(user) => Ok(Some(Viewer::from_user(&user))),
+        None => {
+            let user_id = credential.user_id;
+            tracing::info!(%user_id, "token refused: user missing or inactive, or session ended");
             Err(AppError::Unauthenticated)
         }
     }
+}
+
+/// The credential of a bearer token of our own issuer whose signature and times check out
+/// — what [`authenticate`] verifies before it reads the database — or `None`.
+pub fn credential(header: Option<&str>, keys: &JwtKeys, external: Option<&ExternalKeys>) -> Option<Credential> {
+    let token = bearer(header?)?;
+    if let Some(external) = external
+        && super::external::peek_issuer(token).as_deref() == Some(external.issuer())
+    {
+        return None;
+    }
+    let subject = keys.verify_subject(token).ok()?;
+    Some(Credential { user_id: subject.user_id, session: subject.session })
+}
+
+/// The token of a `Bearer` header, if it holds one.
+fn bearer(header: &str) -> Option<&str> {
+    header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).map(str::trim).filter(|t| !t.is_empty())
 }

@@ -19,8 +19,8 @@ use async_graphql::{ErrorExtensions, InputType, ServerError, ServerResult, Value
 
 /// Checks every argument of the selected operation (through its fragments).
 pub fn check(document: &ExecutableDocument, operation: Option<&str>, variables: &Variables) -> ServerResult<()> {
-    let Some(op) = super::documents::selected(document, operation) else { return Ok(()) };
-    let Some(root) = super::documents::root_type(op) else { return Ok(()) };
+    let Some(op) = crate::engine::documents::selected(document, operation) else { return Ok(()) };
+    let Some(root) = crate::engine::documents::root_type(op) else { return Ok(()) };
     let walk = Walk { variables };
     walk.set(root, &op.selection_set.node)?;
     // Each fragment once, on its own type: a fragment spread many times has the same

@@ -2,6 +2,11 @@
 //! a connection's children times its page size (`relay::page_complexity`, the schema's
 //! own complexity formula), and each mutation 10 more — it writes. Computed once per
 //! request from the parsed document and the variables, before anything runs.
+//!
+//! The same walk measures the document as async-graphql's validation would (complexity
+//! and field depth over every operation, fragments expanded), so the schema's complexity
+//! and depth limits are checked here, with their own error code, before execution
+//! (`verdicts`); the schema keeps the same limits only as a backstop.
 
 use super::relay::page_complexity;
 use super::shape::registry;
@@ -17,36 +22,59 @@ pub const MUTATION_COST: u64 = 10;
 /// The cost of the operation `request` would run (1 for a document that does not parse or
 /// names no operation: its error costs little).
 pub fn estimate(document: &ExecutableDocument, operation: Option<&str>, variables: &Variables) -> u64 {
-    let Some(op) = super::documents::selected(document, operation) else { return 1 };
-    let Some(root) = super::documents::root_type(op) else { return 1 };
+    let Some(op) = crate::engine::documents::selected(document, operation) else { return 1 };
+    let Some(root) = crate::engine::documents::root_type(op) else { return 1 };
     let extra = if op.ty == OperationType::Mutation { MUTATION_COST } else { 0 };
     let mut walk = Walk { document, variables, memo: HashMap::new() };
     let roots = op.selection_set.node.items.len() as u64;
-    (walk.set(root, &op.selection_set.node) as u64).saturating_add(extra.saturating_mul(roots)).max(1)
+    (walk.set(root, &op.selection_set.node).complexity as u64).saturating_add(extra.saturating_mul(roots)).max(1)
+}
+
+/// A document as async-graphql's validation measures it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Measure {
+    /// Each field 1 plus its children; a paged connection `page_complexity`; summed over
+    /// every operation.
+    pub complexity: usize,
+    /// The deepest chain of fields (a leaf under a root field is 2).
+    pub depth: usize,
+}
+
+/// The complexity and depth of every operation of `document` together.
+pub fn measure(document: &ExecutableDocument, variables: &Variables) -> Measure {
+    let mut walk = Walk { document, variables, memo: HashMap::new() };
+    let mut total = Measure::default();
+    for (_, op) in document.operations.iter() {
+        let one = walk.set(crate::engine::documents::root_type(&op.node).unwrap_or(""), &op.node.selection_set.node);
+        total.complexity = total.complexity.saturating_add(one.complexity);
+        total.depth = total.depth.max(one.depth);
+    }
+    total
 }
 
 struct Walk<'a> {
     document: &'a ExecutableDocument,
     variables: &'a Variables,
-    /// Each fragment's cost, computed once (`limits` refused cycles and deep chains).
-    memo: HashMap<&'a Name, usize>,
+    /// Each fragment's measure, computed once (`limits` refused cycles and deep chains).
+    memo: HashMap<&'a Name, Measure>,
 }
 
 impl<'a> Walk<'a> {
-    fn set(&mut self, parent: &str, set: &'a SelectionSet) -> usize {
-        let mut total = 0usize;
+    fn set(&mut self, parent: &str, set: &'a SelectionSet) -> Measure {
+        let mut total = Measure::default();
         for item in &set.items {
-            let cost = match &item.node {
+            let one = match &item.node {
                 Selection::Field(field) => {
                     let def = registry().types.get(parent).and_then(|t| t.field_by_name(&field.node.name.node));
                     let child = def.map_or("", |d| MetaTypeName::concrete_typename(&d.ty));
                     let below = self.set(child, &field.node.selection_set.node);
-                    if def.is_some_and(|d| d.args.contains_key("first")) {
+                    let complexity = if def.is_some_and(|d| d.args.contains_key("first")) {
                         let int = |name: &str| self.int(&field.node, name);
-                        page_complexity(int("first"), int("last"), below)
+                        page_complexity(int("first"), int("last"), below.complexity)
                     } else {
-                        below.saturating_add(1)
-                    }
+                        below.complexity.saturating_add(1)
+                    };
+                    Measure { complexity, depth: below.depth + 1 }
                 }
                 Selection::InlineFragment(fragment) => {
                     let on = fragment.node.type_condition.as_ref().map_or(parent, |c| c.node.on.node.as_str());
@@ -54,25 +82,26 @@ impl<'a> Walk<'a> {
                 }
                 Selection::FragmentSpread(spread) => self.fragment(&spread.node.fragment_name.node),
             };
-            total = total.saturating_add(cost);
+            total.complexity = total.complexity.saturating_add(one.complexity);
+            total.depth = total.depth.max(one.depth);
         }
         total
     }
 
-    fn fragment(&mut self, name: &'a Name) -> usize {
-        if let Some(cost) = self.memo.get(name) {
-            return *cost;
+    fn fragment(&mut self, name: &'a Name) -> Measure {
+        if let Some(measure) = self.memo.get(name) {
+            return *measure;
         }
         // Marked before the walk, so a cycle (refused by `limits` already) cannot loop.
-        self.memo.insert(name, 0);
-        let cost = match self.document.fragments.get(name) {
+        self.memo.insert(name, Measure::default());
+        let measure = match self.document.fragments.get(name) {
             Some(fragment) => {
                 self.set(fragment.node.type_condition.node.on.node.as_str(), &fragment.node.selection_set.node)
             }
-            None => 0,
+            None => Measure::default(),
         };
-        self.memo.insert(name, cost);
-        cost
+        self.memo.insert(name, measure);
+        measure
     }
 
     fn int(&self, field: &async_graphql::parser::types::Field, name: &str) -> Option<i32> {
@@ -104,5 +133,16 @@ mod tests {
         assert!(cost("{ customers { nodes { id contacts(first: 100) { nodes { id } } } } }") > 2_000);
         assert_eq!(cost("mutation { logout(input: {refreshToken: \"x\"}) { __typename } }"), 12);
         assert_eq!(cost("{ ...F } fragment F on Query { viewer { id } }"), 2);
+    }
+
+    #[test]
+    fn measures_every_operation_as_validation_does() {
+        let doc = async_graphql::parser::parse_query(
+            "query A { viewer { id } } query B { customers(first: 10) { nodes { ...N } } } \
+             fragment N on Customer { id owner { id } }",
+        )
+        .unwrap();
+        // A: 1 + 1; B: 1 + 10 × (nodes 1 + id 1 + owner 2).
+        assert_eq!(measure(&doc, &Variables::default()), Measure { complexity: 2 + 41, depth: 4 });
     }
 }

@@ -1,49 +1,36 @@
-//! Runs one GraphQL request with its per-request loaders.
-//!
-//! Why a driver of our own: async-graphql's DataLoader spawns a task per batch and, by
-//! default, waits 1 ms so that sibling fields can add their keys — a fixed delay at every
-//! nesting level. Here a batch task is queued and polled inside the request's own task,
-//! only after the executor has polled every sibling field and returned `Pending`. Every
-//! key of a level is therefore in the batch, with no timer at all.
+//! Runs one GraphQL request through the schema with its per-request loaders (driven by
+//! `engine::drive`), then gives every error a code and mends the answer's shape.
 
 use super::AppSchema;
 use super::limits::Limits;
 use super::loader::Loaders;
 use crate::auth::Viewer;
+use crate::engine::drive::{TaskQueue, drive};
 use async_graphql::parser::types::ExecutableDocument;
-use futures::future::BoxFuture;
-use futures::stream::{FuturesUnordered, StreamExt};
-use futures::task::ArcWake;
 use sea_orm::DatabaseConnection;
-use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
 
-/// Tasks spawned by this request's loaders, waiting to be polled by the request.
-pub type TaskQueue = Arc<Mutex<Vec<BoxFuture<'static, ()>>>>;
-
-/// Executes `request` as `viewer`; the request has passed `Limits::precheck` and
-/// `Limits::check` (the HTTP handler checks both before it charges the request's cost).
+/// Executes `request`, whose query parsed to `document`, as `viewer`. The request has
+/// passed `Limits::precheck`, `Limits::check` and the schema's depth and complexity
+/// limits (the HTTP handler checks them before it charges the request's cost).
 pub async fn execute(
     schema: &AppSchema,
     db: &DatabaseConnection,
     limits: &Limits,
     request: async_graphql::Request,
+    document: &Arc<ExecutableDocument>,
     viewer: Option<Viewer>,
 ) -> async_graphql::Response {
     let mut request = request;
-    let document = match prepare(&mut request) {
-        Ok(document) => document,
-        Err(error) => return refused(limits, error),
-    };
+    if let Err(error) = prepare(&mut request, document) {
+        return refused(limits, error);
+    }
     let (operation, variables) = (request.operation_name.clone(), request.variables.clone());
     let queue: TaskQueue = Arc::default();
     let loaders = Loaders::new(db.clone(), viewer.clone(), queue.clone());
     let request = request.data(viewer).data(loaders);
     let mut response = drive(schema.execute(request), queue).await;
-    super::shape::mend(&mut response.data, &document, operation.as_deref(), &variables, &response.errors);
+    super::shape::mend(&mut response.data, document, operation.as_deref(), &variables, &response.errors);
     finish(limits, &mut response);
     response
 }
@@ -55,19 +42,20 @@ pub fn refused(limits: &Limits, error: async_graphql::ServerError) -> async_grap
     response
 }
 
-/// Parses the query (through the document cache) and checks its argument values, before
-/// async-graphql validates and runs it. The request's limits were checked before it was
-/// costed (`http::graphql`, the one caller), so they are not walked again here.
-fn prepare(request: &mut async_graphql::Request) -> async_graphql::ServerResult<Arc<ExecutableDocument>> {
-    let document = super::documents::parse(&request.query)?;
-    super::arguments::check(&document, request.operation_name.as_deref(), &request.variables)?;
-    request.set_parsed_query((*document).clone());
-    Ok(document)
+/// Checks the argument values of `document` and hands it to the request, so that
+/// async-graphql validates and runs it without parsing the text again.
+fn prepare(request: &mut async_graphql::Request, document: &ExecutableDocument) -> async_graphql::ServerResult<()> {
+    super::arguments::check(document, request.operation_name.as_deref(), &request.variables)?;
+    request.set_parsed_query(document.clone());
+    Ok(())
 }
 
-/// Gives every error a code and the response its request id. An error without a code
-/// from inside execution is something unforeseen: its text is logged and replaced, so no
-/// internal detail (SQL, paths) reaches the client.
+/// Gives every error a code and the response its request id, by where the error arose:
+/// one at a field path without a code is something unforeseen inside a resolver (its text
+/// is logged and replaced, so no internal detail — SQL, paths — reaches the client); one
+/// outside any field is async-graphql's verdict on the document (validation), the
+/// caller's. Limits have been checked with their own code before execution
+/// (`verdicts`), so no message text is read here.
 fn finish(limits: &Limits, response: &mut async_graphql::Response) {
     limits.cap_errors(&mut response.errors);
     for error in &mut response.errors {
@@ -75,81 +63,16 @@ fn finish(limits: &Limits, response: &mut async_graphql::Response) {
         if has_code {
             continue;
         }
-        // A value that passed `arguments` but not a resolver's parse is still the caller's.
-        let code = if error.message.starts_with("Failed to parse \"") {
+        let code = if error.path.is_empty() {
             "BAD_USER_INPUT"
-        } else if !error.path.is_empty() {
+        } else {
             tracing::error!(error = %error.message, path = ?error.path, "uncoded error in a resolver");
             error.message = "internal error".to_string();
             "INTERNAL"
-        } else if is_limit(&error.message) {
-            "QUERY_TOO_COMPLEX"
-        } else {
-            "BAD_USER_INPUT"
         };
         error.extensions.get_or_insert_with(Default::default).set("code", code);
     }
     if let Some(id) = crate::http::request_id::current() {
         response.extensions.insert("requestId".to_string(), async_graphql::Value::from(id));
-    }
-}
-
-fn is_limit(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    m.contains("too complex") || m.contains("nested too deep") || m.contains("recursive depth")
-}
-
-/// Polls `main`, then every task it queued, in the same task, until `main` finishes.
-///
-/// `main` is polled until it stops waking itself (async-graphql's list resolution uses
-/// `FuturesUnordered`, which yields after a few items and wakes itself), so every sibling
-/// at a level has queued its key before any batch runs.
-async fn drive<F: Future>(main: F, queue: TaskQueue) -> F::Output {
-    /// Bound on back-to-back polls of a self-waking `main` before batches run anyway.
-    const MAX_SPINS: usize = 10_000;
-    let mut main = pin!(main);
-    let mut tasks: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
-    poll_fn(move |cx| {
-        let flag = Arc::new(WakeFlag { woken: AtomicBool::new(false), inner: cx.waker().clone() });
-        let waker = futures::task::waker(flag.clone());
-        let mut main_cx = Context::from_waker(&waker);
-        loop {
-            for _ in 0..MAX_SPINS {
-                flag.woken.store(false, Ordering::SeqCst);
-                if let Poll::Ready(out) = main.as_mut().poll(&mut main_cx) {
-                    return Poll::Ready(out);
-                }
-                if !flag.woken.load(Ordering::SeqCst) {
-                    break;
-                }
-            }
-            let queued: Vec<_> = match queue.lock() {
-                Ok(mut q) => std::mem::take(&mut *q),
-                Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-            };
-            let added = !queued.is_empty();
-            tasks.extend(queued);
-            let mut finished = false;
-            while let Poll::Ready(Some(())) = tasks.poll_next_unpin(cx) {
-                finished = true;
-            }
-            if !added && !finished {
-                return Poll::Pending;
-            }
-        }
-    })
-    .await
-}
-
-/// A waker that remembers it was woken, then wakes the request's task.
-struct WakeFlag {
-    woken: AtomicBool,
-    inner: Waker,
-}
-
-impl ArcWake for WakeFlag {
-    fn wake_by_ref(arc_self: &Arc<Self>) {
-        arc_self.woken.store(true, Ordering::SeqCst);
-        arc_self.inner.wake_by_ref();
     }
 }

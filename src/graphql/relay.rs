@@ -2,9 +2,9 @@
 //! with a lazily counted `totalCount`, and the `Date` scalar.
 
 use super::context;
-use super::listed::Listed;
 use super::loader::{ById, ChildCount, ChildCounts, ChildPages, ChildRelation, CountKey, Keyed, NestedArgs, PageKey};
 use super::types::all::*;
+use crate::engine::listed::Listed;
 use crate::error::{AppError, AppResult};
 use crate::service::cursor::RowCursor;
 use crate::service::page::{Page, PageArgs, SortSpec};

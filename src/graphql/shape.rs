@@ -37,8 +37,8 @@ pub fn mend(
     variables: &Variables,
     errors: &[ServerError],
 ) {
-    let Some(op) = super::documents::selected(document, operation) else { return };
-    let Some(root) = super::documents::root_type(op) else { return };
+    let Some(op) = crate::engine::documents::selected(document, operation) else { return };
+    let Some(root) = crate::engine::documents::root_type(op) else { return };
     let walk = Walk { document, variables, errors, registry: registry(), track: !errors.is_empty() };
     let mut path = Vec::new();
     walk.revive(data, &path);

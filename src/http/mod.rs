@@ -1,8 +1,10 @@
 //! HTTP: the router, its middleware and the shared application state.
 
+pub mod answer;
 pub mod budget;
 pub mod graphql;
 pub mod health;
+pub mod request;
 pub mod request_id;
 
 use crate::auth::jwt::JwtKeys;
@@ -39,6 +41,10 @@ pub struct AppState {
     pub budget: Arc<budget::Budget>,
     /// The document checks' verdicts, kept per query text.
     pub verdicts: Arc<crate::graphql::verdicts::Verdicts>,
+    /// Parsed documents, kept per query text.
+    pub documents: Arc<crate::engine::documents::Documents>,
+    /// The speed paths on (`CLIENTELE_FAST_PATHS`).
+    pub fast: crate::fast_paths::FastPaths,
     /// Longest a GraphQL request may take.
     pub request_timeout: std::time::Duration,
 }

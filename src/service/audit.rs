@@ -96,15 +96,16 @@ fn gated_text(backend: DbBackend, viewer: &Viewer, credential: &Credential) -> O
 }
 
 /// The values [`gated_insert`] binds, in its order: the row's, then the user check's
-/// (`SELECT 1 … id, role, team, active`), then the session check's (`SELECT 1 … family`).
+/// (`SELECT 1 … id, active`, the session check's `SELECT 1 … family` inside it, then role
+/// and team; see `Credential::names`).
 fn gated_values(row: &audit_event::ActiveModel, viewer: &Viewer, credential: &Credential) -> Vec<Value> {
     let mut values: Vec<Value> = audit_event::Column::iter().filter_map(|c| row.get(c).into_value()).collect();
-    values.extend([Value::from(1), credential.user_id.into(), viewer.role.into()]);
-    values.extend(viewer.team_id.map(Value::from));
-    values.push(true.into());
+    values.extend([Value::from(1), credential.user_id.into(), true.into()]);
     if let Some(family) = credential.session {
         values.extend([Value::from(1), family.into()]);
     }
+    values.push(viewer.role.into());
+    values.extend(viewer.team_id.map(Value::from));
     values
 }
 

@@ -48,7 +48,7 @@ where
     A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
     E::Model: IntoActiveModel<A> + Send + Sync,
 {
-    let txn = super::rows::begin(db).await?;
+    let txn = crate::engine::rows::begin(db).await?;
     let mut saved = Vec::with_capacity(rows.len());
     for (index, row) in rows.into_iter().enumerate() {
         let Hooks { before, after } = hooks();
@@ -76,6 +76,6 @@ where
         }
         saved.push(model);
     }
-    super::rows::commit(txn).await?;
+    crate::engine::rows::commit(txn).await?;
     Ok(Ok(saved))
 }

@@ -12,7 +12,6 @@ pub mod page;
 pub mod permission;
 pub mod record;
 pub mod report;
-pub mod rows;
 pub mod sequence;
 pub mod session;
 pub mod survey;

@@ -190,12 +190,12 @@ pub async fn paginate<E, C>(
     args: &PageArgs,
 ) -> AppResult<Page<E::Model>>
 where
-    E: super::rows::Positional,
+    E: crate::engine::rows::Positional,
     E::Model: Send + Sync,
-    C: super::rows::Reader,
+    C: crate::engine::rows::Reader,
 {
     let (select, shape) = keyset(select, order, id, args)?;
-    let mut rows = super::rows::all(db, select).await?;
+    let mut rows = crate::engine::rows::all(db, select).await?;
     let more = rows.len() as u64 > shape.limit;
     rows.truncate(shape.limit as usize);
     if shape.backward {
@@ -224,9 +224,9 @@ pub async fn paginate_children<E, C>(
     args: &PageArgs,
 ) -> AppResult<HashMap<Uuid, Page<E::Model>>>
 where
-    E: super::rows::Positional,
+    E: crate::engine::rows::Positional,
     E::Model: Send + Sync,
-    C: super::rows::Reader,
+    C: crate::engine::rows::Reader,
 {
     let plan = plan(args)?;
     let keys = full_keys::<E>(order, id);
@@ -247,7 +247,7 @@ where
             let ascending = *asc != plan.backward;
             select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
         }
-        super::rows::all(db, select.limit(plan.limit + 1)).await?
+        crate::engine::rows::all(db, select.limit(plan.limit + 1)).await?
     } else {
         let mut window = WindowStatement::partition_by((E::default(), parent));
         for (col, asc) in &keys {
@@ -264,7 +264,7 @@ where
             .order_by(Alias::new("page_rank"), Order::Asc)
             .to_owned();
         let stmt = db.get_database_backend().build(&outer);
-        super::rows::by_statement::<E, C>(db, stmt).await?
+        crate::engine::rows::by_statement::<E, C>(db, stmt).await?
     };
 
     let sig: std::sync::Arc<str> = sig.into();

@@ -45,7 +45,7 @@ where
     E::Model: FromQueryResult + Send + Sync,
 {
     let select = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, viewer.is_admin()));
-    super::rows::one(db, select).await
+    crate::engine::rows::one(db, select).await
 }
 
 /// Records by id that the viewer may see (admins also soft-deleted ones), for loaders.
@@ -59,7 +59,7 @@ where
 {
     let select =
         E::find().filter(E::id_column().is_in(ids.iter().copied())).filter(visible::<E>(viewer, viewer.is_admin()));
-    super::rows::all(db, select).await
+    crate::engine::rows::all(db, select).await
 }
 
 /// A page of the records the viewer may see, and the statement counting them all.
@@ -145,7 +145,7 @@ where
 {
     super::permission::require_write(viewer, E::NAME)?;
     let select = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, true));
-    super::rows::one(db, select).await?.ok_or(AppError::NotFound)
+    crate::engine::rows::one(db, select).await?.ok_or(AppError::NotFound)
 }
 
 /// Writes the `Set` fields of `row` if the record is still at `current`'s version
@@ -168,7 +168,7 @@ where
     let version = model_version::<E>(current);
     row.set(E::version_column(), (version + 1).into());
     row.set(E::updated_column(), now().into());
-    let txn = super::rows::begin(db).await?;
+    let txn = crate::engine::rows::begin(db).await?;
     let result = E::update_many()
         .set(row)
         .filter(E::id_column().eq(id))
@@ -189,8 +189,9 @@ where
         return Ok(Err(stale(version, latest.as_ref().map_or(version, model_version::<E>))));
     }
     audit::record(&txn, viewer, action, E::NAME, id, fields).await?;
-    let saved = super::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
-    super::rows::commit(txn).await?;
+    let saved =
+        crate::engine::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
+    crate::engine::rows::commit(txn).await?;
     Ok(Ok(saved))
 }
 
@@ -264,7 +265,7 @@ where
 {
     let Some(id) = id else { return Ok(None) };
     let select = E::find().filter(E::id_column().eq(id)).filter(visible::<E>(viewer, false));
-    let found = super::rows::one(db, select).await?;
+    let found = crate::engine::rows::one(db, select).await?;
     if found.is_none() {
         c.push(field, ErrorCode::NotFound, format!("no such {}", E::NAME));
     }

@@ -45,7 +45,7 @@ pub async fn set_on_customer(
         return Ok(Err(errors));
     }
     let ts = now();
-    let txn = super::rows::begin(db).await?;
+    let txn = crate::engine::rows::begin(db).await?;
     let existing: HashSet<Uuid> = customer_tag::Entity::find()
         .filter(customer_tag::Column::CustomerId.eq(customer_id))
         .all(&txn)
@@ -91,6 +91,6 @@ pub async fn set_on_customer(
             .await?;
     }
     let saved = customer::Entity::find_by_id(customer_id).one(&txn).await?.ok_or(AppError::NotFound)?;
-    super::rows::commit(txn).await?;
+    crate::engine::rows::commit(txn).await?;
     Ok(Ok(saved))
 }

@@ -2,7 +2,7 @@
 //! transaction (`auth::gate`), and a changed, deactivated or logged-out user writes
 //! nothing.
 
-use crate::helpers::{TestApp, error_code, spawn_app};
+use crate::helpers::{TestApp, error_code, spawn_fast_app};
 use entity::enums::Role;
 use serde_json::{Value, json};
 
@@ -29,7 +29,7 @@ async fn written(app: &TestApp) -> (i64, i64, Vec<Option<String>>) {
 
 #[tokio::test]
 async fn a_remembered_viewer_creates_without_a_lookup_and_a_changed_one_writes_nothing() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let (id, token) = app.user(Role::Sales, None).await;
     let owner = clientele::graphql::relay::global_id("User", id).0;
     let own = app.create_customer(&app.admin_token, json!({ "name": "Own", "ownerId": owner })).await["id"].clone();
@@ -82,7 +82,7 @@ async fn a_remembered_viewer_creates_without_a_lookup_and_a_changed_one_writes_n
 
 #[tokio::test]
 async fn a_remembered_viewer_whose_session_ended_writes_nothing() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let made = app
         .gql(
             &app.admin_token,
@@ -124,7 +124,7 @@ async fn a_remembered_viewer_whose_session_ended_writes_nothing() {
 
 #[tokio::test]
 async fn a_keyed_create_as_a_remembered_viewer_is_written_once() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let (id, token) = app.user(Role::Sales, None).await;
     let owner = clientele::graphql::relay::global_id("User", id).0;
     let own = app.create_customer(&app.admin_token, json!({ "name": "Own", "ownerId": owner })).await["id"].clone();

@@ -50,6 +50,10 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
         ("CLIENTELE_JWT_SECRET".into(), SECRET.into()),
         ("CLIENTELE_DB_MAX_CONNECTIONS".into(), "5".into()),
     ]);
+    // `.ci/run` runs the suite once more with every speed path off.
+    if let Ok(paths) = std::env::var("CLIENTELE_FAST_PATHS") {
+        vars.insert("CLIENTELE_FAST_PATHS".into(), paths);
+    }
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());
     }
@@ -59,6 +63,12 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
 /// Starts the server and creates an admin.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
+}
+
+/// Starts the server with every speed path on, whatever `CLIENTELE_FAST_PATHS` says (for
+/// the tests of those paths themselves), and creates an admin.
+pub async fn spawn_fast_app() -> TestApp {
+    spawn_app_with(&[("CLIENTELE_FAST_PATHS", "all")]).await
 }
 
 /// Starts the server with extra settings and creates an admin.

@@ -1,8 +1,8 @@
-//! Records decoded by column position (`service::rows`) equal sea-orm's own decoding, for
+//! Records decoded by column position (`engine::rows`) equal sea-orm's own decoding, for
 //! every record type, NULLs, JSON, enums, dates and money included.
 
 use crate::helpers::fresh_database_url;
-use clientele::service::rows;
+use clientele::engine::rows;
 use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 use std::process::Command;
 

@@ -13,7 +13,6 @@
 //! directives, computed fields, a denied field, cursors of nested lists, variables of
 //! other types — goes the standard way. Tests compare both paths' answers byte for byte.
 
-mod cost;
 mod fields;
 mod levels;
 mod plan;
@@ -24,8 +23,9 @@ mod who;
 
 use crate::auth::Viewer;
 use crate::auth::gate::Credential;
+use crate::engine::rows::Reader;
 use crate::metrics::Metrics;
-use crate::service::rows::Reader;
+use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
 use prepared::{Id, Key, Prepared};
 use sea_orm::DatabaseConnection;
@@ -33,14 +33,14 @@ use std::hash::RandomState;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
-/// What direct answers need of the server besides the database: its schema's complexity
-/// limit, and the query texts its schema has validated (per server: validation depends on
-/// the schema's limits).
+/// What direct answers need of the server besides the database: the query texts its
+/// schema has validated (per server: validation depends on the schema's limits), and the
+/// plans kept for reuse.
 pub struct Settings {
-    /// The schema's complexity limit, checked with each request's variables.
-    pub complexity_limit: usize,
-    /// The server's document limits (page sizes are checked with each request's variables).
+    /// The server's document limits.
     pub limits: crate::graphql::limits::Limits,
+    /// Plans are kept for reuse (the `plans` speed path).
+    keep_plans: bool,
     validated: Mutex<LruCache<String, ()>>,
     /// Plans kept for reuse (see [`prepared`]), by [`Key::fingerprint`].
     prepared: Mutex<LruCache<u64, Arc<Prepared>>>,
@@ -53,12 +53,13 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings for a schema with `complexity_limit`; nothing validated yet.
-    pub fn new(complexity_limit: usize, limits: crate::graphql::limits::Limits) -> Self {
+    /// Settings for a server with `limits`, keeping plans when `keep_plans`; nothing
+    /// validated yet.
+    pub fn new(limits: crate::graphql::limits::Limits, keep_plans: bool) -> Self {
         let capacity = NonZeroUsize::MIN.saturating_add(511);
         Self {
-            complexity_limit,
             limits,
+            keep_plans,
             validated: Mutex::new(LruCache::new(capacity)),
             prepared: Mutex::new(LruCache::new(capacity)),
             refused: Mutex::new(LruCache::new(capacity)),
@@ -155,19 +156,20 @@ pub struct Direct {
     pub confirmed: bool,
 }
 
-/// The response body for `request` from one statement, or `None` when the standard path
-/// must answer it.
+/// The response body for `request` (its query parsed to `document`, within every limit)
+/// from one statement, or `None` when the standard path must answer it.
 ///
 /// With a `credential` (a bearer token whose signature and times are checked, for the
-/// user `viewer` was guessed to be), the statement also reads what authentication reads —
-/// the user's role, team, whether it is active and not deleted, whether the token's
-/// session is still open — and the answer is `confirmed` when that names `viewer`.
-/// An unconfirmed answer may only be sent after the full check names `viewer`.
+/// user `viewer` was guessed to be), the statement also reads whether the credential
+/// stands and names `viewer` (`Credential::names`, the predicate authentication and the
+/// gate use too), and the answer is `confirmed` when it does. An unconfirmed answer may
+/// only be sent after the full check names `viewer`.
 pub async fn answer(
     db: &DatabaseConnection,
     metrics: &Metrics,
     settings: &Settings,
     request: &async_graphql::Request,
+    document: &ExecutableDocument,
     viewer: Option<&Viewer>,
     credential: Option<&Credential>,
 ) -> Option<Direct> {
@@ -176,50 +178,8 @@ pub async fn answer(
         return None;
     }
     let credential = credential.filter(|c| c.fits(viewer));
-    let backend = db.get_database_backend();
-    let ids = prepared::ids(&request.variables);
-    let kept = ids.as_deref().map(|ids| {
-        let slot = Key::fingerprint(&settings.hasher, request, viewer, credential, ids);
-        (slot, settings.prepared(slot, request, viewer, credential, ids))
-    });
-    let (planned, statement) = match (kept, ids.as_deref()) {
-        (Some((_, Some(kept))), Some(ids)) => {
-            metrics.direct_reused.inc();
-            let statement = kept.statement(backend, ids);
-            (Planned::Kept(kept), statement)
-        }
-        (kept, ids) => {
-            if !settings.validated(&request.query) {
-                return None;
-            }
-            crate::graphql::documents::inspect(&request.query, |document| {
-                settings.limits.check(document, &request.variables, request.operation_name.as_deref()).ok()?;
-                let operation = request.operation_name.as_deref();
-                let limit = settings.complexity_limit;
-                let plan = |variables| plan::plan(document, operation, variables, viewer, backend, limit, credential);
-                let first = plan(&request.variables)?;
-                let built = first.statement.as_ref().map(|s| backend.build(s));
-                let (Some((slot, _)), Some(ids)) = (kept, ids) else {
-                    return Some((Planned::Fresh(Box::new(first)), built));
-                };
-                if !settings.seen_before(slot) || settings.refused(slot, request, viewer, credential, ids) {
-                    return Some((Planned::Fresh(Box::new(first)), built));
-                }
-                // The probe: the same document with other IDs of the same types.
-                let (variables, probes) = prepared::probe(&request.variables, ids);
-                let probe = plan(&variables).and_then(|p| p.statement).map(|s| backend.build(&s));
-                let key = Key::new(request, viewer, credential, ids);
-                let Some(slots) = prepared::slots(built.as_ref(), probe.as_ref(), ids, &probes) else {
-                    settings.refuse(slot, key);
-                    return Some((Planned::Fresh(Box::new(first)), built));
-                };
-                let kept = Arc::new(Prepared::new(key, first, built.clone(), slots));
-                settings.keep(slot, kept.clone());
-                Some((Planned::Kept(kept), built))
-            })
-            .ok()??
-        }
-    };
+    let ask = Ask { request, document, viewer, credential, backend: db.get_database_backend() };
+    let (planned, statement) = settings.planned(metrics, &ask)?;
     let plan = planned.plan();
     let rows = match statement {
         Some(statement) => match db.rows(statement).await {
@@ -243,6 +203,63 @@ pub async fn answer(
     // The outer object stays open: the HTTP layer adds the extensions and closes it.
     body.push(b'}');
     metrics.direct_answers.inc();
-    let confirmed = credential.is_some() && who::confirms(rows.first(), viewer);
+    let confirmed = credential.is_some() && who::confirms(rows.first());
     Some(Direct { body, confirmed })
+}
+
+/// One request to answer directly.
+struct Ask<'a> {
+    request: &'a async_graphql::Request,
+    document: &'a ExecutableDocument,
+    viewer: &'a Viewer,
+    credential: Option<&'a Credential>,
+    backend: sea_orm::DbBackend,
+}
+
+/// A plan and its built statement (`None`: the answer needs no statement).
+type WithStatement = (Planned, Option<sea_orm::Statement>);
+
+impl Settings {
+    /// The plan for `ask`: a kept one when its key matches, else a fresh one (kept for
+    /// the next request when the probe allows).
+    fn planned(&self, metrics: &Metrics, ask: &Ask<'_>) -> Option<WithStatement> {
+        let Ask { request, viewer, credential, .. } = *ask;
+        let ids = prepared::ids(&request.variables).filter(|_| self.keep_plans);
+        let Some(ids) = ids.as_deref() else { return self.fresh(ask, None) };
+        let slot = Key::fingerprint(&self.hasher, request, viewer, credential, ids);
+        if let Some(kept) = self.prepared(slot, request, viewer, credential, ids) {
+            metrics.direct_reused.inc();
+            let statement = kept.statement(ask.backend, ids);
+            return Some((Planned::Kept(kept), statement));
+        }
+        self.fresh(ask, Some((slot, ids)))
+    }
+
+    /// A plan made for `ask` — of a document the standard path has validated — kept at
+    /// `slot` when the key came before and a probe with other IDs shows where they go.
+    fn fresh(&self, ask: &Ask<'_>, reuse: Option<(u64, &[Id])>) -> Option<WithStatement> {
+        let Ask { request, document, viewer, credential, backend } = *ask;
+        if !self.validated(&request.query) {
+            return None;
+        }
+        let operation = request.operation_name.as_deref();
+        let plan = |variables| plan::plan(document, operation, variables, viewer, backend, credential);
+        let first = plan(&request.variables)?;
+        let built = first.statement.as_ref().map(|s| backend.build(s));
+        let Some((slot, ids)) = reuse else { return Some((Planned::Fresh(Box::new(first)), built)) };
+        if !self.seen_before(slot) || self.refused(slot, request, viewer, credential, ids) {
+            return Some((Planned::Fresh(Box::new(first)), built));
+        }
+        // The probe: the same document with other IDs of the same types.
+        let (variables, probes) = prepared::probe(&request.variables, ids);
+        let probe = plan(&variables).and_then(|p| p.statement).map(|s| backend.build(&s));
+        let key = Key::new(request, viewer, credential, ids);
+        let Some(slots) = prepared::slots(built.as_ref(), probe.as_ref(), ids, &probes) else {
+            self.refuse(slot, key);
+            return Some((Planned::Fresh(Box::new(first)), built));
+        };
+        let kept = Arc::new(Prepared::new(key, first, built.clone(), slots));
+        self.keep(slot, kept.clone());
+        Some((Planned::Kept(kept), built))
+    }
 }

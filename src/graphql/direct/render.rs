@@ -4,9 +4,9 @@
 use super::fields::Kind;
 use super::plan::{Conn, Obj, Out, PageField, Plan, Root};
 use crate::auth::policy::mask;
+use crate::engine::rows::value_at;
 use crate::graphql::relay::{Date, write_global_id};
 use crate::service::cursor::encode_cursor;
-use crate::service::rows::value_at;
 use async_graphql::ScalarType;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sea_orm::QueryResult;

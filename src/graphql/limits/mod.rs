@@ -122,7 +122,7 @@ impl Limits {
         for name in document.fragments.keys() {
             depth.fragment(name, 0)?;
         }
-        if let Some(op) = super::documents::selected(document, operation) {
+        if let Some(op) = crate::engine::documents::selected(document, operation) {
             let roots = root_fields(document, op);
             if roots > self.root_fields {
                 return Err(too_complex(format!(

@@ -10,8 +10,8 @@ pub use children::{
 };
 pub use relations::*;
 
-use super::execute::TaskQueue;
 use crate::auth::Viewer;
+use crate::engine::drive::TaskQueue;
 use crate::error::{AppError, AppResult};
 use crate::service::record::{by_ids_visible, model_id};
 use async_graphql::dataloader::{DataLoader, Loader, NoCache};

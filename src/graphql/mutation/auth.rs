@@ -10,7 +10,7 @@ use crate::graphql::relay::expect_id;
 use crate::graphql::types::all::{Team, User};
 use crate::graphql::types::auth::{ApiKey, SignedInUser, TokenPayload};
 use crate::graphql::types::user_error::{UserError, user_errors};
-use crate::http::graphql::ClientAddr;
+use crate::http::answer::ClientAddr;
 use crate::payload;
 use crate::service::record::{self, Checked};
 use crate::service::session::Tokens;

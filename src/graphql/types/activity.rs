@@ -5,12 +5,11 @@ use super::customer::Customer;
 use super::enums::{Channel, DealStage, FeedbackKind, Sentiment, TicketCategory, TicketPriority, TicketStatus};
 use super::marketing::SurveyResponse;
 use super::people::User;
-use crate::graphql::context;
 use crate::graphql::input::activity::*;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{DealInteractions, DealPurchases, TicketFeedback, TicketSurveyResponses};
 use crate::graphql::policy;
-use crate::graphql::relay::{Conn, Date, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Date, One, RecordMeta, global_id, one};
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
@@ -149,53 +148,24 @@ impl Deal {
     async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    /// Communication records about this deal.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn interactions(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<InteractionFilter>,
-        order_by: Option<Vec<InteractionOrder>>,
-    ) -> Result<Conn<Interaction>> {
-        nested::<DealInteractions, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| InteractionOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Interaction,
-        )
-        .await
-    }
-    /// Purchases this deal produced.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn purchases(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<PurchaseFilter>,
-        order_by: Option<Vec<PurchaseOrder>>,
-    ) -> Result<Conn<Purchase>> {
-        nested::<DealPurchases, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| PurchaseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Purchase,
-        )
-        .await
+    /// The nested lists.
+    #[graphql(flatten)]
+    async fn lists(&self) -> DealLists {
+        DealLists(self.0.id)
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
         meta!(self.0)
+    }
+}
+
+crate::lists! {
+    /// The nested lists of `Deal`, flattened into it.
+    DealLists {
+        /// Communication records about this deal.
+        interactions: DealInteractions => Interaction(InteractionFilter, InteractionOrder);
+        /// Purchases this deal produced.
+        purchases: DealPurchases => Purchase(PurchaseFilter, PurchaseOrder);
     }
 }
 
@@ -252,53 +222,24 @@ impl Ticket {
     async fn contact(&self, ctx: &Context<'_>) -> Result<One<Contact>> {
         one::<entity::contact::Entity, _>(ctx, self.0.contact_id, Contact).await
     }
-    /// Feedback about this ticket.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn feedback(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<FeedbackFilter>,
-        order_by: Option<Vec<FeedbackOrder>>,
-    ) -> Result<Conn<Feedback>> {
-        nested::<TicketFeedback, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| FeedbackOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Feedback,
-        )
-        .await
-    }
-    /// Survey responses about this ticket.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn survey_responses(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<SurveyResponseFilter>,
-        order_by: Option<Vec<SurveyResponseOrder>>,
-    ) -> Result<Conn<SurveyResponse>> {
-        nested::<TicketSurveyResponses, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| SurveyResponseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            SurveyResponse,
-        )
-        .await
+    /// The nested lists.
+    #[graphql(flatten)]
+    async fn lists(&self) -> TicketLists {
+        TicketLists(self.0.id)
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
         meta!(self.0)
+    }
+}
+
+crate::lists! {
+    /// The nested lists of `Ticket`, flattened into it.
+    TicketLists {
+        /// Feedback about this ticket.
+        feedback: TicketFeedback => Feedback(FeedbackFilter, FeedbackOrder);
+        /// Survey responses about this ticket.
+        survey_responses: TicketSurveyResponses => SurveyResponse(SurveyResponseFilter, SurveyResponseOrder);
     }
 }
 

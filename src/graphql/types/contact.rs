@@ -3,11 +3,10 @@
 use super::activity::{Interaction, Ticket};
 use super::customer::Customer;
 use super::enums::DecisionRole;
-use crate::graphql::context;
 use crate::graphql::input::activity::*;
 use crate::graphql::loader::{ContactInteractions, ContactTickets};
 use crate::graphql::policy;
-use crate::graphql::relay::{Conn, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{One, RecordMeta, global_id, one};
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use entity::contact::Model;
@@ -49,52 +48,23 @@ impl Contact {
     async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
         one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
     }
-    /// Communication records with this contact.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn interactions(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<InteractionFilter>,
-        order_by: Option<Vec<InteractionOrder>>,
-    ) -> Result<Conn<Interaction>> {
-        nested::<ContactInteractions, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| InteractionOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Interaction,
-        )
-        .await
-    }
-    /// Tickets this contact raised.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn tickets(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<TicketFilter>,
-        order_by: Option<Vec<TicketOrder>>,
-    ) -> Result<Conn<Ticket>> {
-        nested::<ContactTickets, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| TicketOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Ticket,
-        )
-        .await
+    /// The nested lists.
+    #[graphql(flatten)]
+    async fn lists(&self) -> ContactLists {
+        ContactLists(self.0.id)
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
         meta!(self.0)
+    }
+}
+
+crate::lists! {
+    /// The nested lists of `Contact`, flattened into it.
+    ContactLists {
+        /// Communication records with this contact.
+        interactions: ContactInteractions => Interaction(InteractionFilter, InteractionOrder);
+        /// Tickets this contact raised.
+        tickets: ContactTickets => Ticket(TicketFilter, TicketOrder);
     }
 }

@@ -8,7 +8,7 @@ use crate::graphql::input::contact::*;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::*;
 use crate::graphql::policy;
-use crate::graphql::relay::{Conn, Date, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Date, One, RecordMeta, global_id, one};
 use crate::meta;
 use crate::service::customer::missing_fields;
 use async_graphql::{Context, ID, Object, Result};
@@ -122,180 +122,31 @@ impl Customer {
     async fn meta(&self) -> RecordMeta {
         meta!(self.0)
     }
-    /// Contact people, oldest first.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn contacts(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<ContactFilter>,
-        order_by: Option<Vec<ContactOrder>>,
-    ) -> Result<Conn<Contact>> {
-        nested::<CustomerContacts, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| ContactOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Contact,
-        )
-        .await
+    /// The nested lists.
+    #[graphql(flatten)]
+    async fn lists(&self) -> CustomerLists {
+        CustomerLists(self.0.id)
     }
-    /// Communication records (沟通记录), latest first.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn interactions(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<InteractionFilter>,
-        order_by: Option<Vec<InteractionOrder>>,
-    ) -> Result<Conn<Interaction>> {
-        nested::<CustomerInteractions, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| InteractionOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Interaction,
-        )
-        .await
-    }
-    /// Purchases (交易记录), latest first.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn purchases(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<PurchaseFilter>,
-        order_by: Option<Vec<PurchaseOrder>>,
-    ) -> Result<Conn<Purchase>> {
-        nested::<CustomerPurchases, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| PurchaseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Purchase,
-        )
-        .await
-    }
-    /// Deals, newest first.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn deals(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<DealFilter>,
-        order_by: Option<Vec<DealOrder>>,
-    ) -> Result<Conn<Deal>> {
-        nested::<CustomerDeals, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| DealOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Deal,
-        )
-        .await
-    }
-    /// Service tickets, latest first.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn tickets(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<TicketFilter>,
-        order_by: Option<Vec<TicketOrder>>,
-    ) -> Result<Conn<Ticket>> {
-        nested::<CustomerTickets, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| TicketOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Ticket,
-        )
-        .await
-    }
-    /// Praise, suggestions and complaints, latest first.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn feedback(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<FeedbackFilter>,
-        order_by: Option<Vec<FeedbackOrder>>,
-    ) -> Result<Conn<Feedback>> {
-        nested::<CustomerFeedback, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| FeedbackOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            Feedback,
-        )
-        .await
-    }
-    /// Campaigns the customer was invited to or attended.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn campaign_participations(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<CampaignParticipationFilter>,
-        order_by: Option<Vec<CampaignParticipationOrder>>,
-    ) -> Result<Conn<CampaignParticipation>> {
-        nested::<CustomerParticipations, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| CampaignParticipationOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            CampaignParticipation,
-        )
-        .await
-    }
-    /// Survey responses, latest first.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn survey_responses(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<SurveyResponseFilter>,
-        order_by: Option<Vec<SurveyResponseOrder>>,
-    ) -> Result<Conn<SurveyResponse>> {
-        nested::<CustomerSurveyResponses, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| SurveyResponseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            SurveyResponse,
-        )
-        .await
+}
+
+crate::lists! {
+    /// The nested lists of `Customer`, flattened into it.
+    CustomerLists {
+        /// Contact people, oldest first.
+        contacts: CustomerContacts => Contact(ContactFilter, ContactOrder);
+        /// Communication records (沟通记录), latest first.
+        interactions: CustomerInteractions => Interaction(InteractionFilter, InteractionOrder);
+        /// Purchases (交易记录), latest first.
+        purchases: CustomerPurchases => Purchase(PurchaseFilter, PurchaseOrder);
+        /// Deals, newest first.
+        deals: CustomerDeals => Deal(DealFilter, DealOrder);
+        /// Service tickets, latest first.
+        tickets: CustomerTickets => Ticket(TicketFilter, TicketOrder);
+        /// Praise, suggestions and complaints, latest first.
+        feedback: CustomerFeedback => Feedback(FeedbackFilter, FeedbackOrder);
+        /// Campaigns the customer was invited to or attended.
+        campaign_participations: CustomerParticipations => CampaignParticipation(CampaignParticipationFilter, CampaignParticipationOrder);
+        /// Survey responses, latest first.
+        survey_responses: CustomerSurveyResponses => SurveyResponse(SurveyResponseFilter, SurveyResponseOrder);
     }
 }

@@ -3,10 +3,9 @@
 use super::activity::Ticket;
 use super::customer::Customer;
 use super::enums::{CampaignKind, ParticipationStatus, SurveyKind, SurveyStatus};
-use crate::graphql::context;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{CampaignParticipations, SurveyResponses};
-use crate::graphql::relay::{Conn, Date, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Date, One, RecordMeta, global_id, one};
 use crate::meta;
 use crate::service::survey::{self, QuestionKind as Kind};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
@@ -37,31 +36,22 @@ impl Campaign {
     async fn ends_on(&self) -> Option<Date> {
         self.0.ends_on.map(Date)
     }
-    /// Customers invited to or attending this campaign (those the caller may see).
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn participations(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<CampaignParticipationFilter>,
-        order_by: Option<Vec<CampaignParticipationOrder>>,
-    ) -> Result<Conn<CampaignParticipation>> {
-        nested::<CampaignParticipations, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| CampaignParticipationOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            CampaignParticipation,
-        )
-        .await
+    /// The nested lists.
+    #[graphql(flatten)]
+    async fn lists(&self) -> CampaignLists {
+        CampaignLists(self.0.id)
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
         meta!(self.0)
+    }
+}
+
+crate::lists! {
+    /// The nested lists of `Campaign`, flattened into it.
+    CampaignLists {
+        /// Customers invited to or attending this campaign (those the caller may see).
+        participations: CampaignParticipations => CampaignParticipation(CampaignParticipationFilter, CampaignParticipationOrder);
     }
 }
 
@@ -162,31 +152,22 @@ impl Survey {
     async fn questions(&self) -> Vec<SurveyQuestion> {
         survey::questions(&self.0.questions).into_iter().map(Into::into).collect()
     }
-    /// Responses to this survey (of customers the caller may see).
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn responses(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<SurveyResponseFilter>,
-        order_by: Option<Vec<SurveyResponseOrder>>,
-    ) -> Result<Conn<SurveyResponse>> {
-        nested::<SurveyResponses, _>(
-            ctx,
-            self.0.id,
-            page_args(first, after, last, before),
-            filter.map(|f| f.condition(context::viewer(ctx)?)).transpose()?,
-            order_by.map(|o| SurveyResponseOrder::spec(context::viewer(ctx)?, Some(o))).transpose()?,
-            SurveyResponse,
-        )
-        .await
+    /// The nested lists.
+    #[graphql(flatten)]
+    async fn lists(&self) -> SurveyLists {
+        SurveyLists(self.0.id)
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
         meta!(self.0)
+    }
+}
+
+crate::lists! {
+    /// The nested lists of `Survey`, flattened into it.
+    SurveyLists {
+        /// Responses to this survey (of customers the caller may see).
+        responses: SurveyResponses => SurveyResponse(SurveyResponseFilter, SurveyResponseOrder);
     }
 }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod contact;
 pub mod customer;
 pub mod enums;
+pub mod lists;
 pub mod marketing;
 pub mod people;
 pub mod user_error;

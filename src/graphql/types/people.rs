@@ -3,7 +3,6 @@
 use super::activity::{Deal, Ticket};
 use super::customer::Customer;
 use super::enums::Role;
-use crate::graphql::context;
 use crate::graphql::input::activity::{DealFilter, DealOrder, TicketFilter, TicketOrder};
 use crate::graphql::input::customer::{CustomerFilter, CustomerOrder};
 use crate::graphql::loader::{TeamMembers, UserCustomers, UserDeals, UserTickets};
@@ -36,60 +35,26 @@ impl User {
     async fn team(&self, ctx: &Context<'_>) -> Result<One<Team>> {
         one::<entity::team::Entity, _>(ctx, self.0.team_id, Team).await
     }
-    /// Customers this user owns (those the caller may see).
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn customers(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<CustomerFilter>,
-        order_by: Option<Vec<CustomerOrder>>,
-    ) -> Result<Conn<Customer>> {
-        let viewer = context::viewer(ctx)?;
-        let filter = filter.map(|f| f.condition(viewer)).transpose()?;
-        let order = order_by.map(|o| CustomerOrder::spec(viewer, Some(o))).transpose()?;
-        nested::<UserCustomers, _>(ctx, self.0.id, page_args(first, after, last, before), filter, order, Customer).await
-    }
-    /// Deals this user owns.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn deals(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<DealFilter>,
-        order_by: Option<Vec<DealOrder>>,
-    ) -> Result<Conn<Deal>> {
-        let viewer = context::viewer(ctx)?;
-        let filter = filter.map(|f| f.condition(viewer)).transpose()?;
-        let order = order_by.map(|o| DealOrder::spec(viewer, Some(o))).transpose()?;
-        nested::<UserDeals, _>(ctx, self.0.id, page_args(first, after, last, before), filter, order, Deal).await
-    }
-    /// Tickets assigned to this user.
-    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
-    async fn assigned_tickets(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        filter: Option<TicketFilter>,
-        order_by: Option<Vec<TicketOrder>>,
-    ) -> Result<Conn<Ticket>> {
-        let viewer = context::viewer(ctx)?;
-        let filter = filter.map(|f| f.condition(viewer)).transpose()?;
-        let order = order_by.map(|o| TicketOrder::spec(viewer, Some(o))).transpose()?;
-        nested::<UserTickets, _>(ctx, self.0.id, page_args(first, after, last, before), filter, order, Ticket).await
+    /// The nested lists.
+    #[graphql(flatten)]
+    async fn lists(&self) -> UserLists {
+        UserLists(self.0.id)
     }
     #[graphql(flatten)]
     async fn meta(&self) -> RecordMeta {
         meta!(self.0)
+    }
+}
+
+crate::lists! {
+    /// The nested lists of `User`, flattened into it.
+    UserLists {
+        /// Customers this user owns (those the caller may see).
+        customers: UserCustomers => Customer(CustomerFilter, CustomerOrder);
+        /// Deals this user owns.
+        deals: UserDeals => Deal(DealFilter, DealOrder);
+        /// Tickets assigned to this user.
+        assigned_tickets: UserTickets => Ticket(TicketFilter, TicketOrder);
     }
 }
 

@@ -2,13 +2,13 @@
 //! user, and partner keys.
 
 use super::both_ways_as;
-use crate::helpers::spawn_app;
+use crate::helpers::spawn_fast_app;
 use entity::enums::Role;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_changed_or_deactivated_user_is_seen_by_the_statement_that_answers() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let (id, token) = app.user(Role::Admin, None).await;
     for i in 0..3 {
         app.create_customer(&app.admin_token, json!({ "name": format!("Company {i}") })).await;
@@ -47,7 +47,7 @@ async fn a_changed_or_deactivated_user_is_seen_by_the_statement_that_answers() {
 
 #[tokio::test]
 async fn a_logged_out_session_stops_direct_answers() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let anonymous = |query: &'static str, variables: Value| {
         let app = &app;
         async move {
@@ -90,7 +90,7 @@ async fn a_logged_out_session_stops_direct_answers() {
 
 #[tokio::test]
 async fn partner_keys_see_their_record_families_masked_both_ways() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     clientele::seed::demo(&app.db).await.unwrap();
     let (partner, _) = app.user(Role::Partner, None).await;
     let key = |scopes: Vec<&'static str>| {

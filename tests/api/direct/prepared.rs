@@ -3,7 +3,7 @@
 //! same answers as a fresh plan and the standard path.
 
 use super::{both_ways, demo_tokens, text_as};
-use crate::helpers::spawn_app;
+use crate::helpers::spawn_fast_app;
 use entity::enums::Role;
 use serde_json::{Value, json};
 
@@ -13,7 +13,7 @@ const ONE: &str = "query($id: ID!) { customer(id: $id) @D {
 
 #[tokio::test]
 async fn a_kept_plan_answers_other_ids_as_the_standard_path_does() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let tokens = demo_tokens(&app).await;
     let (_, admin) = &tokens[0];
     let page = app.gql(admin, "{ customers(first: 12) { nodes { id } } }", json!({})).await;
@@ -67,7 +67,7 @@ async fn a_kept_plan_answers_other_ids_as_the_standard_path_does() {
 
 #[tokio::test]
 async fn only_variables_that_are_bound_as_ids_make_a_plan_reusable() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let tokens = demo_tokens(&app).await;
     let (_, admin) = &tokens[0];
     let found = app.gql(admin, "{ customers(first: 30) { nodes { id owner { id } tags { id } } } }", json!({})).await;

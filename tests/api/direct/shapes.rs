@@ -1,13 +1,13 @@
 //! Every supported shape answered both ways, for every role; what goes the standard way.
 
 use super::{EVERYTHING, both_ways, demo_tokens};
-use crate::helpers::spawn_app;
+use crate::helpers::spawn_fast_app;
 use entity::enums::Role;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn pages_of_customers_with_every_relation_are_the_same_both_ways_for_every_role() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     for (role, token) in demo_tokens(&app).await {
         // Forward, three pages deep.
         let mut after = Value::Null;
@@ -29,7 +29,7 @@ async fn pages_of_customers_with_every_relation_are_the_same_both_ways_for_every
 
 #[tokio::test]
 async fn masked_values_are_masked_and_denied_fields_take_the_standard_path() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let tokens = demo_tokens(&app).await;
     let token = |role| tokens.iter().find(|(r, _)| *r == role).map(|(_, t)| t.clone()).unwrap();
     let query = "{ customers(first: 5) @D { nodes { name phone email contacts { nodes { name phone email } } } } }";
@@ -49,7 +49,7 @@ async fn masked_values_are_masked_and_denied_fields_take_the_standard_path() {
 
 #[tokio::test]
 async fn one_customer_with_five_lists_is_one_statement() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let tokens = demo_tokens(&app).await;
     let (_, admin) = &tokens[0];
     let query = "query($id: ID!) { customer(id: $id) @D {
@@ -91,7 +91,7 @@ async fn one_customer_with_five_lists_is_one_statement() {
 
 #[tokio::test]
 async fn filters_orders_search_and_aliases_are_the_same_both_ways() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let tokens = demo_tokens(&app).await;
     let (_, admin) = &tokens[0];
     let found = app.gql(admin, "{ customers(first: 30) { nodes { owner { id } tags { id } } } }", json!({})).await;
@@ -138,7 +138,7 @@ async fn filters_orders_search_and_aliases_are_the_same_both_ways() {
 
 #[tokio::test]
 async fn what_the_planner_does_not_know_takes_the_standard_path() {
-    let app = spawn_app().await;
+    let app = spawn_fast_app().await;
     let tokens = demo_tokens(&app).await;
     let (_, admin) = &tokens[0];
     let queries = [
@@ -164,7 +164,9 @@ async fn what_the_planner_does_not_know_takes_the_standard_path() {
 
 #[tokio::test]
 async fn the_complexity_limit_holds_whatever_the_variables() {
-    let app = crate::helpers::spawn_app_with(&[("CLIENTELE_QUERY_COMPLEXITY_LIMIT", "300")]).await;
+    let app =
+        crate::helpers::spawn_app_with(&[("CLIENTELE_QUERY_COMPLEXITY_LIMIT", "300"), ("CLIENTELE_FAST_PATHS", "all")])
+            .await;
     for i in 0..3 {
         app.create_customer(&app.admin_token, json!({ "name": format!("Company {i}") })).await;
     }
