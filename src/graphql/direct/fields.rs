@@ -137,113 +137,210 @@ impl Ty {
 
     /// The field `name` of the type, if the direct path reads it.
     pub fn field(self, name: &str) -> Option<Field> {
-        use Field::{Column as C, One as O};
-        use Kind::*;
-        let own = match (self, name) {
-            (_, "id") => C("id", Id),
-            (_, "version") => C("version", Int),
-            (_, "createdAt") => C("created_at", DateTime),
-            (_, "updatedAt") => C("updated_at", DateTime),
-            (_, "deletedAt") => C("deleted_at", DateTime),
-            (Ty::Customer, _) => customer(name)?,
-            (Ty::Contact, "name") => C("name", Text),
-            (Ty::Contact, "title") => C("title", Text),
-            (Ty::Contact, "decisionRole") => C("decision_role", Enum),
-            (Ty::Contact, "phone") => C("phone", Text),
-            (Ty::Contact, "email") => C("email", Text),
-            (Ty::Contact, "isPrimary") => C("is_primary", Bool),
-            (Ty::Contact, "notes") => C("notes", Text),
-            (Ty::Deal, "title") => C("title", Text),
-            (Ty::Deal, "stage") => C("stage", Enum),
-            (Ty::Deal | Ty::Purchase, "amount") => C("amount_e4", Money),
-            (Ty::Deal | Ty::Purchase, "currency") => C("currency", Text),
-            (Ty::Deal, "probability") => C("probability", Int),
-            (Ty::Deal, "expectedCloseDate") => C("expected_close_date", Date),
-            (Ty::Deal, "closedAt") => C("closed_at", DateTime),
-            (Ty::Deal, "lostReason") => C("lost_reason", Text),
-            (Ty::Deal, "owner") => O("owner_id", Ty::User),
-            (Ty::Ticket, "code") => C("code", Text),
-            (Ty::Ticket, "subject") => C("subject", Text),
-            (Ty::Ticket, "description") => C("description", Text),
-            (Ty::Ticket, "category") => C("category", Enum),
-            (Ty::Ticket, "priority") => C("priority", Enum),
-            (Ty::Ticket, "status") => C("status", Enum),
-            (Ty::Ticket, "assignee") => O("assignee_id", Ty::User),
-            (Ty::Ticket, "openedAt") => C("opened_at", DateTime),
-            (Ty::Ticket, "firstResponseAt") => C("first_response_at", DateTime),
-            (Ty::Ticket, "resolvedAt") => C("resolved_at", DateTime),
-            (Ty::Ticket, "dueAt") => C("due_at", DateTime),
-            (Ty::Ticket, "resolution") => C("resolution", Text),
-            (Ty::Ticket | Ty::Interaction, "contact") => O("contact_id", Ty::Contact),
-            (Ty::Interaction, "channel") => C("channel", Enum),
-            (Ty::Interaction, "occurredAt") => C("occurred_at", DateTime),
-            (Ty::Interaction, "summary") => C("summary", Text),
-            (Ty::Interaction, "outcome") => C("outcome", Text),
-            (Ty::Interaction, "nextStep") => C("next_step", Text),
-            (Ty::Interaction, "nextFollowUpAt") => C("next_follow_up_at", DateTime),
-            (Ty::Interaction, "user") => O("user_id", Ty::User),
-            (Ty::Interaction | Ty::Purchase, "deal") => O("deal_id", Ty::Deal),
-            (Ty::Purchase, "product") => C("product", Text),
-            (Ty::Purchase, "quantity") => C("quantity", Int),
-            (Ty::Purchase, "purchasedAt") => C("purchased_at", Date),
-            (Ty::Purchase, "paymentMethod") => C("payment_method", Text),
-            (Ty::Feedback, "kind") => C("kind", Enum),
-            (Ty::Feedback, "sentiment") => C("sentiment", Enum),
-            (Ty::Feedback, "content") => C("content", Text),
-            (Ty::Feedback, "source") => C("source", Text),
-            (Ty::Feedback, "receivedAt") => C("received_at", DateTime),
-            (Ty::Feedback | Ty::SurveyResponse, "ticket") => O("ticket_id", Ty::Ticket),
-            (Ty::SurveyResponse, "score") => C("score", Float),
-            (Ty::SurveyResponse, "submittedAt") => C("submitted_at", DateTime),
-            (Ty::SurveyResponse, "survey") => O("survey_id", Ty::Survey),
-            (Ty::Survey, "title") => C("title", Text),
-            (Ty::Survey, "kind") => C("kind", Enum),
-            (Ty::Survey, "status") => C("status", Enum),
-            (Ty::User, "name") => C("name", Text),
-            (Ty::User, "email") => C("email", Text),
-            (Ty::User, "role") => C("role", Enum),
-            (Ty::User, "active") => C("active", Bool),
-            (Ty::User | Ty::Survey, _) => return None,
-            (_, "customer") => O("customer_id", Ty::Customer),
-            _ => return None,
-        };
-        Some(own)
+        COMMON.iter().chain(self.fields()).find(|(n, _)| *n == name).map(|(_, field)| *field)
     }
+
+    /// The fields the direct path reads of the type besides [`COMMON`]'s: its column map.
+    /// A field not listed (computed, JSON-backed, or with arguments of its own) sends
+    /// the request down the standard path; so does a record's way back to its customer
+    /// (every direct root is under a customer, and the planner refuses cycles). `tests/api/direct/fields.rs` runs every entry
+    /// both ways for every role; a unit test below checks each against the schema.
+    pub fn fields(self) -> &'static [(&'static str, Field)] {
+        match self {
+            Ty::Customer => CUSTOMER,
+            Ty::Contact => CONTACT,
+            Ty::Deal => DEAL,
+            Ty::Ticket => TICKET,
+            Ty::Interaction => INTERACTION,
+            Ty::Purchase => PURCHASE,
+            Ty::Feedback => FEEDBACK,
+            Ty::SurveyResponse => SURVEY_RESPONSE,
+            Ty::Survey => SURVEY,
+            Ty::User => USER,
+        }
+    }
+
+    /// Every type the direct path answers.
+    pub const ALL: [Ty; 10] = [
+        Ty::Customer,
+        Ty::Contact,
+        Ty::Deal,
+        Ty::Ticket,
+        Ty::Interaction,
+        Ty::Purchase,
+        Ty::Feedback,
+        Ty::SurveyResponse,
+        Ty::Survey,
+        Ty::User,
+    ];
 }
 
-fn customer(name: &str) -> Option<Field> {
-    use Field::{Column as C, Many as M, One as O};
-    use Kind::*;
-    Some(match name {
-        "code" => C("code", Text),
-        "kind" => C("kind", Enum),
-        "name" => C("name", Text),
-        "gender" => C("gender", Enum),
-        "birthDate" => C("birth_date", Date),
-        "occupation" => C("occupation", Text),
-        "companyName" => C("company_name", Text),
-        "industry" => C("industry", Enum),
-        "region" => C("region", Text),
-        "companySize" => C("company_size", Int),
-        "phone" => C("phone", Text),
-        "email" => C("email", Text),
-        "preferredChannel" => C("preferred_channel", Enum),
-        "potentialNeeds" => C("potential_needs", Text),
-        "notes" => C("notes", Text),
-        "source" => C("source", Enum),
-        "owner" => O("owner_id", Ty::User),
-        "marketingConsent" => C("marketing_consent", Bool),
-        "lifecycleStage" => C("lifecycle_stage", Enum),
-        "valueTier" => C("value_tier", Enum),
-        "nextFollowUpAt" => C("next_follow_up_at", DateTime),
-        "lastInteractionAt" => C("last_interaction_at", DateTime),
-        "contacts" => M(Rel::Contacts),
-        "deals" => M(Rel::Deals),
-        "tickets" => M(Rel::Tickets),
-        "interactions" => M(Rel::Interactions),
-        "purchases" => M(Rel::Purchases),
-        "feedback" => M(Rel::Feedback),
-        "surveyResponses" => M(Rel::SurveyResponses),
-        _ => return None,
-    })
+use Field::{Column as C, Many as M, One as O};
+use Kind::*;
+
+/// The fields every record type has.
+pub const COMMON: &[(&str, Field)] = &[
+    ("id", C("id", Id)),
+    ("version", C("version", Int)),
+    ("createdAt", C("created_at", DateTime)),
+    ("updatedAt", C("updated_at", DateTime)),
+    ("deletedAt", C("deleted_at", DateTime)),
+];
+
+const CUSTOMER: &[(&str, Field)] = &[
+    ("code", C("code", Text)),
+    ("kind", C("kind", Enum)),
+    ("name", C("name", Text)),
+    ("gender", C("gender", Enum)),
+    ("birthDate", C("birth_date", Date)),
+    ("occupation", C("occupation", Text)),
+    ("companyName", C("company_name", Text)),
+    ("industry", C("industry", Enum)),
+    ("region", C("region", Text)),
+    ("companySize", C("company_size", Int)),
+    ("phone", C("phone", Text)),
+    ("email", C("email", Text)),
+    ("preferredChannel", C("preferred_channel", Enum)),
+    ("potentialNeeds", C("potential_needs", Text)),
+    ("notes", C("notes", Text)),
+    ("source", C("source", Enum)),
+    ("owner", O("owner_id", Ty::User)),
+    ("marketingConsent", C("marketing_consent", Bool)),
+    ("lifecycleStage", C("lifecycle_stage", Enum)),
+    ("valueTier", C("value_tier", Enum)),
+    ("nextFollowUpAt", C("next_follow_up_at", DateTime)),
+    ("lastInteractionAt", C("last_interaction_at", DateTime)),
+    ("contacts", M(Rel::Contacts)),
+    ("deals", M(Rel::Deals)),
+    ("tickets", M(Rel::Tickets)),
+    ("interactions", M(Rel::Interactions)),
+    ("purchases", M(Rel::Purchases)),
+    ("feedback", M(Rel::Feedback)),
+    ("surveyResponses", M(Rel::SurveyResponses)),
+];
+
+const CONTACT: &[(&str, Field)] = &[
+    ("name", C("name", Text)),
+    ("title", C("title", Text)),
+    ("decisionRole", C("decision_role", Enum)),
+    ("phone", C("phone", Text)),
+    ("email", C("email", Text)),
+    ("isPrimary", C("is_primary", Bool)),
+    ("notes", C("notes", Text)),
+];
+
+const DEAL: &[(&str, Field)] = &[
+    ("title", C("title", Text)),
+    ("stage", C("stage", Enum)),
+    ("amount", C("amount_e4", Money)),
+    ("currency", C("currency", Text)),
+    ("probability", C("probability", Int)),
+    ("expectedCloseDate", C("expected_close_date", Date)),
+    ("closedAt", C("closed_at", DateTime)),
+    ("lostReason", C("lost_reason", Text)),
+    ("owner", O("owner_id", Ty::User)),
+];
+
+const TICKET: &[(&str, Field)] = &[
+    ("code", C("code", Text)),
+    ("subject", C("subject", Text)),
+    ("description", C("description", Text)),
+    ("category", C("category", Enum)),
+    ("priority", C("priority", Enum)),
+    ("status", C("status", Enum)),
+    ("assignee", O("assignee_id", Ty::User)),
+    ("openedAt", C("opened_at", DateTime)),
+    ("firstResponseAt", C("first_response_at", DateTime)),
+    ("resolvedAt", C("resolved_at", DateTime)),
+    ("dueAt", C("due_at", DateTime)),
+    ("resolution", C("resolution", Text)),
+    ("contact", O("contact_id", Ty::Contact)),
+];
+
+const INTERACTION: &[(&str, Field)] = &[
+    ("contact", O("contact_id", Ty::Contact)),
+    ("channel", C("channel", Enum)),
+    ("occurredAt", C("occurred_at", DateTime)),
+    ("summary", C("summary", Text)),
+    ("outcome", C("outcome", Text)),
+    ("nextStep", C("next_step", Text)),
+    ("nextFollowUpAt", C("next_follow_up_at", DateTime)),
+    ("user", O("user_id", Ty::User)),
+    ("deal", O("deal_id", Ty::Deal)),
+];
+
+const PURCHASE: &[(&str, Field)] = &[
+    ("amount", C("amount_e4", Money)),
+    ("currency", C("currency", Text)),
+    ("deal", O("deal_id", Ty::Deal)),
+    ("product", C("product", Text)),
+    ("quantity", C("quantity", Int)),
+    ("purchasedAt", C("purchased_at", Date)),
+    ("paymentMethod", C("payment_method", Text)),
+];
+
+const FEEDBACK: &[(&str, Field)] = &[
+    ("kind", C("kind", Enum)),
+    ("sentiment", C("sentiment", Enum)),
+    ("content", C("content", Text)),
+    ("source", C("source", Text)),
+    ("receivedAt", C("received_at", DateTime)),
+    ("ticket", O("ticket_id", Ty::Ticket)),
+];
+
+const SURVEY_RESPONSE: &[(&str, Field)] = &[
+    ("ticket", O("ticket_id", Ty::Ticket)),
+    ("score", C("score", Float)),
+    ("submittedAt", C("submitted_at", DateTime)),
+    ("survey", O("survey_id", Ty::Survey)),
+];
+
+const SURVEY: &[(&str, Field)] =
+    &[("title", C("title", Text)), ("kind", C("kind", Enum)), ("status", C("status", Enum))];
+
+const USER: &[(&str, Field)] =
+    &[("name", C("name", Text)), ("email", C("email", Text)), ("role", C("role", Enum)), ("active", C("active", Bool))];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::registry::MetaTypeName;
+
+    /// Every mapped field exists in the schema with the type its kind writes, so the map
+    /// cannot name a field the schema lacks or read a column as the wrong scalar.
+    #[test]
+    fn every_mapped_field_is_a_schema_field_of_its_kind() {
+        let registry = crate::graphql::shape::registry();
+        for ty in Ty::ALL {
+            let object = registry.types.get(ty.name()).unwrap_or_else(|| panic!("{} not in the schema", ty.name()));
+            for (name, field) in COMMON.iter().chain(ty.fields()) {
+                let def =
+                    object.field_by_name(name).unwrap_or_else(|| panic!("{}.{name} not in the schema", ty.name()));
+                assert!(def.args.is_empty() || matches!(field, Field::Many(_)), "{}.{name} takes arguments", ty.name());
+                let named = MetaTypeName::concrete_typename(&def.ty);
+                let expected = match field {
+                    Field::Column(_, Kind::Id) => "ID",
+                    Field::Column(_, Kind::Text) => "String",
+                    Field::Column(_, Kind::Int) => "Int",
+                    Field::Column(_, Kind::Float) => "Float",
+                    Field::Column(_, Kind::Bool) => "Boolean",
+                    Field::Column(_, Kind::DateTime) => "DateTime",
+                    Field::Column(_, Kind::Date) => "Date",
+                    Field::Column(_, Kind::Money | Kind::MoneySum) => "Decimal",
+                    Field::Column(_, Kind::Enum) => {
+                        let is_enum =
+                            matches!(registry.types.get(named), Some(async_graphql::registry::MetaType::Enum { .. }));
+                        assert!(is_enum, "{}.{name} is not an enum", ty.name());
+                        named
+                    }
+                    Field::One(_, target) => target.name(),
+                    Field::Many(_) => {
+                        assert!(named.ends_with("Connection"), "{}.{name} is not a connection", ty.name());
+                        named
+                    }
+                };
+                assert_eq!(named, expected, "{}.{name}", ty.name());
+            }
+        }
+    }
 }

@@ -147,6 +147,24 @@ impl Planned {
     }
 }
 
+/// Every field the direct path reads, as `(type, field, selection under the field)`, for
+/// the test that runs each one both ways (`tests/api/direct/fields.rs`).
+pub fn mapped_fields() -> Vec<(&'static str, &'static str, &'static str)> {
+    use fields::{COMMON, Field, Ty};
+    let mut out = Vec::new();
+    for ty in Ty::ALL {
+        for (name, field) in COMMON.iter().chain(ty.fields()) {
+            let under = match field {
+                Field::Column(..) => "",
+                Field::One(..) => "{ id }",
+                Field::Many(_) => "(first: 2) { nodes { id } }",
+            };
+            out.push((ty.name(), *name, under));
+        }
+    }
+    out
+}
+
 /// A direct answer.
 pub struct Direct {
     /// The response body without its extensions: `{"data":{…}` with the outer object open.

@@ -7,6 +7,7 @@
 //! the standard path writes a plain object's keys in the order its fields finish; the
 //! direct path writes them in selection order, as the GraphQL spec asks.)
 mod credentials;
+mod fields;
 mod prepared;
 mod shapes;
 
