@@ -2,8 +2,9 @@
 //! to), so reads, writes and row scope are written once for all of them.
 
 use crate::enums::Role;
+use sea_orm::prelude::DateTimeUtc;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, IdenStatic};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IdenStatic};
 use uuid::Uuid;
 
 /// A business table with the common columns.
@@ -18,6 +19,8 @@ pub trait Record: EntityTrait<ActiveModel: sea_orm::TryIntoModel<Self::Model>> {
     fn deleted_column() -> Self::Column;
     /// The `updated_at` column.
     fn updated_column() -> Self::Column;
+    /// The `created_at` column.
+    fn created_column() -> Self::Column;
     /// The column naming the customer this record belongs to, if it hangs under one.
     fn customer_column() -> Option<Self::Column>;
 
@@ -58,6 +61,9 @@ macro_rules! record {
             fn updated_column() -> Self::Column {
                 crate::$module::Column::UpdatedAt
             }
+            fn created_column() -> Self::Column {
+                crate::$module::Column::CreatedAt
+            }
             fn customer_column() -> Option<Self::Column> {
                 $customer
             }
@@ -93,6 +99,9 @@ impl Record for crate::customer::Entity {
     fn updated_column() -> Self::Column {
         crate::customer::Column::UpdatedAt
     }
+    fn created_column() -> Self::Column {
+        crate::customer::Column::CreatedAt
+    }
     fn customer_column() -> Option<Self::Column> {
         Some(crate::customer::Column::Id)
     }
@@ -101,7 +110,60 @@ impl Record for crate::customer::Entity {
     }
 }
 
+/// A new record's row with what every new record gets — a fresh id, version 1, created and
+/// updated `now`, not deleted — for builders to complete:
+/// `deal::ActiveModel { title: Set(…), ..new_row::<deal::Entity>(now) }`.
+pub fn new_row<E: Record>(now: DateTimeUtc) -> E::ActiveModel {
+    let mut row = E::ActiveModel::default();
+    let values: [(E::Column, sea_orm::Value); 5] = [
+        (E::id_column(), crate::new_id().into()),
+        (E::version_column(), 1i32.into()),
+        (E::created_column(), now.into()),
+        (E::updated_column(), now.into()),
+        (E::deleted_column(), Option::<DateTimeUtc>::None.into()),
+    ];
+    for (column, value) in values {
+        // Every record's columns have these types (a test sets them on each); were one
+        // not to, the column stays unset and the insert is refused, without a panic.
+        let _ = row.try_set(column, value);
+    }
+    row
+}
+
 /// The column's name, for audit rows and messages.
 pub fn column_name<C: IdenStatic>(col: C) -> &'static str {
     col.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::ActiveValue;
+
+    fn stamped<E: Record>() {
+        let now = chrono::Utc::now();
+        let row = new_row::<E>(now);
+        for column in [E::id_column(), E::version_column(), E::created_column(), E::updated_column()] {
+            assert!(matches!(row.get(column), ActiveValue::Set(_)), "{}.{}", E::NAME, column.as_str());
+        }
+        assert!(matches!(row.get(E::deleted_column()), ActiveValue::Set(sea_orm::Value::ChronoDateTimeUtc(None))));
+    }
+
+    #[test]
+    fn every_record_type_gets_its_id_version_and_times() {
+        stamped::<crate::customer::Entity>();
+        stamped::<crate::team::Entity>();
+        stamped::<crate::user::Entity>();
+        stamped::<crate::contact::Entity>();
+        stamped::<crate::interaction::Entity>();
+        stamped::<crate::purchase::Entity>();
+        stamped::<crate::deal::Entity>();
+        stamped::<crate::ticket::Entity>();
+        stamped::<crate::feedback::Entity>();
+        stamped::<crate::campaign::Entity>();
+        stamped::<crate::campaign_participation::Entity>();
+        stamped::<crate::survey::Entity>();
+        stamped::<crate::survey_response::Entity>();
+        stamped::<crate::tag::Entity>();
+    }
 }

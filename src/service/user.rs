@@ -26,13 +26,9 @@ pub async fn team_named(db: &DatabaseConnection, name: &str) -> AppResult<team::
     }
     let now = now();
     Ok(team::ActiveModel {
-        id: Set(entity::new_id()),
         name: Set(name.to_string()),
         description: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
+        ..entity::record::new_row::<entity::team::Entity>(now)
     }
     .insert(db)
     .await?)
@@ -96,7 +92,6 @@ pub async fn create_checked(
     };
     let now = now();
     Ok(Ok(user::ActiveModel {
-        id: Set(entity::new_id()),
         email: Set(email),
         name: Set(name),
         role: Set(role),
@@ -104,10 +99,7 @@ pub async fn create_checked(
         password_hash: Set(password_hash),
         active: Set(true),
         external_id: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
+        ..entity::record::new_row::<entity::user::Entity>(now)
     }
     .insert(db)
     .await?))
@@ -176,13 +168,9 @@ pub async fn create_team(
     }
     let now = now();
     Ok(Ok(team::ActiveModel {
-        id: Set(entity::new_id()),
         name: Set(name),
         description: Set(description),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
+        ..entity::record::new_row::<entity::team::Entity>(now)
     }
     .insert(db)
     .await?))

@@ -77,7 +77,6 @@ impl CreateContactInput {
         .await?;
         let ts = now();
         let row = ActiveModel {
-            id: Set(entity::new_id()),
             customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
             name: Set(c.name("name", &self.name, 200)),
             title: Set(c.text("title", self.title.as_deref(), 200)),
@@ -86,10 +85,7 @@ impl CreateContactInput {
             email: Set(c.email("email", self.email.as_deref())),
             is_primary: Set(self.is_primary),
             notes: Set(c.long_text("notes", self.notes.as_deref(), 10_000)),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::contact::Entity>(ts)
         };
         Ok(c.finish(row))
     }

@@ -163,7 +163,6 @@ pub async fn prepare(
     // A number drawn for a write that then fails leaves a gap, never a duplicate.
     let code = sequence::next_code(db, "C", now.date_naive()).await?;
     Ok(Ok(customer::ActiveModel {
-        id: Set(entity::new_id()),
         code: Set(code),
         kind: Set(input.kind.unwrap_or(CustomerKind::Individual)),
         name: Set(clean.name),
@@ -191,10 +190,7 @@ pub async fn prepare(
         last_interaction_at: Set(None),
         custom_fields: Set(serde_json::json!({})),
         duplicate_allowed: Set(input.allow_duplicate),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
+        ..entity::record::new_row::<entity::customer::Entity>(now)
     }))
 }
 

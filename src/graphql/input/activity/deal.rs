@@ -107,7 +107,6 @@ impl CreateDealInput {
         }
         let ts = now();
         let row = deal::ActiveModel {
-            id: Set(entity::new_id()),
             customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
             owner_id: Set(owner),
             title: Set(c.name("title", &self.title, 200)),
@@ -118,10 +117,7 @@ impl CreateDealInput {
             expected_close_date: Set(self.expected_close_date.map(|d| d.0)),
             closed_at: Set(None),
             lost_reason: Set(None),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::deal::Entity>(ts)
         };
         Ok(c.finish(row))
     }

@@ -86,7 +86,6 @@ impl CreateFeedbackInput {
         });
         let ts = now();
         let row = feedback::ActiveModel {
-            id: Set(entity::new_id()),
             customer_id: Set(customer_id),
             ticket_id: Set(ticket.map(|m| m.id)),
             kind: Set(kind),
@@ -94,10 +93,7 @@ impl CreateFeedbackInput {
             content: Set(c.name("content", &self.content, 10_000)),
             source: Set(c.text("source", self.source.as_deref(), 64)),
             received_at: Set(self.received_at.unwrap_or(ts)),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::feedback::Entity>(ts)
         };
         Ok(c.finish(row))
     }

@@ -87,7 +87,6 @@ impl CreateInteractionInput {
             c.push("occurredAt", ErrorCode::Invalid, "occurredAt cannot be in the future");
         }
         let row = interaction::ActiveModel {
-            id: Set(entity::new_id()),
             customer_id: Set(customer_id.unwrap_or_default()),
             contact_id: Set(contact.map(|m| m.id)),
             deal_id: Set(deal.map(|m| m.id)),
@@ -98,10 +97,7 @@ impl CreateInteractionInput {
             outcome: Set(c.long_text("outcome", self.outcome.as_deref(), 5_000)),
             next_step: Set(c.long_text("nextStep", self.next_step.as_deref(), 2_000)),
             next_follow_up_at: Set(self.next_follow_up_at),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::interaction::Entity>(ts)
         };
         if !c.errors.is_empty() {
             let mut first = Checker::default();

@@ -81,7 +81,6 @@ impl CreatePurchaseInput {
         same_customer(&mut c, "dealId", customer_id, deal.as_ref().map(|m| m.customer_id));
         let ts = now();
         let row = purchase::ActiveModel {
-            id: Set(entity::new_id()),
             customer_id: Set(customer_id),
             deal_id: Set(deal.map(|m| m.id)),
             product: Set(c.name("product", &self.product, 200)),
@@ -90,10 +89,7 @@ impl CreatePurchaseInput {
             currency: Set(c.currency("currency", self.currency.as_deref(), "CNY")),
             purchased_at: Set(c.past_date("purchasedAt", self.purchased_at.map_or(ts.date_naive(), |d| d.0))),
             payment_method: Set(c.text("paymentMethod", self.payment_method.as_deref(), 64)),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::purchase::Entity>(ts)
         };
         Ok(c.finish(row))
     }

@@ -97,7 +97,6 @@ impl CreateTicketInput {
             return Ok(Err(c.errors));
         }
         let row = ticket::ActiveModel {
-            id: Set(entity::new_id()),
             code: Set(sequence::next_code(db, "T", ts.date_naive()).await?),
             customer_id: Set(customer_id),
             contact_id: Set(contact.map(|m| m.id)),
@@ -112,10 +111,7 @@ impl CreateTicketInput {
             resolved_at: Set(None),
             due_at: Set(self.due_at),
             resolution: Set(None),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::ticket::Entity>(ts)
         };
         Ok(Ok(row))
     }

@@ -65,16 +65,12 @@ impl CreateCampaignInput {
         check_span(&mut c, self.starts_on.0, self.ends_on.map(|d| d.0));
         let ts = now();
         let row = campaign::ActiveModel {
-            id: Set(entity::new_id()),
             name: Set(c.name("name", &self.name, 200)),
             kind: Set(self.kind.into()),
             description: Set(c.long_text("description", self.description.as_deref(), 10_000)),
             starts_on: Set(self.starts_on.0),
             ends_on: Set(self.ends_on.map(|d| d.0)),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::campaign::Entity>(ts)
         };
         c.finish(row)
     }
@@ -191,14 +187,10 @@ impl CreateCampaignParticipationInput {
         }
         let ts = now();
         let row = campaign_participation::ActiveModel {
-            id: Set(entity::new_id()),
             campaign_id: Set(campaign.map(|m| m.id).unwrap_or_default()),
             customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
             status: Set(self.status.map_or(entity::enums::ParticipationStatus::Invited, Into::into)),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::campaign_participation::Entity>(ts)
         };
         Ok(c.finish(row))
     }

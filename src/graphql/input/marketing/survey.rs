@@ -97,15 +97,11 @@ impl CreateSurveyInput {
         let mut c = Checker::default();
         let ts = now();
         let row = survey::ActiveModel {
-            id: Set(entity::new_id()),
             title: Set(c.name("title", &self.title, 200)),
             kind: Set(self.kind.into()),
             status: Set(self.status.map_or(entity::enums::SurveyStatus::Draft, Into::into)),
             questions: Set(questions(&mut c, self.questions)),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::survey::Entity>(ts)
         };
         c.finish(row)
     }
@@ -241,17 +237,13 @@ impl SubmitSurveyResponseInput {
         };
         let ts = now();
         let row = survey_response::ActiveModel {
-            id: Set(entity::new_id()),
             survey_id: Set(survey.map(|m| m.id).unwrap_or_default()),
             customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
             ticket_id: Set(ticket.map(|m| m.id)),
             answers: Set(answers),
             score: Set(score),
             submitted_at: Set(ts),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::survey_response::Entity>(ts)
         };
         Ok(c.finish(row))
     }

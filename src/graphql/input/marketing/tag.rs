@@ -62,14 +62,10 @@ impl CreateTagInput {
         }
         let ts = now();
         let row = tag::ActiveModel {
-            id: Set(entity::new_id()),
             name: Set(name),
             dimension: Set(dimension),
             color: Set(c.color("color", self.color.as_deref())),
-            version: Set(1),
-            created_at: Set(ts),
-            updated_at: Set(ts),
-            deleted_at: Set(None),
+            ..entity::record::new_row::<entity::tag::Entity>(ts)
         };
         Ok(c.finish(row))
     }
