@@ -146,32 +146,38 @@ impl Config {
                 None => crate::fast_paths::FastPaths::ALL,
             },
         };
-        if let Some(secret) = &config.jwt_secret
+        config.check()?;
+        Ok(config)
+    }
+
+    /// The rules between variables.
+    fn check(&self) -> Result<(), ConfigError> {
+        if let Some(secret) = &self.jwt_secret
             && secret.len() < 32
         {
             return Err(invalid("CLIENTELE_JWT_SECRET", "must be at least 32 bytes".into()));
         }
-        if config.oidc_issuer.is_some() {
-            if config.oidc_audience.is_none() {
+        if self.oidc_issuer.is_some() {
+            if self.oidc_audience.is_none() {
                 return Err(invalid("CLIENTELE_OIDC_AUDIENCE", "required with CLIENTELE_OIDC_ISSUER".into()));
             }
-            if config.oidc_jwks.is_none() == config.oidc_public_key_file.is_none() {
+            if self.oidc_jwks.is_none() == self.oidc_public_key_file.is_none() {
                 return Err(invalid(
                     "CLIENTELE_OIDC_JWKS",
                     "set exactly one of CLIENTELE_OIDC_JWKS and CLIENTELE_OIDC_PUBLIC_KEY_FILE".into(),
                 ));
             }
         }
-        if !matches!(config.oidc_default_role.as_str(), "MANAGER" | "SALES" | "SERVICE" | "MARKETING" | "ANALYST") {
+        if !matches!(self.oidc_default_role.as_str(), "MANAGER" | "SALES" | "SERVICE" | "MARKETING" | "ANALYST") {
             return Err(invalid(
                 "CLIENTELE_OIDC_DEFAULT_ROLE",
                 "one of MANAGER, SALES, SERVICE, MARKETING, ANALYST".into(),
             ));
         }
-        if !(config.database_url.starts_with("sqlite:") || config.database_url.starts_with("postgres")) {
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
             return Err(invalid("CLIENTELE_DATABASE_URL", "must start with sqlite: or postgres://".into()));
         }
-        Ok(config)
+        Ok(())
     }
 }
 

@@ -373,7 +373,7 @@ fn build_batch(
                 stage: Set(stage),
                 amount_e4: Set(rng.i64(1_000..500_000) * 10_000),
                 currency: Set("CNY".into()),
-                probability: Set(crate::graphql::input::activity::stage_probability(stage)),
+                probability: Set(crate::service::deal::stage_probability(stage)),
                 expected_close_date: Set(None),
                 closed_at: Set(matches!(stage, DealStage::Won | DealStage::Lost).then_some(created)),
                 lost_reason: Set((stage == DealStage::Lost).then(|| "Budget".to_string())),

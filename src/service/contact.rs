@@ -1,9 +1,18 @@
-//! Contacts: the one-primary-contact rule.
+//! Contacts: adding one to a customer, changing it, and the one-primary-contact rule.
 
+use super::now;
+use super::record::{Change, Checked, check_ref};
+use super::validate::Checker;
+use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::set_field;
 use entity::contact::{self, Column};
+use entity::enums::DecisionRole;
+use sea_orm::ActiveValue::Set;
+use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use uuid::Uuid;
 
 /// When `saved` is its customer's primary contact, the previous primary is demoted in the
 /// same transaction (one primary per customer).
@@ -21,4 +30,87 @@ pub async fn demote_other_primaries(txn: &DatabaseTransaction, saved: &contact::
         .exec(txn)
         .await?;
     Ok(())
+}
+
+/// A contact to add to a customer; strings are raw client input.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub customer_id: Option<Uuid>,
+    pub name: String,
+    pub title: Option<String>,
+    pub decision_role: Option<DecisionRole>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Makes this the customer's main contact (the previous one is demoted).
+    pub is_primary: bool,
+    pub notes: Option<String>,
+}
+
+/// Changes to a contact: `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub title: Option<Option<String>>,
+    pub decision_role: Option<Option<DecisionRole>>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub is_primary: Option<bool>,
+    pub notes: Option<Option<String>>,
+}
+
+/// The row of a new contact, or the field errors.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewContact,
+) -> AppResult<Checked<contact::ActiveModel>> {
+    let mut c = Checker::default();
+    let customer_id = new.customer_id.or(Some(Uuid::nil()));
+    let customer = check_ref::<entity::customer::Entity>(db, viewer, &mut c, "customerId", customer_id).await?;
+    let row = contact::ActiveModel {
+        customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
+        name: Set(c.name("name", &new.name, 200)),
+        title: Set(c.text("title", new.title.as_deref(), 200)),
+        decision_role: Set(new.decision_role),
+        phone: Set(c.phone("phone", new.phone.as_deref())),
+        email: Set(c.email("email", new.email.as_deref())),
+        is_primary: Set(new.is_primary),
+        notes: Set(c.long_text("notes", new.notes.as_deref(), 10_000)),
+        ..entity::record::new_row::<contact::Entity>(now())
+    };
+    Ok(c.finish(row))
+}
+
+/// The change `patch` makes to a contact.
+pub async fn change(
+    _db: &DatabaseConnection,
+    _viewer: &Viewer,
+    _current: &contact::Model,
+    patch: ContactPatch,
+) -> AppResult<Change<contact::ActiveModel>> {
+    let mut c = Checker::default();
+    let mut row = contact::ActiveModel::default();
+    let mut fields = Vec::new();
+    if let Some(v) = &patch.name {
+        set_field!(row, fields, name, "name", c.name("name", v, 200));
+    }
+    if let Some(v) = patch.title {
+        set_field!(row, fields, title, "title", c.text("title", v.as_deref(), 200));
+    }
+    if let Some(v) = patch.decision_role {
+        set_field!(row, fields, decision_role, "decisionRole", v);
+    }
+    if let Some(v) = patch.phone {
+        set_field!(row, fields, phone, "phone", c.phone("phone", v.as_deref()));
+    }
+    if let Some(v) = patch.email {
+        set_field!(row, fields, email, "email", c.email("email", v.as_deref()));
+    }
+    if let Some(v) = patch.is_primary {
+        set_field!(row, fields, is_primary, "isPrimary", v);
+    }
+    if let Some(v) = patch.notes {
+        set_field!(row, fields, notes, "notes", c.long_text("notes", v.as_deref(), 10_000));
+    }
+    Ok(c.finish((row, fields)))
 }

@@ -1,13 +1,22 @@
-//! Communication records: the customer they are logged under, kept current.
+//! Communication records (沟通记录): logging one (as the viewer), changing it, and the
+//! customer it is logged under, kept current.
 
-use super::record::{Checked, visible};
-use super::validate::{ErrorCode, FieldError};
+use super::now;
+use super::record::{Change, Checked, check_ref, visible};
+use super::reference::same_customer;
+use super::validate::{Checker, ErrorCode, FieldError};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::set_field;
+use chrono::{DateTime, Utc};
+use entity::enums::Channel;
 use entity::record::Record;
-use entity::{customer, interaction};
+use entity::{contact, customer, deal, interaction};
+use sea_orm::ActiveValue::Set;
+use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use uuid::Uuid;
 
 /// Claims the customer an interaction is logged under, in the interaction's transaction
 /// and before it is stored, with one statement: moves the customer's `lastInteractionAt`
@@ -41,4 +50,102 @@ pub async fn claim_customer(
     } else {
         Ok(Err(vec![FieldError::new("customerId", ErrorCode::NotFound, format!("no such {}", customer::Entity::NAME))]))
     }
+}
+
+/// A communication record to log; strings are raw client input.
+#[derive(Debug, Clone)]
+pub struct NewInteraction {
+    pub customer_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub deal_id: Option<Uuid>,
+    pub channel: Channel,
+    /// Now when left out.
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub summary: String,
+    pub outcome: Option<String>,
+    pub next_step: Option<String>,
+    pub next_follow_up_at: Option<DateTime<Utc>>,
+}
+
+/// Changes to a communication record: `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct InteractionPatch {
+    pub channel: Option<Channel>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub summary: Option<String>,
+    pub outcome: Option<Option<String>>,
+    pub next_step: Option<Option<String>>,
+    pub next_follow_up_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// The row to insert (logged as the viewer), or the field errors. The customer is
+/// checked when the row is stored, by the statement that updates it ([`claim_customer`]);
+/// here only when there are other errors, so that all are reported at once.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewInteraction,
+) -> AppResult<Checked<interaction::ActiveModel>> {
+    let mut c = Checker::default();
+    let customer_id = new.customer_id.unwrap_or_default();
+    let contact = check_ref::<contact::Entity>(db, viewer, &mut c, "contactId", new.contact_id).await?;
+    same_customer(&mut c, "contactId", customer_id, contact.as_ref().map(|m| m.customer_id));
+    let deal = check_ref::<deal::Entity>(db, viewer, &mut c, "dealId", new.deal_id).await?;
+    same_customer(&mut c, "dealId", customer_id, deal.as_ref().map(|m| m.customer_id));
+    let ts = now();
+    let occurred_at = new.occurred_at.unwrap_or(ts);
+    if occurred_at > ts + chrono::Duration::minutes(5) {
+        c.push("occurredAt", ErrorCode::Invalid, "occurredAt cannot be in the future");
+    }
+    let row = interaction::ActiveModel {
+        customer_id: Set(customer_id),
+        contact_id: Set(contact.map(|m| m.id)),
+        deal_id: Set(deal.map(|m| m.id)),
+        user_id: Set(viewer.user_id),
+        channel: Set(new.channel),
+        occurred_at: Set(occurred_at),
+        summary: Set(c.name("summary", &new.summary, 5_000)),
+        outcome: Set(c.long_text("outcome", new.outcome.as_deref(), 5_000)),
+        next_step: Set(c.long_text("nextStep", new.next_step.as_deref(), 2_000)),
+        next_follow_up_at: Set(new.next_follow_up_at),
+        ..entity::record::new_row::<interaction::Entity>(ts)
+    };
+    if !c.errors.is_empty() {
+        let mut first = Checker::default();
+        check_ref::<customer::Entity>(db, viewer, &mut first, "customerId", new.customer_id).await?;
+        first.errors.append(&mut c.errors);
+        c = first;
+    }
+    Ok(c.finish(row))
+}
+
+/// The change `patch` makes to a communication record.
+pub async fn change(
+    _db: &DatabaseConnection,
+    _viewer: &Viewer,
+    _current: &interaction::Model,
+    patch: InteractionPatch,
+) -> AppResult<Change<interaction::ActiveModel>> {
+    let mut c = Checker::default();
+    let mut row = interaction::ActiveModel::default();
+    let mut fields = Vec::new();
+    if let Some(v) = patch.channel {
+        set_field!(row, fields, channel, "channel", v);
+    }
+    if let Some(v) = patch.occurred_at {
+        set_field!(row, fields, occurred_at, "occurredAt", v);
+    }
+    if let Some(v) = &patch.summary {
+        set_field!(row, fields, summary, "summary", c.name("summary", v, 5_000));
+    }
+    if let Some(v) = patch.outcome {
+        set_field!(row, fields, outcome, "outcome", c.long_text("outcome", v.as_deref(), 5_000));
+    }
+    if let Some(v) = patch.next_step {
+        set_field!(row, fields, next_step, "nextStep", c.long_text("nextStep", v.as_deref(), 2_000));
+    }
+    if let Some(v) = patch.next_follow_up_at {
+        set_field!(row, fields, next_follow_up_at, "nextFollowUpAt", v);
+    }
+    Ok(c.finish((row, fields)))
 }

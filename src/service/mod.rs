@@ -2,20 +2,26 @@
 
 pub mod api_key;
 pub mod audit;
+pub mod campaign;
 pub mod contact;
 pub mod cursor;
 pub mod customer;
+pub mod deal;
+pub mod feedback;
 pub mod idempotency;
 pub mod insert;
 pub mod interaction;
 pub mod page;
 pub mod permission;
+pub mod purchase;
 pub mod record;
+pub mod reference;
 pub mod report;
 pub mod sequence;
 pub mod session;
 pub mod survey;
 pub mod tag;
+pub mod ticket;
 pub mod user;
 pub mod validate;
 

@@ -1,11 +1,11 @@
 //! The macros that declare a record type's standard mutations and wire its inputs to
 //! [`CreateInput`](super::CreateInput) and [`ChangeInput`](super::ChangeInput).
 
-/// Implements [`CreateInput`] for an input with an inherent `into_row`, in one of its
-/// three shapes: `(db, viewer)`, `(db)` or plain.
+/// Implements [`CreateInput`] for an input that converts (`Into`) into the new record of
+/// its service: `create_input!(CreateDealInput => deal via service::deal::prepare)`.
 #[macro_export]
 macro_rules! create_input {
-    ($input:ty => $module:ident, $($shape:tt)*) => {
+    ($input:ty => $module:ident via $prepare:path) => {
         #[async_trait::async_trait]
         impl $crate::graphql::crud::CreateInput for $input {
             type Entity = entity::$module::Entity;
@@ -18,33 +18,17 @@ macro_rules! create_input {
                 db: &sea_orm::DatabaseConnection,
                 viewer: &$crate::auth::Viewer,
             ) -> $crate::error::AppResult<$crate::service::record::Checked<Self::Row>> {
-                $crate::__row!(self, db, viewer, $($shape)*)
+                $prepare(db, viewer, self.into()).await
             }
         }
     };
 }
 
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __row {
-    ($s:ident, $db:ident, $viewer:ident, db_viewer) => {
-        $s.into_row($db, $viewer).await
-    };
-    ($s:ident, $db:ident, $viewer:ident, db) => {{
-        let _ = $viewer;
-        $s.into_row($db).await
-    }};
-    ($s:ident, $db:ident, $viewer:ident, plain) => {{
-        let _ = ($db, $viewer);
-        Ok($s.into_row())
-    }};
-}
-
-/// Implements [`ChangeInput`] for an input with an inherent `change`, in one of its
-/// shapes: `(db, viewer, current)`, `(db, current)` or `(current)`.
+/// Implements [`ChangeInput`] for an input that converts (`Into`) into the change its
+/// service takes: `change_input!(UpdateDealInput => deal via service::deal::change)`.
 #[macro_export]
 macro_rules! change_input {
-    ($input:ty => $module:ident, $($shape:tt)*) => {
+    ($input:ty => $module:ident via $change:path) => {
         #[async_trait::async_trait]
         impl $crate::graphql::crud::ChangeInput for $input {
             type Entity = entity::$module::Entity;
@@ -64,26 +48,10 @@ macro_rules! change_input {
                 viewer: &$crate::auth::Viewer,
                 current: &entity::$module::Model,
             ) -> $crate::error::AppResult<$crate::service::record::Change<Self::Row>> {
-                $crate::__change!(self, db, viewer, current, $($shape)*)
+                $change(db, viewer, current, self.into()).await
             }
         }
     };
-}
-
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __change {
-    ($s:ident, $db:ident, $viewer:ident, $cur:ident, db_viewer) => {
-        $s.change($db, $viewer, $cur).await
-    };
-    ($s:ident, $db:ident, $viewer:ident, $cur:ident, db) => {{
-        let _ = $viewer;
-        $s.change($db, $cur).await
-    }};
-    ($s:ident, $db:ident, $viewer:ident, $cur:ident, plain) => {{
-        let _ = ($db, $viewer);
-        Ok($s.change($cur))
-    }};
 }
 
 /// Declares the four standard mutations of a record type and their payloads.

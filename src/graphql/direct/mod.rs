@@ -13,6 +13,7 @@
 //! directives, computed fields, a denied field, cursors of nested lists, variables of
 //! other types — goes the standard way. Tests compare both paths' answers byte for byte.
 
+mod columns;
 mod fields;
 mod levels;
 mod plan;
@@ -150,7 +151,8 @@ impl Planned {
 /// Every field the direct path reads, as `(type, field, selection under the field)`, for
 /// the test that runs each one both ways (`tests/api/direct/fields.rs`).
 pub fn mapped_fields() -> Vec<(&'static str, &'static str, &'static str)> {
-    use fields::{COMMON, Field, Ty};
+    use columns::COMMON;
+    use fields::{Field, Ty};
     let mut out = Vec::new();
     for ty in Ty::ALL {
         for (name, field) in COMMON.iter().chain(ty.fields()) {

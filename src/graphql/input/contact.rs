@@ -3,17 +3,12 @@
 use super::customer::CustomerFilter;
 use super::filter::{BooleanFilter, DateTimeFilter, IdFilter, StringFilter};
 use super::patch;
-use crate::auth::Viewer;
-use crate::error::AppResult;
 use crate::graphql::relay::expect_id;
 use crate::graphql::types::enums::DecisionRole;
-use crate::service::now;
-use crate::service::record::{Change, Checked, check_ref};
-use crate::service::validate::Checker;
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order, set_field};
+use crate::service::contact::{ContactPatch, NewContact};
+use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use entity::contact::{ActiveModel, Column, Model};
-use sea_orm::{ActiveValue::Set, DatabaseConnection};
+use entity::contact::Column;
 
 enum_filter!(DecisionRoleFilter, DecisionRole, entity::enums::DecisionRole);
 
@@ -62,35 +57,6 @@ pub struct CreateContactInput {
     pub notes: Option<String>,
 }
 
-impl CreateContactInput {
-    /// The row to insert, or the field errors.
-    pub async fn into_row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<ActiveModel>> {
-        let mut c = Checker::default();
-        let customer = expect_id(&self.customer_id, "Customer").ok();
-        let customer = check_ref::<entity::customer::Entity>(
-            db,
-            viewer,
-            &mut c,
-            "customerId",
-            customer.or(Some(uuid::Uuid::nil())),
-        )
-        .await?;
-        let ts = now();
-        let row = ActiveModel {
-            customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
-            name: Set(c.name("name", &self.name, 200)),
-            title: Set(c.text("title", self.title.as_deref(), 200)),
-            decision_role: Set(self.decision_role.map(Into::into)),
-            phone: Set(c.phone("phone", self.phone.as_deref())),
-            email: Set(c.email("email", self.email.as_deref())),
-            is_primary: Set(self.is_primary),
-            notes: Set(c.long_text("notes", self.notes.as_deref(), 10_000)),
-            ..entity::record::new_row::<entity::contact::Entity>(ts)
-        };
-        Ok(c.finish(row))
-    }
-}
-
 /// Changes to a contact. Fields left out stay; an explicit `null` clears.
 #[derive(InputObject, Debug, Clone)]
 pub struct UpdateContactInput {
@@ -108,33 +74,31 @@ pub struct UpdateContactInput {
     pub notes: MaybeUndefined<String>,
 }
 
-impl UpdateContactInput {
-    /// The change to write.
-    pub fn change(self, _current: &Model) -> Change<ActiveModel> {
-        let mut c = Checker::default();
-        let mut row = ActiveModel::default();
-        let mut fields = Vec::new();
-        if let Some(v) = &self.name {
-            set_field!(row, fields, name, "name", c.name("name", v, 200));
+impl From<CreateContactInput> for NewContact {
+    fn from(input: CreateContactInput) -> Self {
+        Self {
+            customer_id: expect_id(&input.customer_id, "Customer").ok(),
+            name: input.name,
+            title: input.title,
+            decision_role: input.decision_role.map(Into::into),
+            phone: input.phone,
+            email: input.email,
+            is_primary: input.is_primary,
+            notes: input.notes,
         }
-        if let Some(v) = patch(self.title, |v| v) {
-            set_field!(row, fields, title, "title", c.text("title", v.as_deref(), 200));
+    }
+}
+
+impl From<UpdateContactInput> for ContactPatch {
+    fn from(input: UpdateContactInput) -> Self {
+        Self {
+            name: input.name,
+            title: patch(input.title, |v| v),
+            decision_role: patch(input.decision_role, Into::into),
+            phone: patch(input.phone, |v| v),
+            email: patch(input.email, |v| v),
+            is_primary: input.is_primary,
+            notes: patch(input.notes, |v| v),
         }
-        if let Some(v) = patch(self.decision_role, entity::enums::DecisionRole::from) {
-            set_field!(row, fields, decision_role, "decisionRole", v);
-        }
-        if let Some(v) = patch(self.phone, |v| v) {
-            set_field!(row, fields, phone, "phone", c.phone("phone", v.as_deref()));
-        }
-        if let Some(v) = patch(self.email, |v| v) {
-            set_field!(row, fields, email, "email", c.email("email", v.as_deref()));
-        }
-        if let Some(v) = self.is_primary {
-            set_field!(row, fields, is_primary, "isPrimary", v);
-        }
-        if let Some(v) = patch(self.notes, |v| v) {
-            set_field!(row, fields, notes, "notes", c.long_text("notes", v.as_deref(), 10_000));
-        }
-        c.finish((row, fields))
     }
 }

@@ -38,25 +38,10 @@ pub(super) fn scan(query: &str, max_tokens: usize, max_nesting: usize) -> Server
                 continue;
             }
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
+                i = comment_end(bytes, i);
                 continue;
             }
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i += 3;
-                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
-                }
-                i += 3;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
+            b'"' => i = string_end(bytes, i),
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 if depth > max_nesting {
@@ -92,6 +77,30 @@ pub(super) fn scan(query: &str, max_tokens: usize, max_nesting: usize) -> Server
         }
     }
     Ok(())
+}
+
+/// Where the comment starting at `i` ends (its line break, or the end).
+fn comment_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+        i += 1;
+    }
+    i
+}
+
+/// Where the string or block string starting at `i` ends (past its closing quote).
+fn string_end(bytes: &[u8], mut i: usize) -> usize {
+    if bytes[i..].starts_with(b"\"\"\"") {
+        i += 3;
+        while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+            i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+        }
+        return i + 3;
+    }
+    i += 1;
+    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    i + 1
 }
 
 #[cfg(test)]

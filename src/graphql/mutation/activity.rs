@@ -6,6 +6,7 @@ use crate::error::AppResult;
 use crate::graphql::crud::{self, CreateInput};
 use crate::graphql::input::activity::*;
 use crate::graphql::types::activity::{Deal, Feedback, Interaction, Purchase, Ticket};
+use crate::service;
 use crate::service::insert::Hooks;
 use crate::service::interaction::claim_customer;
 use crate::service::record::Checked;
@@ -22,25 +23,25 @@ impl CreateInput for CreateInteractionInput {
         self.client_mutation_id.clone()
     }
     async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>> {
-        self.into_row(db, viewer).await
+        crate::service::interaction::prepare(db, viewer, self.into()).await
     }
     fn hooks() -> Hooks<'static, interaction::ActiveModel, interaction::Model> {
         Hooks { before: Some(Box::new(|txn, viewer, row| Box::pin(claim_customer(txn, viewer, row)))), after: None }
     }
 }
 
-change_input!(UpdateInteractionInput => interaction, plain);
-create_input!(CreatePurchaseInput => purchase, db_viewer);
-change_input!(UpdatePurchaseInput => purchase, plain);
-create_input!(CreateDealInput => deal, db_viewer);
-change_input!(UpdateDealInput => deal, db_viewer);
-change_input!(MoveDealStageInput => deal, plain);
-create_input!(CreateTicketInput => ticket, db_viewer);
-change_input!(UpdateTicketInput => ticket, plain);
-change_input!(AssignTicketInput => ticket, db_viewer);
-change_input!(ResolveTicketInput => ticket, plain);
-create_input!(CreateFeedbackInput => feedback, db_viewer);
-change_input!(UpdateFeedbackInput => feedback, plain);
+change_input!(UpdateInteractionInput => interaction via service::interaction::change);
+create_input!(CreatePurchaseInput => purchase via service::purchase::prepare);
+change_input!(UpdatePurchaseInput => purchase via service::purchase::change);
+create_input!(CreateDealInput => deal via service::deal::prepare);
+change_input!(UpdateDealInput => deal via service::deal::change);
+change_input!(MoveDealStageInput => deal via service::deal::move_stage);
+create_input!(CreateTicketInput => ticket via service::ticket::prepare);
+change_input!(UpdateTicketInput => ticket via service::ticket::change);
+change_input!(AssignTicketInput => ticket via service::ticket::assign);
+change_input!(ResolveTicketInput => ticket via service::ticket::resolve);
+create_input!(CreateFeedbackInput => feedback via service::feedback::prepare);
+change_input!(UpdateFeedbackInput => feedback via service::feedback::change);
 
 crud_mutations! {
     InteractionMutation for interaction as Interaction in interaction {

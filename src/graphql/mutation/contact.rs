@@ -19,7 +19,7 @@ impl CreateInput for CreateContactInput {
         self.client_mutation_id.clone()
     }
     async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>> {
-        self.into_row(db, viewer).await
+        crate::service::contact::prepare(db, viewer, self.into()).await
     }
     fn hooks() -> Hooks<'static, contact::ActiveModel, contact::Model> {
         Hooks {
@@ -29,7 +29,7 @@ impl CreateInput for CreateContactInput {
     }
 }
 
-change_input!(UpdateContactInput => contact, plain);
+change_input!(UpdateContactInput => contact via crate::service::contact::change);
 
 crud_mutations! {
     ContactMutation for contact as Contact in contact {

@@ -8,19 +8,20 @@ use crate::graphql::relay::expect_id;
 use crate::graphql::types::customer::Customer;
 use crate::graphql::types::marketing::{Campaign, CampaignParticipation, Survey, SurveyResponse, Tag};
 use crate::graphql::types::user_error::user_errors;
+use crate::service;
 use crate::service::tag;
 use crate::{change_input, create_input, crud_mutations, payload};
 use async_graphql::{Context, Object, Result};
 
-create_input!(CreateCampaignInput => campaign, plain);
-change_input!(UpdateCampaignInput => campaign, plain);
-create_input!(CreateCampaignParticipationInput => campaign_participation, db_viewer);
-change_input!(UpdateCampaignParticipationInput => campaign_participation, plain);
-create_input!(CreateSurveyInput => survey, plain);
-change_input!(UpdateSurveyInput => survey, db);
-create_input!(SubmitSurveyResponseInput => survey_response, db_viewer);
-create_input!(CreateTagInput => tag, db);
-change_input!(UpdateTagInput => tag, db);
+create_input!(CreateCampaignInput => campaign via service::campaign::prepare);
+change_input!(UpdateCampaignInput => campaign via service::campaign::change);
+create_input!(CreateCampaignParticipationInput => campaign_participation via service::campaign::prepare_participation);
+change_input!(UpdateCampaignParticipationInput => campaign_participation via service::campaign::change_participation);
+create_input!(CreateSurveyInput => survey via service::survey::prepare);
+change_input!(UpdateSurveyInput => survey via service::survey::change);
+create_input!(SubmitSurveyResponseInput => survey_response via service::survey::submit);
+create_input!(CreateTagInput => tag via service::tag::prepare);
+change_input!(UpdateTagInput => tag via service::tag::change);
 
 crud_mutations! {
     CampaignMutation for campaign as Campaign in campaign {

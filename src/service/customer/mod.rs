@@ -64,6 +64,7 @@ pub struct CustomerPatch {
     pub next_follow_up_at: Option<Option<DateTime<Utc>>>,
 }
 
+mod checks;
 mod write;
 
 pub use write::{change, prepare};

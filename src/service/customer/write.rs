@@ -1,15 +1,17 @@
 //! Validating new customers and changes to them.
 
+use super::checks::{check_duplicate, check_owner};
 use super::{CustomerPatch, NewCustomer};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::service::record::Checked;
 use crate::service::validate::{Checker, ErrorCode};
 use crate::service::{now, record, sequence};
-use chrono::{NaiveDate, Utc};
-use entity::customer::{self, Column};
-use entity::enums::{CustomerKind, CustomerSource, LifecycleStage, Role};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use crate::set_field;
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::customer;
+use entity::enums::{CustomerKind, CustomerSource, LifecycleStage};
+use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
 struct Clean {
@@ -55,75 +57,6 @@ fn check_company_size(c: &mut Checker, size: Option<i32>) {
     }
 }
 
-/// Resolves the owner of a new or reassigned customer: SALES always own what they
-/// create and may not reassign; ADMIN and MANAGER may name any active user.
-async fn check_owner(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    c: &mut Checker,
-    owner: Option<Uuid>,
-) -> AppResult<Uuid> {
-    let Some(owner) = owner else { return Ok(viewer.user_id) };
-    if owner == viewer.user_id {
-        return Ok(owner);
-    }
-    if !matches!(viewer.role, Role::Admin | Role::Manager) {
-        c.push("ownerId", ErrorCode::Forbidden, "only admins and managers assign customers to others");
-        return Ok(viewer.user_id);
-    }
-    let user = entity::user::Entity::find_by_id(owner).one(db).await?;
-    match user {
-        Some(u) if u.active && u.deleted_at.is_none() => Ok(owner),
-        _ => {
-            c.push("ownerId", ErrorCode::NotFound, "no such active user");
-            Ok(viewer.user_id)
-        }
-    }
-}
-
-/// Records `DUPLICATE_SUSPECTED` when another live customer has the same phone or email.
-/// The other customer is named (its code) only to a viewer who may see it: a rep must not
-/// learn another rep's customers through the check. (The unique indexes of migration
-/// `m20261204_000009` hold the same rule under concurrency; see `record::unique_violation`.)
-async fn check_duplicate(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    c: &mut Checker,
-    phone: Option<&str>,
-    email: Option<&str>,
-    except: Option<Uuid>,
-) -> AppResult<()> {
-    let mut any = Condition::any();
-    if let Some(phone) = phone {
-        any = any.add(Column::Phone.eq(phone));
-    }
-    if let Some(email) = email {
-        any = any.add(Column::Email.eq(email));
-    }
-    if phone.is_none() && email.is_none() {
-        return Ok(());
-    }
-    let mut select = customer::Entity::find().filter(any).filter(Column::DeletedAt.is_null());
-    if let Some(id) = except {
-        select = select.filter(Column::Id.ne(id));
-    }
-    let Some(dup) = select.one(db).await? else { return Ok(()) };
-    let visible = customer::Entity::find()
-        .filter(Column::Id.eq(dup.id))
-        .filter(record::visible::<customer::Entity>(viewer, false))
-        .one(db)
-        .await?
-        .is_some();
-    let field = if phone.is_some() && dup.phone.as_deref() == phone { "phone" } else { "email" };
-    let message = if visible {
-        format!("customer {} has the same {field}", dup.code)
-    } else {
-        format!("another customer, not visible to you, has the same {field}")
-    };
-    c.push(field, ErrorCode::DuplicateSuspected, message);
-    Ok(())
-}
-
 /// Validates a new customer owned by the viewer (or, for admins and managers, by
 /// `ownerId`) into the row to insert, numbered `C` + date + sequence.
 pub async fn prepare(
@@ -162,7 +95,18 @@ pub async fn prepare(
     let now = now();
     // A number drawn for a write that then fails leaves a gap, never a duplicate.
     let code = sequence::next_code(db, "C", now.date_naive()).await?;
-    Ok(Ok(customer::ActiveModel {
+    Ok(Ok(new_row(input, clean, code, owner_id, now)))
+}
+
+/// The row of a new customer from its input and its cleaned values.
+fn new_row(
+    input: NewCustomer,
+    clean: Clean,
+    code: String,
+    owner_id: Uuid,
+    now: DateTime<Utc>,
+) -> customer::ActiveModel {
+    customer::ActiveModel {
         code: Set(code),
         kind: Set(input.kind.unwrap_or(CustomerKind::Individual)),
         name: Set(clean.name),
@@ -191,7 +135,7 @@ pub async fn prepare(
         custom_fields: Set(serde_json::json!({})),
         duplicate_allowed: Set(input.allow_duplicate),
         ..entity::record::new_row::<entity::customer::Entity>(now)
-    }))
+    }
 }
 
 /// The change `patch` makes to `current` (only the given fields are written).
@@ -204,92 +148,22 @@ pub async fn change(
     let mut c = Checker::default();
     let mut row = <customer::ActiveModel as Default>::default();
     let mut fields: Vec<&str> = Vec::new();
-    macro_rules! set {
-        ($field:ident, $name:literal, $value:expr) => {{
-            row.$field = Set($value);
-            fields.push($name);
-        }};
-    }
-    if let Some(kind) = patch.kind {
-        set!(kind, "kind", kind);
-    }
-    if let Some(name) = &patch.name {
-        let v = c.name("name", name, 200);
-        set!(name, "name", v);
-    }
-    if let Some(v) = patch.gender {
-        set!(gender, "gender", v);
-    }
-    if let Some(v) = patch.birth_date {
-        check_birth_date(&mut c, v);
-        set!(birth_date, "birthDate", v);
-    }
-    if let Some(v) = &patch.occupation {
-        let v = c.text("occupation", v.as_deref(), 200);
-        set!(occupation, "occupation", v);
-    }
-    if let Some(v) = &patch.company_name {
-        let v = c.text("companyName", v.as_deref(), 200);
-        set!(company_name, "companyName", v);
-    }
-    if let Some(v) = patch.industry {
-        set!(industry, "industry", v);
-    }
-    if let Some(v) = &patch.region {
-        let v = c.text("region", v.as_deref(), 200);
-        set!(region, "region", v);
-    }
-    if let Some(v) = patch.company_size {
-        check_company_size(&mut c, v);
-        set!(company_size, "companySize", v);
-    }
-    if let Some(v) = &patch.address {
-        let v = c.text("address", v.as_deref(), 500);
-        set!(address, "address", v);
-    }
-    let (mut new_phone, mut new_email) = (None, None);
-    if let Some(v) = &patch.phone {
-        let v = c.phone("phone", v.as_deref());
-        new_phone.clone_from(&v);
-        set!(phone, "phone", v);
-    }
-    if let Some(v) = &patch.email {
-        let v = c.email("email", v.as_deref());
-        new_email.clone_from(&v);
-        set!(email, "email", v);
-    }
-    if let Some(v) = patch.preferred_channel {
-        set!(preferred_channel, "preferredChannel", v);
-    }
-    if let Some(v) = &patch.preferences {
-        let v = clean_preferences(&mut c, v);
-        set!(preferences, "preferences", serde_json::json!(v));
-    }
-    if let Some(v) = &patch.potential_needs {
-        let v = c.long_text("potentialNeeds", v.as_deref(), 5000);
-        set!(potential_needs, "potentialNeeds", v);
-    }
-    if let Some(v) = &patch.notes {
-        let v = c.long_text("notes", v.as_deref(), 10_000);
-        set!(notes, "notes", v);
-    }
-    if let Some(v) = patch.source {
-        set!(source, "source", v);
-    }
+    profile(&mut c, &mut row, &mut fields, &patch);
+    let (new_phone, new_email) = reach(&mut c, &mut row, &mut fields, &patch);
     if let Some(owner) = patch.owner_id
         && owner != current.owner_id
     {
         let v = check_owner(db, viewer, &mut c, Some(owner)).await?;
-        set!(owner_id, "ownerId", v);
+        set_field!(row, fields, owner_id, "ownerId", v);
     }
     if let Some(consent) = patch.marketing_consent
         && consent != current.marketing_consent
     {
-        set!(marketing_consent, "marketingConsent", consent);
+        set_field!(row, fields, marketing_consent, "marketingConsent", consent);
         row.consent_at = Set(consent.then(now));
     }
     if let Some(v) = patch.next_follow_up_at {
-        set!(next_follow_up_at, "nextFollowUpAt", v);
+        set_field!(row, fields, next_follow_up_at, "nextFollowUpAt", v);
     }
     // A new phone or email may not be another live customer's.
     if c.is_clean() {
@@ -298,4 +172,77 @@ pub async fn change(
         check_duplicate(db, viewer, &mut c, phone.as_deref(), email.as_deref(), Some(current.id)).await?;
     }
     Ok(c.finish((row, fields)))
+}
+
+/// Who the customer is: the profile fields of `patch`, in the order they are reported.
+fn profile(c: &mut Checker, row: &mut customer::ActiveModel, fields: &mut Vec<&'static str>, patch: &CustomerPatch) {
+    if let Some(kind) = patch.kind {
+        set_field!(row, fields, kind, "kind", kind);
+    }
+    if let Some(name) = &patch.name {
+        set_field!(row, fields, name, "name", c.name("name", name, 200));
+    }
+    if let Some(v) = patch.gender {
+        set_field!(row, fields, gender, "gender", v);
+    }
+    if let Some(v) = patch.birth_date {
+        check_birth_date(c, v);
+        set_field!(row, fields, birth_date, "birthDate", v);
+    }
+    if let Some(v) = &patch.occupation {
+        set_field!(row, fields, occupation, "occupation", c.text("occupation", v.as_deref(), 200));
+    }
+    if let Some(v) = &patch.company_name {
+        set_field!(row, fields, company_name, "companyName", c.text("companyName", v.as_deref(), 200));
+    }
+    if let Some(v) = patch.industry {
+        set_field!(row, fields, industry, "industry", v);
+    }
+    if let Some(v) = &patch.region {
+        set_field!(row, fields, region, "region", c.text("region", v.as_deref(), 200));
+    }
+    if let Some(v) = patch.company_size {
+        check_company_size(c, v);
+        set_field!(row, fields, company_size, "companySize", v);
+    }
+    if let Some(v) = &patch.address {
+        set_field!(row, fields, address, "address", c.text("address", v.as_deref(), 500));
+    }
+}
+
+/// How the customer is reached and what they want; answers the new phone and email,
+/// cleaned, for the duplicate check.
+fn reach(
+    c: &mut Checker,
+    row: &mut customer::ActiveModel,
+    fields: &mut Vec<&'static str>,
+    patch: &CustomerPatch,
+) -> (Option<String>, Option<String>) {
+    let (mut new_phone, mut new_email) = (None, None);
+    if let Some(v) = &patch.phone {
+        let v = c.phone("phone", v.as_deref());
+        new_phone.clone_from(&v);
+        set_field!(row, fields, phone, "phone", v);
+    }
+    if let Some(v) = &patch.email {
+        let v = c.email("email", v.as_deref());
+        new_email.clone_from(&v);
+        set_field!(row, fields, email, "email", v);
+    }
+    if let Some(v) = patch.preferred_channel {
+        set_field!(row, fields, preferred_channel, "preferredChannel", v);
+    }
+    if let Some(v) = &patch.preferences {
+        set_field!(row, fields, preferences, "preferences", serde_json::json!(clean_preferences(c, v)));
+    }
+    if let Some(v) = &patch.potential_needs {
+        set_field!(row, fields, potential_needs, "potentialNeeds", c.long_text("potentialNeeds", v.as_deref(), 5000));
+    }
+    if let Some(v) = &patch.notes {
+        set_field!(row, fields, notes, "notes", c.long_text("notes", v.as_deref(), 10_000));
+    }
+    if let Some(v) = patch.source {
+        set_field!(row, fields, source, "source", v);
+    }
+    (new_phone, new_email)
 }

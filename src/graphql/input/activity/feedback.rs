@@ -1,20 +1,15 @@
 //! Inputs of feedback.
 
-use super::*;
-use crate::auth::Viewer;
-use crate::error::AppResult;
+use super::opt_id;
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::types::enums::{FeedbackKind, Sentiment};
-use crate::service::now;
-use crate::service::record::{Change, Checked, check_ref};
-use crate::service::validate::Checker;
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order, set_field};
+use crate::service::feedback::{FeedbackPatch, NewFeedback};
+use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use entity::{customer, feedback, ticket};
-use sea_orm::{ActiveValue::Set, DatabaseConnection};
+use entity::{customer, feedback};
 
 enum_filter!(FeedbackKindFilter, FeedbackKind, entity::enums::FeedbackKind);
 enum_filter!(SentimentFilter, Sentiment, entity::enums::Sentiment);
@@ -60,45 +55,6 @@ pub struct CreateFeedbackInput {
     pub received_at: Option<DateTime<Utc>>,
 }
 
-impl CreateFeedbackInput {
-    /// The row to insert, or the field errors.
-    pub async fn into_row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<feedback::ActiveModel>> {
-        use entity::enums::{FeedbackKind as K, Sentiment as S};
-        let mut c = Checker::default();
-        let customer = check_ref::<customer::Entity>(
-            db,
-            viewer,
-            &mut c,
-            "customerId",
-            opt_id(Some(&self.customer_id), "Customer"),
-        )
-        .await?;
-        let customer_id = customer.map(|m| m.id).unwrap_or_default();
-        let ticket =
-            check_ref::<ticket::Entity>(db, viewer, &mut c, "ticketId", opt_id(self.ticket_id.as_ref(), "Ticket"))
-                .await?;
-        same_customer(&mut c, "ticketId", customer_id, ticket.as_ref().map(|m| m.customer_id));
-        let kind: K = self.kind.into();
-        let sentiment = self.sentiment.map(Into::into).unwrap_or(match kind {
-            K::Praise => S::Positive,
-            K::Suggestion => S::Neutral,
-            K::Complaint => S::Negative,
-        });
-        let ts = now();
-        let row = feedback::ActiveModel {
-            customer_id: Set(customer_id),
-            ticket_id: Set(ticket.map(|m| m.id)),
-            kind: Set(kind),
-            sentiment: Set(sentiment),
-            content: Set(c.name("content", &self.content, 10_000)),
-            source: Set(c.text("source", self.source.as_deref(), 64)),
-            received_at: Set(self.received_at.unwrap_or(ts)),
-            ..entity::record::new_row::<entity::feedback::Entity>(ts)
-        };
-        Ok(c.finish(row))
-    }
-}
-
 /// Changes to a piece of feedback.
 #[derive(InputObject, Debug, Clone)]
 pub struct UpdateFeedbackInput {
@@ -112,24 +68,27 @@ pub struct UpdateFeedbackInput {
     pub source: MaybeUndefined<String>,
 }
 
-impl UpdateFeedbackInput {
-    /// The change to write.
-    pub fn change(self, _current: &feedback::Model) -> Change<feedback::ActiveModel> {
-        let mut c = Checker::default();
-        let mut row = feedback::ActiveModel::default();
-        let mut fields = Vec::new();
-        if let Some(v) = self.kind {
-            set_field!(row, fields, kind, "kind", v.into());
+impl From<CreateFeedbackInput> for NewFeedback {
+    fn from(input: CreateFeedbackInput) -> Self {
+        Self {
+            customer_id: opt_id(Some(&input.customer_id), "Customer"),
+            ticket_id: opt_id(input.ticket_id.as_ref(), "Ticket"),
+            kind: input.kind.into(),
+            sentiment: input.sentiment.map(Into::into),
+            content: input.content,
+            source: input.source,
+            received_at: input.received_at,
         }
-        if let Some(v) = self.sentiment {
-            set_field!(row, fields, sentiment, "sentiment", v.into());
+    }
+}
+
+impl From<UpdateFeedbackInput> for FeedbackPatch {
+    fn from(input: UpdateFeedbackInput) -> Self {
+        Self {
+            kind: input.kind.map(Into::into),
+            sentiment: input.sentiment.map(Into::into),
+            content: input.content,
+            source: patch(input.source, |v| v),
         }
-        if let Some(v) = &self.content {
-            set_field!(row, fields, content, "content", c.name("content", v, 10_000));
-        }
-        if let Some(v) = patch(self.source, |v| v) {
-            set_field!(row, fields, source, "source", c.text("source", v.as_deref(), 64));
-        }
-        c.finish((row, fields))
     }
 }

@@ -1,20 +1,15 @@
 //! Inputs of purchases.
 
-use super::*;
-use crate::auth::Viewer;
-use crate::error::AppResult;
+use super::opt_id;
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, IntFilter, MoneyFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::relay::Date;
-use crate::service::now;
-use crate::service::record::{Change, Checked, check_ref};
-use crate::service::validate::Checker;
-use crate::{lifecycle_inputs, record_filter, record_order, set_field};
+use crate::service::purchase::{NewPurchase, PurchasePatch};
+use crate::{lifecycle_inputs, record_filter, record_order};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use entity::{customer, deal, purchase};
+use entity::{customer, purchase};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveValue::Set, DatabaseConnection};
 
 record_filter! {
     /// Conditions on purchases.
@@ -63,38 +58,6 @@ pub struct CreatePurchaseInput {
     pub payment_method: Option<String>,
 }
 
-impl CreatePurchaseInput {
-    /// The row to insert, or the field errors.
-    pub async fn into_row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<purchase::ActiveModel>> {
-        let mut c = Checker::default();
-        let customer = check_ref::<customer::Entity>(
-            db,
-            viewer,
-            &mut c,
-            "customerId",
-            opt_id(Some(&self.customer_id), "Customer"),
-        )
-        .await?;
-        let customer_id = customer.map(|m| m.id).unwrap_or_default();
-        let deal =
-            check_ref::<deal::Entity>(db, viewer, &mut c, "dealId", opt_id(self.deal_id.as_ref(), "Deal")).await?;
-        same_customer(&mut c, "dealId", customer_id, deal.as_ref().map(|m| m.customer_id));
-        let ts = now();
-        let row = purchase::ActiveModel {
-            customer_id: Set(customer_id),
-            deal_id: Set(deal.map(|m| m.id)),
-            product: Set(c.name("product", &self.product, 200)),
-            quantity: Set(c.int_range("quantity", self.quantity, 1, 1_000_000)),
-            amount_e4: Set(c.money("amount", self.amount)),
-            currency: Set(c.currency("currency", self.currency.as_deref(), "CNY")),
-            purchased_at: Set(c.past_date("purchasedAt", self.purchased_at.map_or(ts.date_naive(), |d| d.0))),
-            payment_method: Set(c.text("paymentMethod", self.payment_method.as_deref(), 64)),
-            ..entity::record::new_row::<entity::purchase::Entity>(ts)
-        };
-        Ok(c.finish(row))
-    }
-}
-
 /// Changes to a purchase.
 #[derive(InputObject, Debug, Clone)]
 pub struct UpdatePurchaseInput {
@@ -110,30 +73,30 @@ pub struct UpdatePurchaseInput {
     pub payment_method: MaybeUndefined<String>,
 }
 
-impl UpdatePurchaseInput {
-    /// The change to write.
-    pub fn change(self, _current: &purchase::Model) -> Change<purchase::ActiveModel> {
-        let mut c = Checker::default();
-        let mut row = purchase::ActiveModel::default();
-        let mut fields = Vec::new();
-        if let Some(v) = &self.product {
-            set_field!(row, fields, product, "product", c.name("product", v, 200));
+impl From<CreatePurchaseInput> for NewPurchase {
+    fn from(input: CreatePurchaseInput) -> Self {
+        Self {
+            customer_id: opt_id(Some(&input.customer_id), "Customer"),
+            deal_id: opt_id(input.deal_id.as_ref(), "Deal"),
+            product: input.product,
+            quantity: input.quantity,
+            amount: input.amount,
+            currency: input.currency,
+            purchased_at: input.purchased_at.map(|d| d.0),
+            payment_method: input.payment_method,
         }
-        if let Some(v) = self.quantity {
-            set_field!(row, fields, quantity, "quantity", c.int_range("quantity", v, 1, 1_000_000));
+    }
+}
+
+impl From<UpdatePurchaseInput> for PurchasePatch {
+    fn from(input: UpdatePurchaseInput) -> Self {
+        Self {
+            product: input.product,
+            quantity: input.quantity,
+            amount: input.amount,
+            currency: input.currency,
+            purchased_at: input.purchased_at.map(|d| d.0),
+            payment_method: patch(input.payment_method, |v| v),
         }
-        if let Some(v) = self.amount {
-            set_field!(row, fields, amount_e4, "amount", c.money("amount", v));
-        }
-        if let Some(v) = &self.currency {
-            set_field!(row, fields, currency, "currency", c.currency("currency", Some(v), "CNY"));
-        }
-        if let Some(v) = self.purchased_at {
-            set_field!(row, fields, purchased_at, "purchasedAt", c.past_date("purchasedAt", v.0));
-        }
-        if let Some(v) = patch(self.payment_method, |v| v) {
-            set_field!(row, fields, payment_method, "paymentMethod", c.text("paymentMethod", v.as_deref(), 64));
-        }
-        c.finish((row, fields))
     }
 }

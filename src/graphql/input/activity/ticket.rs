@@ -1,20 +1,15 @@
 //! Inputs of tickets and the service-desk actions.
 
-use super::*;
-use crate::auth::Viewer;
-use crate::error::AppResult;
+use super::opt_id;
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::types::enums::{TicketCategory, TicketPriority, TicketStatus};
-use crate::service::record::{Change, Checked, check_ref};
-use crate::service::validate::{Checker, ErrorCode};
-use crate::service::{now, sequence};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order, set_field};
+use crate::service::ticket::{NewTicket, TicketPatch};
+use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use entity::{contact, customer, ticket, user};
-use sea_orm::{ActiveValue::Set, DatabaseConnection};
+use entity::{customer, ticket};
 
 enum_filter!(TicketCategoryFilter, TicketCategory, entity::enums::TicketCategory);
 enum_filter!(TicketPriorityFilter, TicketPriority, entity::enums::TicketPriority);
@@ -67,56 +62,6 @@ pub struct CreateTicketInput {
     pub assignee_id: Option<ID>,
 }
 
-impl CreateTicketInput {
-    /// The row to insert (numbered `T` + date + sequence), or the field errors.
-    pub async fn into_row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<ticket::ActiveModel>> {
-        let mut c = Checker::default();
-        let customer = check_ref::<customer::Entity>(
-            db,
-            viewer,
-            &mut c,
-            "customerId",
-            opt_id(Some(&self.customer_id), "Customer"),
-        )
-        .await?;
-        let customer_id = customer.map(|m| m.id).unwrap_or_default();
-        let contact =
-            check_ref::<contact::Entity>(db, viewer, &mut c, "contactId", opt_id(self.contact_id.as_ref(), "Contact"))
-                .await?;
-        same_customer(&mut c, "contactId", customer_id, contact.as_ref().map(|m| m.customer_id));
-        let assignee = opt_id(self.assignee_id.as_ref(), "User");
-        check_assignee(&mut c, viewer, "assigneeId", assignee);
-        let assignee = check_ref::<user::Entity>(db, viewer, &mut c, "assigneeId", assignee).await?;
-        let ts = now();
-        let subject = c.name("subject", &self.subject, 300);
-        let description = c.long_text("description", self.description.as_deref(), 20_000);
-        if self.due_at.is_some_and(|d| d < ts) {
-            c.push("dueAt", ErrorCode::Invalid, "dueAt cannot be in the past");
-        }
-        if !c.is_clean() {
-            return Ok(Err(c.errors));
-        }
-        let row = ticket::ActiveModel {
-            code: Set(sequence::next_code(db, "T", ts.date_naive()).await?),
-            customer_id: Set(customer_id),
-            contact_id: Set(contact.map(|m| m.id)),
-            assignee_id: Set(assignee.map(|u| u.id)),
-            subject: Set(subject),
-            description: Set(description),
-            category: Set(self.category.into()),
-            priority: Set(self.priority.map_or(entity::enums::TicketPriority::Normal, Into::into)),
-            status: Set(entity::enums::TicketStatus::Open),
-            opened_at: Set(ts),
-            first_response_at: Set(None),
-            resolved_at: Set(None),
-            due_at: Set(self.due_at),
-            resolution: Set(None),
-            ..entity::record::new_row::<entity::ticket::Entity>(ts)
-        };
-        Ok(Ok(row))
-    }
-}
-
 /// Changes to a ticket (assign with `assignTicket`, resolve with `resolveTicket`).
 #[derive(InputObject, Debug, Clone)]
 pub struct UpdateTicketInput {
@@ -133,47 +78,6 @@ pub struct UpdateTicketInput {
     pub due_at: MaybeUndefined<DateTime<Utc>>,
 }
 
-impl UpdateTicketInput {
-    /// The change to write.
-    pub fn change(self, current: &ticket::Model) -> Change<ticket::ActiveModel> {
-        use entity::enums::TicketStatus as S;
-        let mut c = Checker::default();
-        let mut row = ticket::ActiveModel::default();
-        let mut fields = Vec::new();
-        if let Some(v) = &self.subject {
-            set_field!(row, fields, subject, "subject", c.name("subject", v, 300));
-        }
-        if let Some(v) = patch(self.description, |v| v) {
-            set_field!(row, fields, description, "description", c.long_text("description", v.as_deref(), 20_000));
-        }
-        if let Some(v) = self.category {
-            set_field!(row, fields, category, "category", v.into());
-        }
-        if let Some(v) = self.priority {
-            set_field!(row, fields, priority, "priority", v.into());
-        }
-        if let Some(v) = self.status {
-            let status: S = v.into();
-            if status == S::Resolved {
-                c.push("status", ErrorCode::Invalid, "resolve a ticket with resolveTicket");
-            }
-            if status != current.status {
-                if current.first_response_at.is_none() && status != S::Open {
-                    set_field!(row, fields, first_response_at, "firstResponseAt", Some(now()));
-                }
-                if matches!(status, S::Open | S::InProgress | S::Waiting) && current.resolved_at.is_some() {
-                    set_field!(row, fields, resolved_at, "resolvedAt", None);
-                }
-            }
-            set_field!(row, fields, status, "status", status);
-        }
-        if let Some(v) = patch(self.due_at, |v| v) {
-            set_field!(row, fields, due_at, "dueAt", v);
-        }
-        c.finish((row, fields))
-    }
-}
-
 /// Gives a ticket to a user (or takes it back with `assigneeId: null`).
 #[derive(InputObject, Debug, Clone)]
 pub struct AssignTicketInput {
@@ -182,31 +86,6 @@ pub struct AssignTicketInput {
     pub id: ID,
     pub expected_version: i32,
     pub assignee_id: Option<ID>,
-}
-
-impl AssignTicketInput {
-    /// The change to write.
-    pub async fn change(
-        self,
-        db: &DatabaseConnection,
-        viewer: &Viewer,
-        current: &ticket::Model,
-    ) -> AppResult<Change<ticket::ActiveModel>> {
-        let mut c = Checker::default();
-        let mut row = ticket::ActiveModel::default();
-        let mut fields = Vec::new();
-        let assignee = opt_id(self.assignee_id.as_ref(), "User");
-        check_assignee(&mut c, viewer, "assigneeId", assignee);
-        let user = check_ref::<user::Entity>(db, viewer, &mut c, "assigneeId", assignee).await?;
-        if user.as_ref().is_some_and(|u| !u.active) {
-            c.push("assigneeId", ErrorCode::InvalidState, "the user is not active");
-        }
-        set_field!(row, fields, assignee_id, "assigneeId", user.map(|u| u.id));
-        if current.status == entity::enums::TicketStatus::Open {
-            set_field!(row, fields, status, "status", entity::enums::TicketStatus::InProgress);
-        }
-        Ok(c.finish((row, fields)))
-    }
 }
 
 /// Resolves a ticket: records the solution and when.
@@ -219,23 +98,44 @@ pub struct ResolveTicketInput {
     pub resolution: String,
 }
 
-impl ResolveTicketInput {
-    /// The change to write.
-    pub fn change(self, current: &ticket::Model) -> Change<ticket::ActiveModel> {
-        use entity::enums::TicketStatus as S;
-        let mut c = Checker::default();
-        let mut row = ticket::ActiveModel::default();
-        let mut fields = Vec::new();
-        if matches!(current.status, S::Resolved | S::Closed) {
-            c.push("id", ErrorCode::InvalidState, "the ticket is already resolved or closed");
+impl From<CreateTicketInput> for NewTicket {
+    fn from(input: CreateTicketInput) -> Self {
+        Self {
+            customer_id: opt_id(Some(&input.customer_id), "Customer"),
+            contact_id: opt_id(input.contact_id.as_ref(), "Contact"),
+            subject: input.subject,
+            description: input.description,
+            category: input.category.into(),
+            priority: input.priority.map(Into::into),
+            due_at: input.due_at,
+            assignee_id: opt_id(input.assignee_id.as_ref(), "User"),
         }
-        let ts = now();
-        set_field!(row, fields, resolution, "resolution", Some(c.name("resolution", &self.resolution, 20_000)));
-        set_field!(row, fields, status, "status", S::Resolved);
-        set_field!(row, fields, resolved_at, "resolvedAt", Some(ts));
-        if current.first_response_at.is_none() {
-            set_field!(row, fields, first_response_at, "firstResponseAt", Some(ts));
+    }
+}
+
+impl From<UpdateTicketInput> for TicketPatch {
+    fn from(input: UpdateTicketInput) -> Self {
+        Self {
+            subject: input.subject,
+            description: patch(input.description, |v| v),
+            category: input.category.map(Into::into),
+            priority: input.priority.map(Into::into),
+            status: input.status.map(Into::into),
+            due_at: patch(input.due_at, |v| v),
         }
-        c.finish((row, fields))
+    }
+}
+
+/// The assignee a ticket is given (`None`: taken back).
+impl From<AssignTicketInput> for Option<uuid::Uuid> {
+    fn from(input: AssignTicketInput) -> Self {
+        opt_id(input.assignee_id.as_ref(), "User")
+    }
+}
+
+/// The resolution text.
+impl From<ResolveTicketInput> for String {
+    fn from(input: ResolveTicketInput) -> Self {
+        input.resolution
     }
 }

@@ -1,5 +1,9 @@
 //! Survey questionnaires and the validation and scoring of responses.
 
+mod write;
+
+pub use write::{NewResponse, NewSurvey, SurveyPatch, change, prepare, submit};
+
 use super::validate::{Checker, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -104,47 +108,15 @@ pub fn check_answers(c: &mut Checker, questions: &[Question], answers: &[Answer]
             c.push("answers", ErrorCode::Invalid, format!("question `{}` answered twice", q.key));
             continue;
         }
-        let value = match q.kind {
-            QuestionKind::Rating => match answer.rating {
-                Some(r) if q.min.is_none_or(|m| r >= m) && q.max.is_none_or(|m| r <= m) => {
-                    ratings.push(f64::from(r));
-                    Value::from(r)
-                }
-                _ => {
-                    let range = format!("{}..{}", q.min.unwrap_or_default(), q.max.unwrap_or_default());
-                    c.push("answers", ErrorCode::Invalid, format!("`{}` needs a rating in {range}", q.key));
-                    continue;
-                }
-            },
-            QuestionKind::Choice => match &answer.choices {
-                Some(picked)
-                    if !picked.is_empty()
-                        && (q.multiple || picked.len() == 1)
-                        && picked.iter().all(|p| q.options.contains(p)) =>
-                {
-                    Value::from(picked.clone())
-                }
-                _ => {
-                    c.push(
-                        "answers",
-                        ErrorCode::Invalid,
-                        format!("`{}` needs {} of its options", q.key, if q.multiple { "some" } else { "one" }),
-                    );
-                    continue;
-                }
-            },
-            QuestionKind::Text => match answer.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                Some(t) if t.chars().count() <= 5000 => Value::from(t),
-                _ => {
-                    c.push(
-                        "answers",
-                        ErrorCode::Invalid,
-                        format!("`{}` needs a text of at most 5000 characters", q.key),
-                    );
-                    continue;
-                }
-            },
+        let Some(value) = answer_value(q, answer) else {
+            c.push("answers", ErrorCode::Invalid, format!("`{}` needs {}", q.key, expected(q)));
+            continue;
         };
+        if q.kind == QuestionKind::Rating
+            && let Some(r) = answer.rating
+        {
+            ratings.push(f64::from(r));
+        }
         stored.insert(q.key.clone(), value);
     }
     let answered: HashSet<&str> = answers.iter().map(|a| a.key.as_str()).collect();
@@ -153,6 +125,37 @@ pub fn check_answers(c: &mut Checker, questions: &[Question], answers: &[Answer]
     }
     let score = (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64);
     (Value::Object(stored), score)
+}
+
+/// The stored value of `answer` to `q`, or `None` when it does not fit the question.
+fn answer_value(q: &Question, answer: &Answer) -> Option<Value> {
+    match q.kind {
+        QuestionKind::Rating => {
+            answer.rating.filter(|r| q.min.is_none_or(|m| *r >= m) && q.max.is_none_or(|m| *r <= m)).map(Value::from)
+        }
+        QuestionKind::Choice => answer
+            .choices
+            .as_ref()
+            .filter(|picked| {
+                !picked.is_empty() && (q.multiple || picked.len() == 1) && picked.iter().all(|p| q.options.contains(p))
+            })
+            .map(|picked| Value::from(picked.clone())),
+        QuestionKind::Text => answer
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.chars().count() <= 5000)
+            .map(Value::from),
+    }
+}
+
+/// What an answer to `q` must be, for its error.
+fn expected(q: &Question) -> String {
+    match q.kind {
+        QuestionKind::Rating => format!("a rating in {}..{}", q.min.unwrap_or_default(), q.max.unwrap_or_default()),
+        QuestionKind::Choice => format!("{} of its options", if q.multiple { "some" } else { "one" }),
+        QuestionKind::Text => "a text of at most 5000 characters".to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -5,15 +5,15 @@
 //! Cursors are opaque: base64url of the sort-key values of a row plus the order they
 //! belong to, so a cursor from another ordering is refused instead of misread.
 
+mod children;
+
 use super::cursor::{RowCursor, decode_cursor};
 use crate::error::{AppError, AppResult};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr, WindowStatement};
+pub use children::paginate_children;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select, Value,
+    ColumnTrait, Condition, EntityTrait, IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+    Value,
 };
-use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
@@ -210,88 +210,6 @@ where
 
 pub fn keys_kinds<E: EntityTrait>(keys: &[(E::Column, bool)]) -> Vec<sea_orm::ColumnType> {
     keys.iter().map(|(c, _)| c.def().get_column_type().clone()).collect()
-}
-
-/// Nested pages: for each parent in `parent_ids`, the first (or last) `args` rows whose
-/// `parent` column names it, in one statement. Returns a page per parent that has rows.
-pub async fn paginate_children<E, C>(
-    db: &C,
-    base: Select<E>,
-    parent: E::Column,
-    parent_ids: &[Uuid],
-    order: &SortSpec<E::Column>,
-    id: E::Column,
-    args: &PageArgs,
-) -> AppResult<HashMap<Uuid, Page<E::Model>>>
-where
-    E: crate::engine::rows::Positional,
-    E::Model: Send + Sync,
-    C: crate::engine::rows::Reader,
-{
-    let plan = plan(args)?;
-    let keys = full_keys::<E>(order, id);
-    let sig = signature(&keys);
-    let mut select = base.filter(parent.is_in(parent_ids.iter().copied()));
-    if let Some(after) = &args.after {
-        let values = decode_cursor(after, &sig, &keys_kinds::<E>(&keys))?;
-        select = select.filter(keyset_condition::<E>(&keys, &values, true));
-    }
-    if let Some(before) = &args.before {
-        let values = decode_cursor(before, &sig, &keys_kinds::<E>(&keys))?;
-        select = select.filter(keyset_condition::<E>(&keys, &values, false));
-    }
-    let rows = if parent_ids.len() == 1 {
-        // One parent (a single record and its children): a plain ordered LIMIT, which the
-        // planner serves from the parent's index without numbering every child row.
-        for (col, asc) in &keys {
-            let ascending = *asc != plan.backward;
-            select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
-        }
-        crate::engine::rows::all(db, select.limit(plan.limit + 1)).await?
-    } else {
-        let mut window = WindowStatement::partition_by((E::default(), parent));
-        for (col, asc) in &keys {
-            let ascending = *asc != plan.backward;
-            window.order_by((E::default(), *col), if ascending { Order::Asc } else { Order::Desc });
-        }
-        let mut inner = select.into_query();
-        inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
-        let rank: SimpleExpr = Expr::col(Alias::new("page_rank"));
-        let outer = Query::select()
-            .column(sea_orm::sea_query::Asterisk)
-            .from_subquery(inner, Alias::new("ranked"))
-            .and_where(rank.clone().lte((plan.limit + 1) as i64))
-            .order_by(Alias::new("page_rank"), Order::Asc)
-            .to_owned();
-        let stmt = db.get_database_backend().build(&outer);
-        crate::engine::rows::by_statement::<E, C>(db, stmt).await?
-    };
-
-    let sig: std::sync::Arc<str> = sig.into();
-    let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
-    for row in rows {
-        if let Value::Uuid(Some(parent_id)) = row.get(parent) {
-            grouped.entry(parent_id).or_default().push(row);
-        }
-    }
-    Ok(grouped
-        .into_iter()
-        .map(|(parent_id, mut rows)| {
-            let has_more = rows.len() as u64 > plan.limit;
-            rows.truncate(plan.limit as usize);
-            if plan.backward {
-                rows.reverse();
-            }
-            let items =
-                rows.into_iter().map(|row| (RowCursor::new(sig.clone(), row_values(&row, &keys)), row)).collect();
-            let page = Page {
-                items,
-                has_next: if plan.backward { args.before.is_some() } else { has_more },
-                has_previous: if plan.backward { has_more } else { args.after.is_some() },
-            };
-            (parent_id, page)
-        })
-        .collect())
 }
 
 /// Rejects bad page arguments before any statement runs.

@@ -1,0 +1,171 @@
+//! Service tickets: opening one (numbered `T` + date + sequence), changing it, assigning
+//! and resolving it.
+
+use super::record::{Change, Checked, check_ref};
+use super::reference::{check_assignee, same_customer};
+use super::validate::{Checker, ErrorCode};
+use super::{now, sequence};
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::set_field;
+use chrono::{DateTime, Utc};
+use entity::enums::{TicketCategory, TicketPriority, TicketStatus};
+use entity::{contact, customer, ticket, user};
+use sea_orm::{ActiveValue::Set, DatabaseConnection};
+use uuid::Uuid;
+
+/// A ticket to open; strings are raw client input.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub customer_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub subject: String,
+    pub description: Option<String>,
+    pub category: TicketCategory,
+    pub priority: Option<TicketPriority>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub assignee_id: Option<Uuid>,
+}
+
+/// Changes to a ticket: `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct TicketPatch {
+    pub subject: Option<String>,
+    pub description: Option<Option<String>>,
+    pub category: Option<TicketCategory>,
+    pub priority: Option<TicketPriority>,
+    /// OPEN, IN_PROGRESS, WAITING or CLOSED; RESOLVED goes through [`resolve`].
+    pub status: Option<TicketStatus>,
+    pub due_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// The row of a new ticket, or the field errors.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewTicket,
+) -> AppResult<Checked<ticket::ActiveModel>> {
+    let mut c = Checker::default();
+    let customer = check_ref::<customer::Entity>(db, viewer, &mut c, "customerId", new.customer_id).await?;
+    let customer_id = customer.map(|m| m.id).unwrap_or_default();
+    let contact = check_ref::<contact::Entity>(db, viewer, &mut c, "contactId", new.contact_id).await?;
+    same_customer(&mut c, "contactId", customer_id, contact.as_ref().map(|m| m.customer_id));
+    check_assignee(&mut c, viewer, "assigneeId", new.assignee_id);
+    let assignee = check_ref::<user::Entity>(db, viewer, &mut c, "assigneeId", new.assignee_id).await?;
+    let ts = now();
+    let subject = c.name("subject", &new.subject, 300);
+    let description = c.long_text("description", new.description.as_deref(), 20_000);
+    if new.due_at.is_some_and(|d| d < ts) {
+        c.push("dueAt", ErrorCode::Invalid, "dueAt cannot be in the past");
+    }
+    if !c.is_clean() {
+        return Ok(Err(c.errors));
+    }
+    Ok(Ok(ticket::ActiveModel {
+        code: Set(sequence::next_code(db, "T", ts.date_naive()).await?),
+        customer_id: Set(customer_id),
+        contact_id: Set(contact.map(|m| m.id)),
+        assignee_id: Set(assignee.map(|u| u.id)),
+        subject: Set(subject),
+        description: Set(description),
+        category: Set(new.category),
+        priority: Set(new.priority.unwrap_or(TicketPriority::Normal)),
+        status: Set(TicketStatus::Open),
+        opened_at: Set(ts),
+        first_response_at: Set(None),
+        resolved_at: Set(None),
+        due_at: Set(new.due_at),
+        resolution: Set(None),
+        ..entity::record::new_row::<ticket::Entity>(ts)
+    }))
+}
+
+/// The change `patch` makes to `current`: leaving OPEN records the first response,
+/// reopening clears the resolution time.
+pub async fn change(
+    _db: &DatabaseConnection,
+    _viewer: &Viewer,
+    current: &ticket::Model,
+    patch: TicketPatch,
+) -> AppResult<Change<ticket::ActiveModel>> {
+    use TicketStatus as S;
+    let mut c = Checker::default();
+    let mut row = ticket::ActiveModel::default();
+    let mut fields = Vec::new();
+    if let Some(v) = &patch.subject {
+        set_field!(row, fields, subject, "subject", c.name("subject", v, 300));
+    }
+    if let Some(v) = patch.description {
+        set_field!(row, fields, description, "description", c.long_text("description", v.as_deref(), 20_000));
+    }
+    if let Some(v) = patch.category {
+        set_field!(row, fields, category, "category", v);
+    }
+    if let Some(v) = patch.priority {
+        set_field!(row, fields, priority, "priority", v);
+    }
+    if let Some(status) = patch.status {
+        if status == S::Resolved {
+            c.push("status", ErrorCode::Invalid, "resolve a ticket with resolveTicket");
+        }
+        if status != current.status {
+            if current.first_response_at.is_none() && status != S::Open {
+                set_field!(row, fields, first_response_at, "firstResponseAt", Some(now()));
+            }
+            if matches!(status, S::Open | S::InProgress | S::Waiting) && current.resolved_at.is_some() {
+                set_field!(row, fields, resolved_at, "resolvedAt", None);
+            }
+        }
+        set_field!(row, fields, status, "status", status);
+    }
+    if let Some(v) = patch.due_at {
+        set_field!(row, fields, due_at, "dueAt", v);
+    }
+    Ok(c.finish((row, fields)))
+}
+
+/// Gives `current` to `assignee` (or takes it back with `None`); an OPEN ticket moves
+/// to IN_PROGRESS.
+pub async fn assign(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    current: &ticket::Model,
+    assignee: Option<Uuid>,
+) -> AppResult<Change<ticket::ActiveModel>> {
+    let mut c = Checker::default();
+    let mut row = ticket::ActiveModel::default();
+    let mut fields = Vec::new();
+    check_assignee(&mut c, viewer, "assigneeId", assignee);
+    let user = check_ref::<user::Entity>(db, viewer, &mut c, "assigneeId", assignee).await?;
+    if user.as_ref().is_some_and(|u| !u.active) {
+        c.push("assigneeId", ErrorCode::InvalidState, "the user is not active");
+    }
+    set_field!(row, fields, assignee_id, "assigneeId", user.map(|u| u.id));
+    if current.status == TicketStatus::Open {
+        set_field!(row, fields, status, "status", TicketStatus::InProgress);
+    }
+    Ok(c.finish((row, fields)))
+}
+
+/// Resolves `current` with `resolution`: records the solution and when.
+pub async fn resolve(
+    _db: &DatabaseConnection,
+    _viewer: &Viewer,
+    current: &ticket::Model,
+    resolution: String,
+) -> AppResult<Change<ticket::ActiveModel>> {
+    let mut c = Checker::default();
+    let mut row = ticket::ActiveModel::default();
+    let mut fields = Vec::new();
+    if matches!(current.status, TicketStatus::Resolved | TicketStatus::Closed) {
+        c.push("id", ErrorCode::InvalidState, "the ticket is already resolved or closed");
+    }
+    let ts = now();
+    set_field!(row, fields, resolution, "resolution", Some(c.name("resolution", &resolution, 20_000)));
+    set_field!(row, fields, status, "status", TicketStatus::Resolved);
+    set_field!(row, fields, resolved_at, "resolvedAt", Some(ts));
+    if current.first_response_at.is_none() {
+        set_field!(row, fields, first_response_at, "firstResponseAt", Some(ts));
+    }
+    Ok(c.finish((row, fields)))
+}
