@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod customers;
 mod direct;
+mod engine;
 mod gate;
 mod health;
 mod helpers;

@@ -1,8 +1,8 @@
 //! Nested pages: a page of children for each of many parents, in one statement.
 
-use super::{Page, PageArgs, Plan, SortSpec, full_keys, keys_kinds, keyset_condition, plan, row_values, signature};
+use super::{Page, PageArgs, Plan, SortSpec, between_cursors, full_keys, plan, row_values, signature};
 use crate::error::AppResult;
-use crate::service::cursor::{RowCursor, decode_cursor};
+use crate::service::cursor::RowCursor;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SimpleExpr, WindowStatement};
 use sea_orm::{
     ColumnTrait, EntityTrait, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
@@ -29,15 +29,7 @@ where
     let plan = plan(args)?;
     let keys = full_keys::<E>(order, id);
     let sig = signature(&keys);
-    let mut select = base.filter(parent.is_in(parent_ids.iter().copied()));
-    if let Some(after) = &args.after {
-        let values = decode_cursor(after, &sig, &keys_kinds::<E>(&keys))?;
-        select = select.filter(keyset_condition::<E>(&keys, &values, true));
-    }
-    if let Some(before) = &args.before {
-        let values = decode_cursor(before, &sig, &keys_kinds::<E>(&keys))?;
-        select = select.filter(keyset_condition::<E>(&keys, &values, false));
-    }
+    let mut select = between_cursors(base.filter(parent.is_in(parent_ids.iter().copied())), &keys, &sig, args)?;
     let rows = if parent_ids.len() == 1 {
         // One parent (a single record and its children): a plain ordered LIMIT, which the
         // planner serves from the parent's index without numbering every child row.

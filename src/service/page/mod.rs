@@ -157,15 +157,7 @@ pub fn keyset<E: EntityTrait>(
     let plan = plan(args)?;
     let keys = full_keys::<E>(order, id);
     let sig = signature(&keys);
-    let mut select = select;
-    if let Some(after) = &args.after {
-        let values = decode_cursor(after, &sig, &keys_kinds::<E>(&keys))?;
-        select = select.filter(keyset_condition::<E>(&keys, &values, true));
-    }
-    if let Some(before) = &args.before {
-        let values = decode_cursor(before, &sig, &keys_kinds::<E>(&keys))?;
-        select = select.filter(keyset_condition::<E>(&keys, &values, false));
-    }
+    let mut select = between_cursors(select, &keys, &sig, args)?;
     for (col, asc) in &keys {
         let ascending = *asc != plan.backward;
         select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
@@ -210,6 +202,25 @@ where
 
 pub fn keys_kinds<E: EntityTrait>(keys: &[(E::Column, bool)]) -> Vec<sea_orm::ColumnType> {
     keys.iter().map(|(c, _)| c.def().get_column_type().clone()).collect()
+}
+
+/// `select` limited to the rows after `args.after` and before `args.before`, in the
+/// order of `keys` (cursors of another order, `sig`, are refused).
+fn between_cursors<E: EntityTrait>(
+    mut select: Select<E>,
+    keys: &[(E::Column, bool)],
+    sig: &str,
+    args: &PageArgs,
+) -> AppResult<Select<E>> {
+    if let Some(after) = &args.after {
+        let values = decode_cursor(after, sig, &keys_kinds::<E>(keys))?;
+        select = select.filter(keyset_condition::<E>(keys, &values, true));
+    }
+    if let Some(before) = &args.before {
+        let values = decode_cursor(before, sig, &keys_kinds::<E>(keys))?;
+        select = select.filter(keyset_condition::<E>(keys, &values, false));
+    }
+    Ok(select)
 }
 
 /// Rejects bad page arguments before any statement runs.
