@@ -2,7 +2,7 @@
 //!
 //! A read can start with the guess while the credential is checked against the user
 //! record; its answer is kept only when the check names the very same viewer (see
-//! `http::graphql::run`). The record still decides every request, so a deactivated user or a
+//! `http::request`). The record still decides every request, so a deactivated user or a
 //! changed role takes effect at once. Entries are keyed by a keyed hash of the
 //! `Authorization` header: no credential is kept, and a collision can only cost a wasted
 //! guess, never a wrong answer.

@@ -1,5 +1,5 @@
 //! The objects in a list (connection nodes and edges) resolve their fields together
-//! (`graphql::listed`): the answer is the one the standard resolution gives — in
+//! (`engine::listed`): the answer is the one the standard resolution gives — in
 //! selection order, repeated keys merged, fragments, `__typename`, aliases and field
 //! errors as GraphQL defines them.
 
