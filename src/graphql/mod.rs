@@ -12,6 +12,7 @@ pub mod limits;
 pub mod loader;
 pub mod mutation;
 pub mod policy;
+pub mod record;
 pub mod query;
 pub mod relay;
 pub mod schema;

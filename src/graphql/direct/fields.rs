@@ -137,27 +137,27 @@ impl Ty {
 
     /// The field `name` of the type, if the direct path reads it.
     pub fn field(self, name: &str) -> Option<Field> {
-        super::columns::COMMON.iter().chain(self.fields()).find(|(n, _)| *n == name).map(|(_, field)| *field)
+        self.fields().find(|(n, _)| *n == name).map(|(_, field)| field)
     }
 
-    /// The fields the direct path reads of the type besides `columns::COMMON`'s: its column map.
-    /// A field not listed (computed, JSON-backed, or with arguments of its own) sends
-    /// the request down the standard path; so does a record's way back to its customer
-    /// (every direct root is under a customer, and the planner refuses cycles). `tests/api/direct/fields.rs` runs every entry
-    /// both ways for every role; a unit test below checks each against the schema.
-    pub fn fields(self) -> &'static [(&'static str, Field)] {
-        use super::columns::*;
+    /// The fields the direct path reads of the type: the common ones (`columns::COMMON`),
+    /// the stored columns its declaration names (`record!`) and its references and nested
+    /// lists (`columns::links`). A field not listed (computed, JSON-backed, or with
+    /// arguments of its own) sends the request down the standard path; so does a record's
+    /// way back to its customer (every direct root is under a customer, and the planner
+    /// refuses cycles). `tests/api/direct/fields.rs` runs every entry both ways for every
+    /// role; a unit test in `columns` checks each against the schema.
+    pub fn fields(self) -> impl Iterator<Item = (&'static str, Field)> {
+        let columns = self.columns().iter().map(|c| (c.name, Field::Column(c.column, c.kind)));
+        super::columns::COMMON.iter().copied().chain(columns).chain(super::columns::links(self).iter().copied())
+    }
+
+    /// The stored columns of the type, from its declaration.
+    pub fn columns(self) -> &'static [crate::graphql::record::Column] {
+        use crate::graphql::types::all::*;
         match self {
-            Ty::Customer => CUSTOMER,
-            Ty::Contact => CONTACT,
-            Ty::Deal => DEAL,
-            Ty::Ticket => TICKET,
-            Ty::Interaction => INTERACTION,
-            Ty::Purchase => PURCHASE,
-            Ty::Feedback => FEEDBACK,
-            Ty::SurveyResponse => SURVEY_RESPONSE,
-            Ty::Survey => SURVEY,
-            Ty::User => USER,
+            Ty::Deal => Deal::COLUMNS,
+            _ => &[],
         }
     }
 

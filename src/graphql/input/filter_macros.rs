@@ -18,7 +18,7 @@ macro_rules! __kind {
 #[macro_export]
 macro_rules! record_filter {
     (
-        $(#[$doc:meta])* $name:ident for $module:ident as $tyname:literal {
+        $(#[$doc:meta])* $name:ident for $module:ident as $tyname:tt {
             $($field:ident : $ftype:ty => $col:ident $(($kind:literal))?),* $(,)?
         }
         related {
@@ -84,7 +84,7 @@ macro_rules! record_filter {
 /// only, so keyset cursors stay exact) and their translation.
 #[macro_export]
 macro_rules! record_order {
-    ($order:ident, $field_enum:ident for $module:ident as $tyname:literal, default $default:ident $ddir:ident { $($variant:ident => $col:ident),+ $(,)? }) => {
+    ($order:ident, $field_enum:ident for $module:ident as $tyname:tt, default $default:ident $ddir:ident { $($variant:ident => $col:ident),+ $(,)? }) => {
         /// Fields this list can be ordered by.
         #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
         pub enum $field_enum { $($variant),+ }

@@ -6,6 +6,7 @@ use super::enums::{Channel, DealStage, FeedbackKind, Sentiment, TicketCategory, 
 use super::marketing::SurveyResponse;
 use super::people::User;
 use crate::graphql::input::activity::*;
+use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::{DealInteractions, DealPurchases, TicketFeedback, TicketSurveyResponses};
 use crate::graphql::policy;
@@ -14,6 +15,8 @@ use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::money::from_e4;
+use entity::{customer, deal};
+use crate::graphql::input::filter::*;
 use rust_decimal::Decimal;
 
 /// A communication record (沟通记录): a call, mail, meeting, chat or visit.
@@ -105,57 +108,48 @@ impl Purchase {
     }
 }
 
-/// A sales opportunity (商机).
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-pub struct Deal(pub entity::deal::Model);
-
-#[Object]
-impl Deal {
-    /// Opaque global identifier.
-    pub async fn id(&self) -> ID {
-        global_id("Deal", self.0.id)
+crate::record! {
+    /// A sales opportunity (商机).
+    Deal(deal) {
+        title Title: Text, filter StringFilter, sort Title;
+        stage Stage: Enum(DealStage), filter DealStageFilter;
+        /// Expected or contracted amount, exact.
+        amount = amount_e4 AmountE4: Money guarded, filter MoneyFilter, sort Amount;
+        /// ISO 4217 code.
+        currency Currency: Text, filter StringFilter;
+        /// Win probability in percent.
+        probability Probability: Int, filter IntFilter, sort Probability;
+        expected_close_date ExpectedCloseDate: OptDate, filter DateFilter;
+        closed_at ClosedAt: OptDateTime, filter DateTimeFilter;
+        lost_reason LostReason: OptText guarded;
     }
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// Conditions on deals.
+    filter DealFilter {
+        id: IdFilter => Id("Deal"),
+        customer_id: IdFilter => CustomerId("Customer"),
+        owner_id: IdFilter => OwnerId("User"),
+        created_at: DateTimeFilter => CreatedAt,
+        updated_at: DateTimeFilter => UpdatedAt,
     }
-    async fn stage(&self) -> DealStage {
-        self.0.stage.into()
+    related {
+        customer: CustomerFilter => (deal::Column::CustomerId, customer::Entity, customer::Column::Id),
     }
-    /// Expected or contracted amount, exact.
-    async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Deal", "amount", Some(from_e4(self.0.amount_e4)))
+    order DealOrder(DealOrderField), default CreatedAt Desc {
+        CreatedAt => CreatedAt,
+        UpdatedAt => UpdatedAt,
     }
-    /// ISO 4217 code.
-    async fn currency(&self) -> &str {
-        &self.0.currency
-    }
-    /// Win probability in percent.
-    async fn probability(&self) -> i32 {
-        self.0.probability
-    }
-    async fn expected_close_date(&self) -> Option<Date> {
-        self.0.expected_close_date.map(Date)
-    }
-    async fn closed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.closed_at
-    }
-    async fn lost_reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        policy::text(ctx, "Deal", "lostReason", self.0.lost_reason.as_deref())
-    }
-    async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
-        one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
-    }
-    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-    }
-    /// The nested lists.
-    #[graphql(flatten)]
-    async fn lists(&self) -> DealLists {
-        DealLists(self.0.id)
-    }
-    #[graphql(flatten)]
-    async fn meta(&self) -> RecordMeta {
-        meta!(self.0)
+    resolvers {
+        async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
+            one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
+        }
+        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
+            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+        }
+        /// The nested lists.
+        #[graphql(flatten)]
+        async fn lists(&self) -> DealLists {
+            DealLists(self.0.id)
+        }
     }
 }
 

@@ -1,47 +1,17 @@
 //! Inputs of deals and the pipeline action.
 
 use super::opt_id;
-use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, IntFilter, MoneyFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::relay::Date;
 use crate::graphql::types::enums::DealStage;
 use crate::service::deal::{DealPatch, NewDeal, StageMove};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use entity::{customer, deal};
 use rust_decimal::Decimal;
 
 enum_filter!(DealStageFilter, DealStage, entity::enums::DealStage);
 
-record_filter! {
-    /// Conditions on deals.
-    DealFilter for deal as "Deal" {
-        id: IdFilter => Id("Deal"),
-        customer_id: IdFilter => CustomerId("Customer"),
-        owner_id: IdFilter => OwnerId("User"),
-        title: StringFilter => Title,
-        stage: DealStageFilter => Stage,
-        amount: MoneyFilter => AmountE4,
-        currency: StringFilter => Currency,
-        probability: IntFilter => Probability,
-        expected_close_date: DateFilter => ExpectedCloseDate,
-        closed_at: DateTimeFilter => ClosedAt,
-        created_at: DateTimeFilter => CreatedAt,
-        updated_at: DateTimeFilter => UpdatedAt,
-    }
-    related {
-        customer: CustomerFilter => (deal::Column::CustomerId, customer::Entity, customer::Column::Id),
-    }
-}
-
-record_order!(DealOrder, DealOrderField for deal as "Deal", default CreatedAt Desc {
-    CreatedAt => CreatedAt,
-    UpdatedAt => UpdatedAt,
-    Title => Title,
-    Amount => AmountE4,
-    Probability => Probability,
-});
+pub use crate::graphql::types::activity::{DealFilter, DealOrder, DealOrderField};
 
 lifecycle_inputs!(DeleteDealInput, RestoreDealInput);
 

@@ -1,0 +1,256 @@
+//! A record type declared once. [`record!`](crate::record) takes one line per stored
+//! column — its GraphQL field, the model field when the name differs, the entity column,
+//! its kind, whether the field policy governs it, and whether it can be filtered on and
+//! sorted by — and writes from it:
+//!
+//! - the GraphQL object: `id`, one resolver per column (through the field policy when the
+//!   column is `guarded`), the record's version and timestamps, then the resolvers written
+//!   by hand (references, nested lists, computed fields) given verbatim;
+//! - the direct path's column map (`Type::COLUMNS`, read by `graphql::direct::fields`);
+//! - the filter input (the filterable columns plus the lines given for ids and timestamps)
+//!   and the `orderBy` input (the sortable columns plus the lines given).
+//!
+//! Adding a plain column is one line in the type's declaration plus the migration (and the
+//! service's create/update structs if clients write it). Unit tests below tie each
+//! declaration to the schema and to the policy table.
+//!
+//! Kinds: `Text`, `OptText`, `Int`, `OptInt`, `Float`, `Bool`, `DateTime`, `OptDateTime`,
+//! `Date`, `OptDate`, `Money` (ten-thousandths, as `Decimal`), `Enum(G)`, `OptEnum(G)` with
+//! `G` the GraphQL enum. Guards: `guarded` (a denied value answers `null` with `FORBIDDEN`)
+//! or `guarded_nonnull` (a non-null field: a denial is an error that nulls the parent).
+
+use super::direct::fields::Kind;
+
+/// A stored column of a declared record type, as the direct path and the tests read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The GraphQL field.
+    pub name: &'static str,
+    /// The table column.
+    pub column: &'static str,
+    pub kind: Kind,
+    /// The field policy table (`auth::policy::POLICY`) has a row for it.
+    pub guarded: bool,
+}
+
+/// The length of `snake` in camel case.
+#[doc(hidden)]
+pub const fn camel_len(snake: &str) -> usize {
+    let bytes = snake.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] != b'_' {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// `snake` (ASCII) in camel case, in a buffer of [`camel_len`] bytes.
+#[doc(hidden)]
+pub const fn camel_bytes<const N: usize>(snake: &str) -> [u8; N] {
+    let bytes = snake.as_bytes();
+    let mut out = [0u8; N];
+    let (mut i, mut n, mut upper) = (0, 0, false);
+    while i < bytes.len() {
+        if bytes[i] == b'_' {
+            upper = true;
+        } else {
+            out[n] = if upper { bytes[i].to_ascii_uppercase() } else { bytes[i] };
+            upper = false;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `lost_reason` → `"lostReason"`, at compile time (the name async-graphql gives the field).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __camel {
+    ($snake:ident) => {{
+        const SNAKE: &str = stringify!($snake);
+        const BYTES: [u8; $crate::graphql::record::camel_len(SNAKE)] =
+            $crate::graphql::record::camel_bytes::<{ $crate::graphql::record::camel_len(SNAKE) }>(SNAKE);
+        match ::core::str::from_utf8(&BYTES) {
+            Ok(name) => name,
+            Err(_) => panic!("a field name is ASCII"),
+        }
+    }};
+}
+
+/// The GraphQL type a column kind answers with.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __column_type {
+    (Text) => { String };
+    (Text guarded) => { Option<String> };
+    (Text guarded_nonnull) => { String };
+    (OptText $($g:ident)?) => { Option<String> };
+    (Int) => { i32 };
+    (OptInt) => { Option<i32> };
+    (Float) => { f64 };
+    (Bool) => { bool };
+    (DateTime) => { chrono::DateTime<chrono::Utc> };
+    (OptDateTime) => { Option<chrono::DateTime<chrono::Utc>> };
+    (Date) => { $crate::graphql::relay::Date };
+    (OptDate $($g:ident)?) => { Option<$crate::graphql::relay::Date> };
+    (Money) => { rust_decimal::Decimal };
+    (Money guarded) => { Option<rust_decimal::Decimal> };
+    (Enum($g:ty)) => { $g };
+    (OptEnum($g:ty)) => { Option<$g> };
+}
+
+/// A column's value as its GraphQL value, through the field policy when guarded.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __column_value {
+    ($c:ident, $t:expr, $f:expr, $v:expr; Text) => { $v.clone() };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Text guarded) => { $crate::graphql::policy::text($c, $t, $f, Some(&$v))? };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Text guarded_nonnull) => {
+        $crate::graphql::policy::required_text($c, $t, $f, &$v)?
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptText) => { $v.clone() };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptText guarded) => { $crate::graphql::policy::text($c, $t, $f, $v.as_deref())? };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Date) => { $crate::graphql::relay::Date($v) };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptDate) => { $v.map($crate::graphql::relay::Date) };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptDate guarded) => {
+        $crate::graphql::policy::value($c, $t, $f, $v.map($crate::graphql::relay::Date))?
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Money) => { entity::money::from_e4($v) };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Money guarded) => {
+        $crate::graphql::policy::value($c, $t, $f, Some(entity::money::from_e4($v)))?
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Enum($g:ty)) => { <$g>::from($v) };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptEnum($g:ty)) => { $v.map(<$g>::from) };
+    ($c:ident, $t:expr, $f:expr, $v:expr; $copy:ident) => { $v };
+}
+
+/// How the direct path writes a column kind.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __column_kind {
+    (Text) => { Kind::Text };
+    (OptText) => { Kind::Text };
+    (Int) => { Kind::Int };
+    (OptInt) => { Kind::Int };
+    (Float) => { Kind::Float };
+    (Bool) => { Kind::Bool };
+    (DateTime) => { Kind::DateTime };
+    (OptDateTime) => { Kind::DateTime };
+    (Date) => { Kind::Date };
+    (OptDate) => { Kind::Date };
+    (Money) => { Kind::Money };
+    (Enum) => { Kind::Enum };
+    (OptEnum) => { Kind::Enum };
+}
+
+/// The model field of a column (its own name unless `= model_field` names another): its
+/// value in `$record`, or its name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_field {
+    ($record:expr; $field:ident) => {
+        $record.$field
+    };
+    ($record:expr; $field:ident = $model:ident) => {
+        $record.$model
+    };
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident = $model:ident) => {
+        stringify!($model)
+    };
+}
+
+/// Whether a column is governed by the field policy.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __guarded {
+    () => {
+        false
+    };
+    ($guard:ident) => {
+        true
+    };
+}
+
+/// Declares a record type once; see the [module doc](crate::graphql::record).
+#[macro_export]
+macro_rules! record {
+    (
+        $(#[$doc:meta])*
+        $ty:ident($module:ident) {
+            $(
+                $(#[$fdoc:meta])*
+                $field:ident $(= $model:ident)? $col:ident: $kind:ident $(($arg:ty))? $($guard:ident)?
+                    $(, filter $filter:ty)? $(, sort $sort:ident)?;
+            )*
+        }
+        $(#[$filter_doc:meta])*
+        filter $filter_name:ident { $($filters:tt)* } related { $($related:tt)* } $(custom { $($custom:tt)* })?
+        order $order:ident($order_field:ident), default $default:ident $dir:ident { $($sorts:tt)* }
+        resolvers { $($extra:tt)* }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, serde::Serialize, serde::Deserialize)]
+        pub struct $ty(pub entity::$module::Model);
+
+        #[async_graphql::Object]
+        impl $ty {
+            /// Opaque global identifier.
+            pub async fn id(&self) -> async_graphql::ID {
+                $crate::graphql::relay::global_id(stringify!($ty), self.0.id)
+            }
+            $(
+                $(#[$fdoc])*
+                async fn $field(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                ) -> async_graphql::Result<$crate::__column_type!($kind $(($arg))? $($guard)?)> {
+                    let _ = ctx;
+                    Ok($crate::__column_value!(
+                        ctx, stringify!($ty), $crate::__camel!($field), $crate::__model_field!(self.0; $field $(= $model)?);
+                        $kind $(($arg))? $($guard)?
+                    ))
+                }
+            )*
+            $($extra)*
+            #[graphql(flatten)]
+            async fn meta(&self) -> $crate::graphql::relay::RecordMeta {
+                $crate::meta!(self.0)
+            }
+        }
+
+        impl $ty {
+            /// The stored columns, as the direct path reads them.
+            pub const COLUMNS: &'static [$crate::graphql::record::Column] = {
+                use $crate::graphql::direct::fields::Kind;
+                &[$($crate::graphql::record::Column {
+                    name: $crate::__camel!($field),
+                    column: $crate::__model_field!($field $(= $model)?),
+                    kind: $crate::__column_kind!($kind),
+                    guarded: $crate::__guarded!($($guard)?),
+                }),*]
+            };
+        }
+
+        $crate::record_filter! {
+            $(#[$filter_doc])*
+            $filter_name for $module as (stringify!($ty)) {
+                $($($field: $filter => $col,)?)*
+                $($filters)*
+            }
+            related { $($related)* }
+            $(custom { $($custom)* })?
+        }
+
+        $crate::record_order!($order, $order_field for $module as (stringify!($ty)), default $default $dir {
+            $($($sort => $col,)?)*
+            $($sorts)*
+        });
+    };
+}
