@@ -59,52 +59,17 @@ pub(super) const CONTACT: &[(&str, Field)] = &[
 
 pub(super) const DEAL: &[(&str, Field)] = &[("owner", O("owner_id", Ty::User))];
 
-pub(super) const TICKET: &[(&str, Field)] = &[
-    ("code", C("code", Text)),
-    ("subject", C("subject", Text)),
-    ("description", C("description", Text)),
-    ("category", C("category", Enum)),
-    ("priority", C("priority", Enum)),
-    ("status", C("status", Enum)),
-    ("assignee", O("assignee_id", Ty::User)),
-    ("openedAt", C("opened_at", DateTime)),
-    ("firstResponseAt", C("first_response_at", DateTime)),
-    ("resolvedAt", C("resolved_at", DateTime)),
-    ("dueAt", C("due_at", DateTime)),
-    ("resolution", C("resolution", Text)),
-    ("contact", O("contact_id", Ty::Contact)),
-];
+pub(super) const TICKET: &[(&str, Field)] = &[("assignee", O("assignee_id", Ty::User)), ("contact", O("contact_id", Ty::Contact))];
 
 pub(super) const INTERACTION: &[(&str, Field)] = &[
     ("contact", O("contact_id", Ty::Contact)),
-    ("channel", C("channel", Enum)),
-    ("occurredAt", C("occurred_at", DateTime)),
-    ("summary", C("summary", Text)),
-    ("outcome", C("outcome", Text)),
-    ("nextStep", C("next_step", Text)),
-    ("nextFollowUpAt", C("next_follow_up_at", DateTime)),
     ("user", O("user_id", Ty::User)),
     ("deal", O("deal_id", Ty::Deal)),
 ];
 
-pub(super) const PURCHASE: &[(&str, Field)] = &[
-    ("amount", C("amount_e4", Money)),
-    ("currency", C("currency", Text)),
-    ("deal", O("deal_id", Ty::Deal)),
-    ("product", C("product", Text)),
-    ("quantity", C("quantity", Int)),
-    ("purchasedAt", C("purchased_at", Date)),
-    ("paymentMethod", C("payment_method", Text)),
-];
+pub(super) const PURCHASE: &[(&str, Field)] = &[("deal", O("deal_id", Ty::Deal))];
 
-pub(super) const FEEDBACK: &[(&str, Field)] = &[
-    ("kind", C("kind", Enum)),
-    ("sentiment", C("sentiment", Enum)),
-    ("content", C("content", Text)),
-    ("source", C("source", Text)),
-    ("receivedAt", C("received_at", DateTime)),
-    ("ticket", O("ticket_id", Ty::Ticket)),
-];
+pub(super) const FEEDBACK: &[(&str, Field)] = &[("ticket", O("ticket_id", Ty::Ticket))];
 
 pub(super) const SURVEY_RESPONSE: &[(&str, Field)] = &[
     ("ticket", O("ticket_id", Ty::Ticket)),

@@ -157,6 +157,10 @@ impl Ty {
         use crate::graphql::types::all::*;
         match self {
             Ty::Deal => Deal::COLUMNS,
+            Ty::Ticket => Ticket::COLUMNS,
+            Ty::Interaction => Interaction::COLUMNS,
+            Ty::Purchase => Purchase::COLUMNS,
+            Ty::Feedback => Feedback::COLUMNS,
             _ => &[],
         }
     }

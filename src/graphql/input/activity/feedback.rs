@@ -1,41 +1,17 @@
 //! Inputs of feedback.
 
 use super::opt_id;
-use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::types::enums::{FeedbackKind, Sentiment};
 use crate::service::feedback::{FeedbackPatch, NewFeedback};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use entity::{customer, feedback};
 
 enum_filter!(FeedbackKindFilter, FeedbackKind, entity::enums::FeedbackKind);
 enum_filter!(SentimentFilter, Sentiment, entity::enums::Sentiment);
 
-record_filter! {
-    /// Conditions on feedback.
-    FeedbackFilter for feedback as "Feedback" {
-        id: IdFilter => Id("Feedback"),
-        customer_id: IdFilter => CustomerId("Customer"),
-        ticket_id: IdFilter => TicketId("Ticket"),
-        kind: FeedbackKindFilter => Kind,
-        sentiment: SentimentFilter => Sentiment,
-        content: StringFilter => Content,
-        source: StringFilter => Source,
-        received_at: DateTimeFilter => ReceivedAt,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {
-        customer: CustomerFilter => (feedback::Column::CustomerId, customer::Entity, customer::Column::Id),
-    }
-}
-
-record_order!(FeedbackOrder, FeedbackOrderField for feedback as "Feedback", default ReceivedAt Desc {
-    ReceivedAt => ReceivedAt,
-    CreatedAt => CreatedAt,
-});
+pub use crate::graphql::types::activity::{FeedbackFilter, FeedbackOrder, FeedbackOrderField};
 
 lifecycle_inputs!(DeleteFeedbackInput, RestoreFeedbackInput);
 

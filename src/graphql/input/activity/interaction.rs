@@ -1,42 +1,16 @@
 //! Inputs of communication records.
 
 use super::opt_id;
-use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::types::enums::Channel;
 use crate::service::interaction::{InteractionPatch, NewInteraction};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use entity::{customer, interaction};
 
 enum_filter!(InteractionChannelFilter, Channel, entity::enums::Channel);
 
-record_filter! {
-    /// Conditions on communication records.
-    InteractionFilter for interaction as "Interaction" {
-        id: IdFilter => Id("Interaction"),
-        customer_id: IdFilter => CustomerId("Customer"),
-        contact_id: IdFilter => ContactId("Contact"),
-        deal_id: IdFilter => DealId("Deal"),
-        user_id: IdFilter => UserId("User"),
-        channel: InteractionChannelFilter => Channel,
-        occurred_at: DateTimeFilter => OccurredAt,
-        summary: StringFilter => Summary,
-        next_follow_up_at: DateTimeFilter => NextFollowUpAt,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {
-        customer: CustomerFilter => (interaction::Column::CustomerId, customer::Entity, customer::Column::Id),
-    }
-}
-
-record_order!(InteractionOrder, InteractionOrderField for interaction as "Interaction", default OccurredAt Desc {
-    OccurredAt => OccurredAt,
-    CreatedAt => CreatedAt,
-    UpdatedAt => UpdatedAt,
-});
+pub use crate::graphql::types::activity::{InteractionFilter, InteractionOrder, InteractionOrderField};
 
 lifecycle_inputs!(DeleteInteractionInput, RestoreInteractionInput);
 

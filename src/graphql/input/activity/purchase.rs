@@ -1,41 +1,14 @@
 //! Inputs of purchases.
 
 use super::opt_id;
-use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, IntFilter, MoneyFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::relay::Date;
 use crate::service::purchase::{NewPurchase, PurchasePatch};
-use crate::{lifecycle_inputs, record_filter, record_order};
+use crate::{lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use entity::{customer, purchase};
 use rust_decimal::Decimal;
 
-record_filter! {
-    /// Conditions on purchases.
-    PurchaseFilter for purchase as "Purchase" {
-        id: IdFilter => Id("Purchase"),
-        customer_id: IdFilter => CustomerId("Customer"),
-        deal_id: IdFilter => DealId("Deal"),
-        product: StringFilter => Product,
-        quantity: IntFilter => Quantity,
-        amount: MoneyFilter => AmountE4,
-        currency: StringFilter => Currency,
-        purchased_at: DateFilter => PurchasedAt,
-        payment_method: StringFilter => PaymentMethod,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {
-        customer: CustomerFilter => (purchase::Column::CustomerId, customer::Entity, customer::Column::Id),
-    }
-}
-
-record_order!(PurchaseOrder, PurchaseOrderField for purchase as "Purchase", default PurchasedAt Desc {
-    PurchasedAt => PurchasedAt,
-    Amount => AmountE4,
-    Product => Product,
-    CreatedAt => CreatedAt,
-});
+pub use crate::graphql::types::activity::{PurchaseFilter, PurchaseOrder, PurchaseOrderField};
 
 lifecycle_inputs!(DeletePurchaseInput, RestorePurchaseInput);
 

@@ -1,48 +1,18 @@
 //! Inputs of tickets and the service-desk actions.
 
 use super::opt_id;
-use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::types::enums::{TicketCategory, TicketPriority, TicketStatus};
 use crate::service::ticket::{NewTicket, TicketPatch};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use entity::{customer, ticket};
 
 enum_filter!(TicketCategoryFilter, TicketCategory, entity::enums::TicketCategory);
 enum_filter!(TicketPriorityFilter, TicketPriority, entity::enums::TicketPriority);
 enum_filter!(TicketStatusFilter, TicketStatus, entity::enums::TicketStatus);
 
-record_filter! {
-    /// Conditions on tickets.
-    TicketFilter for ticket as "Ticket" {
-        id: IdFilter => Id("Ticket"),
-        code: StringFilter => Code,
-        customer_id: IdFilter => CustomerId("Customer"),
-        contact_id: IdFilter => ContactId("Contact"),
-        assignee_id: IdFilter => AssigneeId("User"),
-        subject: StringFilter => Subject,
-        category: TicketCategoryFilter => Category,
-        priority: TicketPriorityFilter => Priority,
-        status: TicketStatusFilter => Status,
-        opened_at: DateTimeFilter => OpenedAt,
-        first_response_at: DateTimeFilter => FirstResponseAt,
-        resolved_at: DateTimeFilter => ResolvedAt,
-        due_at: DateTimeFilter => DueAt,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {
-        customer: CustomerFilter => (ticket::Column::CustomerId, customer::Entity, customer::Column::Id),
-    }
-}
-
-record_order!(TicketOrder, TicketOrderField for ticket as "Ticket", default OpenedAt Desc {
-    OpenedAt => OpenedAt,
-    Code => Code,
-    UpdatedAt => UpdatedAt,
-});
+pub use crate::graphql::types::activity::{TicketFilter, TicketOrder, TicketOrderField};
 
 lifecycle_inputs!(DeleteTicketInput, RestoreTicketInput);
 

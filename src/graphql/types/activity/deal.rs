@@ -1,0 +1,66 @@
+//! `Deal`: a sales opportunity.
+
+use crate::graphql::input::activity::{DealStageFilter, InteractionFilter, InteractionOrder, PurchaseFilter, PurchaseOrder};
+use crate::graphql::input::customer::CustomerFilter;
+use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, IntFilter, MoneyFilter, StringFilter};
+use crate::graphql::loader::{DealInteractions, DealPurchases};
+use crate::graphql::relay::{One, one};
+use crate::graphql::types::all::{Customer, Interaction, Purchase, User};
+use crate::graphql::types::enums::DealStage;
+use async_graphql::{Context, Result};
+use entity::{customer, deal};
+
+crate::record! {
+    /// A sales opportunity (商机).
+    Deal(deal) {
+        title Title: Text, filter StringFilter, sort Title;
+        stage Stage: Enum(DealStage), filter DealStageFilter;
+        /// Expected or contracted amount, exact.
+        amount = amount_e4 AmountE4: Money guarded, filter MoneyFilter, sort Amount;
+        /// ISO 4217 code.
+        currency Currency: Text, filter StringFilter;
+        /// Win probability in percent.
+        probability Probability: Int, filter IntFilter, sort Probability;
+        expected_close_date ExpectedCloseDate: OptDate, filter DateFilter;
+        closed_at ClosedAt: OptDateTime, filter DateTimeFilter;
+        lost_reason LostReason: OptText guarded;
+    }
+    /// Conditions on deals.
+    filter DealFilter {
+        id: IdFilter => Id("Deal"),
+        customer_id: IdFilter => CustomerId("Customer"),
+        owner_id: IdFilter => OwnerId("User"),
+        created_at: DateTimeFilter => CreatedAt,
+        updated_at: DateTimeFilter => UpdatedAt,
+    }
+    related {
+        customer: CustomerFilter => (deal::Column::CustomerId, customer::Entity, customer::Column::Id),
+    }
+    order DealOrder(DealOrderField), default CreatedAt Desc {
+        CreatedAt => CreatedAt,
+        UpdatedAt => UpdatedAt,
+    }
+    resolvers {
+        async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
+            one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
+        }
+        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
+            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+        }
+        /// The nested lists.
+        #[graphql(flatten)]
+        async fn lists(&self) -> DealLists {
+            DealLists(self.0.id)
+        }
+    }
+}
+
+crate::lists! {
+    /// The nested lists of `Deal`, flattened into it.
+    DealLists {
+        /// Communication records about this deal.
+        interactions: DealInteractions => Interaction(InteractionFilter, InteractionOrder);
+        /// Purchases this deal produced.
+        purchases: DealPurchases => Purchase(PurchaseFilter, PurchaseOrder);
+    }
+}
