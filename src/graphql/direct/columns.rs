@@ -16,28 +16,7 @@ pub const COMMON: &[(&str, Field)] = &[
 ];
 
 pub(super) const CUSTOMER: &[(&str, Field)] = &[
-    ("code", C("code", Text)),
-    ("kind", C("kind", Enum)),
-    ("name", C("name", Text)),
-    ("gender", C("gender", Enum)),
-    ("birthDate", C("birth_date", Date)),
-    ("occupation", C("occupation", Text)),
-    ("companyName", C("company_name", Text)),
-    ("industry", C("industry", Enum)),
-    ("region", C("region", Text)),
-    ("companySize", C("company_size", Int)),
-    ("phone", C("phone", Text)),
-    ("email", C("email", Text)),
-    ("preferredChannel", C("preferred_channel", Enum)),
-    ("potentialNeeds", C("potential_needs", Text)),
-    ("notes", C("notes", Text)),
-    ("source", C("source", Enum)),
     ("owner", O("owner_id", Ty::User)),
-    ("marketingConsent", C("marketing_consent", Bool)),
-    ("lifecycleStage", C("lifecycle_stage", Enum)),
-    ("valueTier", C("value_tier", Enum)),
-    ("nextFollowUpAt", C("next_follow_up_at", DateTime)),
-    ("lastInteractionAt", C("last_interaction_at", DateTime)),
     ("contacts", M(Rel::Contacts)),
     ("deals", M(Rel::Deals)),
     ("tickets", M(Rel::Tickets)),
@@ -47,15 +26,7 @@ pub(super) const CUSTOMER: &[(&str, Field)] = &[
     ("surveyResponses", M(Rel::SurveyResponses)),
 ];
 
-pub(super) const CONTACT: &[(&str, Field)] = &[
-    ("name", C("name", Text)),
-    ("title", C("title", Text)),
-    ("decisionRole", C("decision_role", Enum)),
-    ("phone", C("phone", Text)),
-    ("email", C("email", Text)),
-    ("isPrimary", C("is_primary", Bool)),
-    ("notes", C("notes", Text)),
-];
+pub(super) const CONTACT: &[(&str, Field)] = &[];
 
 pub(super) const DEAL: &[(&str, Field)] = &[("owner", O("owner_id", Ty::User))];
 

@@ -156,6 +156,8 @@ impl Ty {
     pub fn columns(self) -> &'static [crate::graphql::record::Column] {
         use crate::graphql::types::all::*;
         match self {
+            Ty::Customer => Customer::COLUMNS,
+            Ty::Contact => Contact::COLUMNS,
             Ty::Deal => Deal::COLUMNS,
             Ty::Ticket => Ticket::COLUMNS,
             Ty::Interaction => Interaction::COLUMNS,

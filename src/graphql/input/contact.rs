@@ -1,41 +1,15 @@
 //! Inputs of contact queries and mutations.
 
-use super::customer::CustomerFilter;
-use super::filter::{BooleanFilter, DateTimeFilter, IdFilter, StringFilter};
 use super::patch;
 use crate::graphql::relay::expect_id;
 use crate::graphql::types::enums::DecisionRole;
 use crate::service::contact::{ContactPatch, NewContact};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use entity::contact::Column;
 
 enum_filter!(DecisionRoleFilter, DecisionRole, entity::enums::DecisionRole);
 
-record_filter! {
-    /// Conditions on contacts.
-    ContactFilter for contact as "Contact" {
-        id: IdFilter => Id("Contact"),
-        customer_id: IdFilter => CustomerId("Customer"),
-        name: StringFilter => Name,
-        title: StringFilter => Title,
-        decision_role: DecisionRoleFilter => DecisionRole,
-        phone: StringFilter => Phone,
-        email: StringFilter => Email,
-        is_primary: BooleanFilter => IsPrimary,
-        created_at: DateTimeFilter => CreatedAt,
-        updated_at: DateTimeFilter => UpdatedAt,
-    }
-    related {
-        customer: CustomerFilter => (Column::CustomerId, entity::customer::Entity, entity::customer::Column::Id),
-    }
-}
-
-record_order!(ContactOrder, ContactOrderField for contact as "Contact", default CreatedAt Asc {
-    CreatedAt => CreatedAt,
-    UpdatedAt => UpdatedAt,
-    Name => Name,
-});
+pub use crate::graphql::types::contact::{ContactFilter, ContactOrder, ContactOrderField};
 
 lifecycle_inputs!(DeleteContactInput, RestoreContactInput);
 

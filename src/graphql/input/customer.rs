@@ -1,8 +1,5 @@
 //! Inputs of customer queries and mutations.
 
-use super::activity::{DealFilter, FeedbackFilter, InteractionFilter, PurchaseFilter, TicketFilter};
-use super::contact::ContactFilter;
-use super::filter::{BooleanFilter, DateFilter, DateTimeFilter, IdFilter, StringFilter};
 use super::marketing::TagFilter;
 use super::patch;
 use crate::error::AppResult;
@@ -11,7 +8,7 @@ use crate::graphql::types::enums::{
     Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier,
 };
 use crate::service::customer::{CustomerPatch, NewCustomer};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
 use entity::customer::Column;
@@ -23,49 +20,12 @@ enum_filter!(LifecycleStageFilter, LifecycleStage, entity::enums::LifecycleStage
 enum_filter!(ValueTierFilter, ValueTier, entity::enums::ValueTier);
 enum_filter!(ChannelFilter, Channel, entity::enums::Channel);
 
-record_filter! {
-    /// Conditions on customers; all given fields must hold. Related filters match
-    /// customers having at least one such record (e.g. an open deal above an amount).
-    CustomerFilter for customer as "Customer" {
-        id: IdFilter => Id("Customer"),
-        code: StringFilter => Code,
-        name: StringFilter => Name,
-        kind: CustomerKindFilter => Kind,
-        company_name: StringFilter => CompanyName,
-        industry: IndustryFilter => Industry,
-        region: StringFilter => Region,
-        phone: StringFilter => Phone,
-        email: StringFilter => Email,
-        source: CustomerSourceFilter => Source,
-        preferred_channel: ChannelFilter => PreferredChannel,
-        owner_id: IdFilter => OwnerId("User"),
-        marketing_consent: BooleanFilter => MarketingConsent,
-        lifecycle_stage: LifecycleStageFilter => LifecycleStage,
-        value_tier: ValueTierFilter => ValueTier,
-        birth_date: DateFilter => BirthDate,
-        created_at: DateTimeFilter => CreatedAt,
-        updated_at: DateTimeFilter => UpdatedAt,
-        next_follow_up_at: DateTimeFilter => NextFollowUpAt,
-        last_interaction_at: DateTimeFilter => LastInteractionAt,
-        deleted_at: DateTimeFilter => DeletedAt,
-    }
-    related {
-        has_contact: ContactFilter => (Column::Id, entity::contact::Entity, entity::contact::Column::CustomerId),
-        has_interaction: InteractionFilter => (Column::Id, entity::interaction::Entity, entity::interaction::Column::CustomerId),
-        has_purchase: PurchaseFilter => (Column::Id, entity::purchase::Entity, entity::purchase::Column::CustomerId),
-        has_deal: DealFilter => (Column::Id, entity::deal::Entity, entity::deal::Column::CustomerId),
-        has_ticket: TicketFilter => (Column::Id, entity::ticket::Entity, entity::ticket::Column::CustomerId),
-        has_feedback: FeedbackFilter => (Column::Id, entity::feedback::Entity, entity::feedback::Column::CustomerId),
-    }
-    custom {
-        has_tag: TagFilter => tagged,
-    }
-}
+pub use crate::graphql::types::customer::{CustomerFilter, CustomerOrder, CustomerOrderField};
 
 /// Customers carrying a tag that matches `f`, as a correlated `EXISTS`: each candidate
 /// customer probes the `(customer_id, tag_id)` index instead of the query materializing
 /// every link of the tag (7,500 at scale 1) to page through one owner's 500 customers.
-fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Condition> {
+pub fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Condition> {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let tags = Query::select()
         .column(entity::tag::Column::Id)
@@ -85,12 +45,6 @@ fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Con
     Ok(sea_orm::Condition::all().add(Expr::exists(links)))
 }
 
-record_order!(CustomerOrder, CustomerOrderField for customer as "Customer", default CreatedAt Asc {
-    CreatedAt => CreatedAt,
-    UpdatedAt => UpdatedAt,
-    Name => Name,
-    Code => Code,
-});
 
 /// A new customer. Missing key fields are accepted and flagged (`needsFollowUp`).
 #[derive(InputObject, Debug, Clone)]

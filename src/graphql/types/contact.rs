@@ -4,58 +4,51 @@ use super::activity::{Interaction, Ticket};
 use super::customer::Customer;
 use super::enums::DecisionRole;
 use crate::graphql::input::activity::*;
+use crate::graphql::input::contact::DecisionRoleFilter;
+use crate::graphql::input::customer::CustomerFilter;
+use crate::graphql::input::filter::{BooleanFilter, DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::loader::{ContactInteractions, ContactTickets};
-use crate::graphql::policy;
-use crate::graphql::relay::{One, RecordMeta, global_id, one};
-use crate::meta;
-use async_graphql::{Context, ID, Object, Result};
-use entity::contact::Model;
+use crate::graphql::relay::{One, one};
+use async_graphql::{Context, Result};
+use entity::contact::Column;
 
-/// A contact person at a (usually company) customer.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-pub struct Contact(pub Model);
-
-#[Object]
-impl Contact {
-    /// Opaque global identifier.
-    pub async fn id(&self) -> ID {
-        global_id("Contact", self.0.id)
+crate::record! {
+    /// A contact person at a (usually company) customer.
+    Contact(contact) {
+        name Name: Text guarded_nonnull, filter StringFilter, sort Name;
+        title Title: OptText, filter StringFilter;
+        decision_role DecisionRole: OptEnum(DecisionRole), filter DecisionRoleFilter;
+        /// E.164 phone number.
+        phone Phone: OptText guarded, filter StringFilter;
+        email Email: OptText guarded, filter StringFilter;
+        /// The customer's main contact.
+        is_primary IsPrimary: Bool, filter BooleanFilter;
+        notes Notes: OptText guarded;
     }
-    async fn name(&self, ctx: &Context<'_>) -> Result<String> {
-        policy::required_text(ctx, "Contact", "name", &self.0.name)
+    /// Conditions on contacts.
+    filter ContactFilter {
+        id: IdFilter => Id("Contact"),
+        customer_id: IdFilter => CustomerId("Customer"),
+        created_at: DateTimeFilter => CreatedAt,
+        updated_at: DateTimeFilter => UpdatedAt,
     }
-    async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
+    related {
+        customer: CustomerFilter => (Column::CustomerId, entity::customer::Entity, entity::customer::Column::Id),
     }
-    async fn decision_role(&self) -> Option<DecisionRole> {
-        self.0.decision_role.map(Into::into)
+    order ContactOrder(ContactOrderField), default CreatedAt Asc {
+        CreatedAt => CreatedAt,
+        UpdatedAt => UpdatedAt,
     }
-    /// E.164 phone number.
-    async fn phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        policy::text(ctx, "Contact", "phone", self.0.phone.as_deref())
-    }
-    async fn email(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        policy::text(ctx, "Contact", "email", self.0.email.as_deref())
-    }
-    /// The customer's main contact.
-    async fn is_primary(&self) -> bool {
-        self.0.is_primary
-    }
-    async fn notes(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        policy::text(ctx, "Contact", "notes", self.0.notes.as_deref())
-    }
-    /// The customer this contact works for.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-        one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-    }
-    /// The nested lists.
-    #[graphql(flatten)]
-    async fn lists(&self) -> ContactLists {
-        ContactLists(self.0.id)
-    }
-    #[graphql(flatten)]
-    async fn meta(&self) -> RecordMeta {
-        meta!(self.0)
+    resolvers {
+        /// The customer this contact works for.
+        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
+            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
+        }
+        /// The nested lists.
+        #[graphql(flatten)]
+        async fn lists(&self) -> ContactLists {
+            ContactLists(self.0.id)
+        }
     }
 }
 
