@@ -14,7 +14,7 @@
 //! service's create/update structs if clients write it). Unit tests below tie each
 //! declaration to the schema and to the policy table.
 //!
-//! Kinds: `Text`, `OptText`, `Int`, `OptInt`, `Float`, `Bool`, `DateTime`, `OptDateTime`,
+//! Kinds: `Text`, `OptText`, `Int`, `OptInt`, `Float`, `OptFloat`, `Bool`, `DateTime`, `OptDateTime`,
 //! `Date`, `OptDate`, `Money` (ten-thousandths, as `Decimal`), `Enum(G)`, `OptEnum(G)` with
 //! `G` the GraphQL enum. Guards: `guarded` (a denied value answers `null` with `FORBIDDEN`)
 //! or `guarded_nonnull` (a non-null field: a denial is an error that nulls the parent).
@@ -92,6 +92,7 @@ macro_rules! __column_type {
     (Int) => { i32 };
     (OptInt) => { Option<i32> };
     (Float) => { f64 };
+    (OptFloat) => { Option<f64> };
     (Bool) => { bool };
     (DateTime) => { chrono::DateTime<chrono::Utc> };
     (OptDateTime) => { Option<chrono::DateTime<chrono::Utc>> };
@@ -137,6 +138,7 @@ macro_rules! __column_kind {
     (Int) => { Kind::Int };
     (OptInt) => { Kind::Int };
     (Float) => { Kind::Float };
+    (OptFloat) => { Kind::Float };
     (Bool) => { Kind::Bool };
     (DateTime) => { Kind::DateTime };
     (OptDateTime) => { Kind::DateTime };
@@ -195,6 +197,42 @@ macro_rules! record {
         order $order:ident($order_field:ident), default $default:ident $dir:ident { $($sorts:tt)* }
         resolvers { $($extra:tt)* }
     ) => {
+        $crate::record! {
+            $(#[$doc])*
+            $ty($module) {
+                $(
+                    $(#[$fdoc])*
+                    $field $(= $model)? $col: $kind $(($arg))? $($guard)?;
+                )*
+            }
+            resolvers { $($extra)* }
+        }
+
+        $crate::record_filter! {
+            $(#[$filter_doc])*
+            $filter_name for $module as (stringify!($ty)) {
+                $($($field: $filter => $col,)?)*
+                $($filters)*
+            }
+            related { $($related)* }
+            $(custom { $($custom)* })?
+        }
+
+        $crate::record_order!($order, $order_field for $module as (stringify!($ty)), default $default $dir {
+            $($($sort => $col,)?)*
+            $($sorts)*
+        });
+    };
+    (
+        $(#[$doc:meta])*
+        $ty:ident($module:ident) {
+            $(
+                $(#[$fdoc:meta])*
+                $field:ident $(= $model:ident)? $col:ident: $kind:ident $(($arg:ty))? $($guard:ident)?;
+            )*
+        }
+        resolvers { $($extra:tt)* }
+    ) => {
         $(#[$doc])*
         #[derive(Clone, serde::Serialize, serde::Deserialize)]
         pub struct $ty(pub entity::$module::Model);
@@ -237,20 +275,5 @@ macro_rules! record {
                 }),*]
             };
         }
-
-        $crate::record_filter! {
-            $(#[$filter_doc])*
-            $filter_name for $module as (stringify!($ty)) {
-                $($($field: $filter => $col,)?)*
-                $($filters)*
-            }
-            related { $($related)* }
-            $(custom { $($custom)* })?
-        }
-
-        $crate::record_order!($order, $order_field for $module as (stringify!($ty)), default $default $dir {
-            $($($sort => $col,)?)*
-            $($sorts)*
-        });
     };
 }

@@ -42,18 +42,11 @@ pub(super) const PURCHASE: &[(&str, Field)] = &[("deal", O("deal_id", Ty::Deal))
 
 pub(super) const FEEDBACK: &[(&str, Field)] = &[("ticket", O("ticket_id", Ty::Ticket))];
 
-pub(super) const SURVEY_RESPONSE: &[(&str, Field)] = &[
-    ("ticket", O("ticket_id", Ty::Ticket)),
-    ("score", C("score", Float)),
-    ("submittedAt", C("submitted_at", DateTime)),
-    ("survey", O("survey_id", Ty::Survey)),
-];
+pub(super) const SURVEY_RESPONSE: &[(&str, Field)] = &[("ticket", O("ticket_id", Ty::Ticket)), ("survey", O("survey_id", Ty::Survey))];
 
-pub(super) const SURVEY: &[(&str, Field)] =
-    &[("title", C("title", Text)), ("kind", C("kind", Enum)), ("status", C("status", Enum))];
+pub(super) const SURVEY: &[(&str, Field)] = &[];
 
-pub(super) const USER: &[(&str, Field)] =
-    &[("name", C("name", Text)), ("email", C("email", Text)), ("role", C("role", Enum)), ("active", C("active", Bool))];
+pub(super) const USER: &[(&str, Field)] = &[];
 
 /// The references and nested lists the direct path reads of `ty` (its stored columns come
 /// from the type's declaration, see [`Ty::fields`]).

@@ -163,7 +163,9 @@ impl Ty {
             Ty::Interaction => Interaction::COLUMNS,
             Ty::Purchase => Purchase::COLUMNS,
             Ty::Feedback => Feedback::COLUMNS,
-            _ => &[],
+            Ty::SurveyResponse => SurveyResponse::COLUMNS,
+            Ty::Survey => Survey::COLUMNS,
+            Ty::User => User::COLUMNS,
         }
     }
 

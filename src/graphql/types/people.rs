@@ -10,39 +10,23 @@ use crate::graphql::relay::{Conn, One, RecordMeta, global_id, nested, one, page_
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 
-/// A Clientele user.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-pub struct User(pub entity::user::Model);
-
-#[Object]
-impl User {
-    /// Opaque global identifier.
-    pub async fn id(&self) -> ID {
-        global_id("User", self.0.id)
+crate::record! {
+    /// A Clientele user.
+    User(user) {
+        name Name: Text;
+        email Email: Text guarded_nonnull;
+        role Role: Enum(Role);
+        active Active: Bool;
     }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn email(&self, ctx: &Context<'_>) -> Result<String> {
-        crate::graphql::policy::required_text(ctx, "User", "email", &self.0.email)
-    }
-    async fn role(&self) -> Role {
-        self.0.role.into()
-    }
-    async fn active(&self) -> bool {
-        self.0.active
-    }
-    async fn team(&self, ctx: &Context<'_>) -> Result<One<Team>> {
-        one::<entity::team::Entity, _>(ctx, self.0.team_id, Team).await
-    }
-    /// The nested lists.
-    #[graphql(flatten)]
-    async fn lists(&self) -> UserLists {
-        UserLists(self.0.id)
-    }
-    #[graphql(flatten)]
-    async fn meta(&self) -> RecordMeta {
-        meta!(self.0)
+    resolvers {
+        async fn team(&self, ctx: &Context<'_>) -> Result<One<Team>> {
+            one::<entity::team::Entity, _>(ctx, self.0.team_id, Team).await
+        }
+        /// The nested lists.
+        #[graphql(flatten)]
+        async fn lists(&self) -> UserLists {
+            UserLists(self.0.id)
+        }
     }
 }
 
@@ -58,7 +42,8 @@ crate::lists! {
     }
 }
 
-/// A sales or service team.
+/// A sales or service team (its `members` connection takes a complexity expression, which
+/// `record!`'s hygiene would hide from async-graphql, so it is written out).
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Team(pub entity::team::Model);
 

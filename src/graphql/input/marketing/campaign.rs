@@ -1,37 +1,17 @@
 //! Inputs of campaigns and participations.
 
 use super::*;
-use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::graphql::relay::Date;
 use crate::graphql::types::enums::{CampaignKind, ParticipationStatus};
 use crate::service::campaign::{CampaignPatch, NewCampaign, NewParticipation};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use entity::{campaign, campaign_participation, customer};
 
 enum_filter!(CampaignKindFilter, CampaignKind, entity::enums::CampaignKind);
 enum_filter!(ParticipationStatusFilter, ParticipationStatus, entity::enums::ParticipationStatus);
 
-record_filter! {
-    /// Conditions on campaigns.
-    CampaignFilter for campaign as "Campaign" {
-        id: IdFilter => Id("Campaign"),
-        name: StringFilter => Name,
-        kind: CampaignKindFilter => Kind,
-        starts_on: DateFilter => StartsOn,
-        ends_on: DateFilter => EndsOn,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {}
-}
 
-record_order!(CampaignOrder, CampaignOrderField for campaign as "Campaign", default StartsOn Desc {
-    StartsOn => StartsOn,
-    Name => Name,
-    CreatedAt => CreatedAt,
-});
 
 lifecycle_inputs!(DeleteCampaignInput, RestoreCampaignInput);
 
@@ -61,25 +41,7 @@ pub struct UpdateCampaignInput {
     pub ends_on: MaybeUndefined<Date>,
 }
 
-record_filter! {
-    /// Conditions on campaign participations.
-    CampaignParticipationFilter for campaign_participation as "CampaignParticipation" {
-        id: IdFilter => Id("CampaignParticipation"),
-        campaign_id: IdFilter => CampaignId("Campaign"),
-        customer_id: IdFilter => CustomerId("Customer"),
-        status: ParticipationStatusFilter => Status,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {
-        customer: CustomerFilter => (campaign_participation::Column::CustomerId, customer::Entity, customer::Column::Id),
-        campaign: CampaignFilter => (campaign_participation::Column::CampaignId, campaign::Entity, campaign::Column::Id),
-    }
-}
 
-record_order!(CampaignParticipationOrder, CampaignParticipationOrderField for campaign_participation as "CampaignParticipation", default CreatedAt Desc {
-    CreatedAt => CreatedAt,
-    UpdatedAt => UpdatedAt,
-});
 
 lifecycle_inputs!(DeleteCampaignParticipationInput, RestoreCampaignParticipationInput);
 

@@ -9,3 +9,9 @@ mod tag;
 pub use campaign::*;
 pub use survey::*;
 pub use tag::*;
+
+pub use crate::graphql::types::marketing::{
+    CampaignFilter, CampaignOrder, CampaignOrderField, CampaignParticipationFilter, CampaignParticipationOrder,
+    CampaignParticipationOrderField, SurveyFilter, SurveyOrder, SurveyOrderField, SurveyResponseFilter,
+    SurveyResponseOrder, SurveyResponseOrderField, TagFilter, TagOrder, TagOrderField,
+};

@@ -1,34 +1,16 @@
 //! Inputs of surveys and their responses.
 
 use super::*;
-use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateTimeFilter, FloatFilter, IdFilter, StringFilter};
 use crate::graphql::types::enums::{SurveyKind, SurveyStatus};
 use crate::graphql::types::marketing::QuestionKind;
 use crate::service::survey::{Answer, NewResponse, NewSurvey, Question, SurveyPatch};
-use crate::{enum_filter, lifecycle_inputs, record_filter, record_order};
+use crate::{enum_filter, lifecycle_inputs};
 use async_graphql::{ID, InputObject};
-use entity::{customer, survey, survey_response};
 
 enum_filter!(SurveyKindFilter, SurveyKind, entity::enums::SurveyKind);
 enum_filter!(SurveyStatusFilter, SurveyStatus, entity::enums::SurveyStatus);
 
-record_filter! {
-    /// Conditions on surveys.
-    SurveyFilter for survey as "Survey" {
-        id: IdFilter => Id("Survey"),
-        title: StringFilter => Title,
-        kind: SurveyKindFilter => Kind,
-        status: SurveyStatusFilter => Status,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {}
-}
 
-record_order!(SurveyOrder, SurveyOrderField for survey as "Survey", default CreatedAt Desc {
-    CreatedAt => CreatedAt,
-    Title => Title,
-});
 
 lifecycle_inputs!(DeleteSurveyInput, RestoreSurveyInput);
 
@@ -79,26 +61,7 @@ pub struct UpdateSurveyInput {
     pub questions: Option<Vec<SurveyQuestionInput>>,
 }
 
-record_filter! {
-    /// Conditions on survey responses.
-    SurveyResponseFilter for survey_response as "SurveyResponse" {
-        id: IdFilter => Id("SurveyResponse"),
-        survey_id: IdFilter => SurveyId("Survey"),
-        customer_id: IdFilter => CustomerId("Customer"),
-        ticket_id: IdFilter => TicketId("Ticket"),
-        score: FloatFilter => Score,
-        submitted_at: DateTimeFilter => SubmittedAt,
-    }
-    related {
-        customer: CustomerFilter => (survey_response::Column::CustomerId, customer::Entity, customer::Column::Id),
-        survey: SurveyFilter => (survey_response::Column::SurveyId, survey::Entity, survey::Column::Id),
-    }
-}
 
-record_order!(SurveyResponseOrder, SurveyResponseOrderField for survey_response as "SurveyResponse", default SubmittedAt Desc {
-    SubmittedAt => SubmittedAt,
-    CreatedAt => CreatedAt,
-});
 
 lifecycle_inputs!(DeleteSurveyResponseInput, RestoreSurveyResponseInput);
 

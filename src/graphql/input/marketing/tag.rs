@@ -1,27 +1,11 @@
 //! Inputs of tags and tagging.
 
-use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::patch;
 use crate::service::tag::{NewTag, TagPatch};
-use crate::{lifecycle_inputs, record_filter, record_order};
+use crate::{lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 
-record_filter! {
-    /// Conditions on tags.
-    TagFilter for tag as "Tag" {
-        id: IdFilter => Id("Tag"),
-        name: StringFilter => Name,
-        dimension: StringFilter => Dimension,
-        created_at: DateTimeFilter => CreatedAt,
-    }
-    related {}
-}
 
-record_order!(TagOrder, TagOrderField for tag as "Tag", default Name Asc {
-    Name => Name,
-    Dimension => Dimension,
-    CreatedAt => CreatedAt,
-});
 
 lifecycle_inputs!(DeleteTagInput, RestoreTagInput);
 
