@@ -277,3 +277,67 @@ macro_rules! record {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Column;
+    use crate::auth::policy::POLICY;
+    use crate::graphql::types::all::*;
+
+    /// Every declared type and its columns.
+    const DECLARED: &[(&str, &[Column])] = &[
+        ("Customer", Customer::COLUMNS),
+        ("Contact", Contact::COLUMNS),
+        ("Interaction", Interaction::COLUMNS),
+        ("Purchase", Purchase::COLUMNS),
+        ("Deal", Deal::COLUMNS),
+        ("Ticket", Ticket::COLUMNS),
+        ("Feedback", Feedback::COLUMNS),
+        ("Campaign", Campaign::COLUMNS),
+        ("CampaignParticipation", CampaignParticipation::COLUMNS),
+        ("Survey", Survey::COLUMNS),
+        ("SurveyResponse", SurveyResponse::COLUMNS),
+        ("Tag", Tag::COLUMNS),
+        ("User", User::COLUMNS),
+    ];
+
+    /// Governed fields whose resolver is written by hand (a mask that reads two columns).
+    const HAND_GUARDED: &[(&str, &str)] = &[("Customer", "address")];
+
+    /// A column is declared `guarded` exactly when the policy table has a row for it, so a
+    /// row added to the table without the guard (or the reverse) fails here, not in
+    /// production where one read path would mask and the other would not.
+    #[test]
+    fn guards_match_the_policy_table() {
+        for (ty, columns) in DECLARED {
+            for column in *columns {
+                let has_row = POLICY.iter().any(|(t, f, _)| t == ty && *f == column.name);
+                assert_eq!(column.guarded, has_row, "{ty}.{}: guarded in the declaration vs the policy table", column.name);
+            }
+        }
+        for (ty, field, _) in POLICY {
+            let declared = DECLARED.iter().any(|(t, cols)| t == ty && cols.iter().any(|c| c.name == *field));
+            assert!(declared || HAND_GUARDED.contains(&(ty, field)), "{ty}.{field} has a policy row and no guarded resolver");
+        }
+    }
+
+    /// Every declared column is a field of its schema type, under the name the direct
+    /// path and the policy use.
+    #[test]
+    fn declared_columns_are_schema_fields() {
+        let registry = crate::graphql::shape::registry();
+        for (ty, columns) in DECLARED {
+            let object = registry.types.get(*ty).unwrap_or_else(|| panic!("{ty} not in the schema"));
+            for column in *columns {
+                assert!(object.field_by_name(column.name).is_some(), "{ty}.{} not in the schema", column.name);
+            }
+        }
+    }
+
+    #[test]
+    fn names_turn_camel_at_compile_time() {
+        assert_eq!(crate::__camel!(expected_close_date), "expectedCloseDate");
+        assert_eq!(crate::__camel!(id), "id");
+        assert_eq!(Deal::COLUMNS.iter().find(|c| c.name == "amount").map(|c| c.column), Some("amount_e4"));
+    }
+}
