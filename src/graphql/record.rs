@@ -108,45 +108,93 @@ macro_rules! __column_type {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __column_value {
-    ($c:ident, $t:expr, $f:expr, $v:expr; Text) => { $v.clone() };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Text guarded) => { $crate::graphql::policy::text($c, $t, $f, Some(&$v))? };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Text) => {
+        $v.clone()
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Text guarded) => {
+        $crate::graphql::policy::text($c, $t, $f, Some(&$v))?
+    };
     ($c:ident, $t:expr, $f:expr, $v:expr; Text guarded_nonnull) => {
         $crate::graphql::policy::required_text($c, $t, $f, &$v)?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptText) => { $v.clone() };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptText guarded) => { $crate::graphql::policy::text($c, $t, $f, $v.as_deref())? };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Date) => { $crate::graphql::relay::Date($v) };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptDate) => { $v.map($crate::graphql::relay::Date) };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptText) => {
+        $v.clone()
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptText guarded) => {
+        $crate::graphql::policy::text($c, $t, $f, $v.as_deref())?
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Date) => {
+        $crate::graphql::relay::Date($v)
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptDate) => {
+        $v.map($crate::graphql::relay::Date)
+    };
     ($c:ident, $t:expr, $f:expr, $v:expr; OptDate guarded) => {
         $crate::graphql::policy::value($c, $t, $f, $v.map($crate::graphql::relay::Date))?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Money) => { entity::money::from_e4($v) };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Money) => {
+        entity::money::from_e4($v)
+    };
     ($c:ident, $t:expr, $f:expr, $v:expr; Money guarded) => {
         $crate::graphql::policy::value($c, $t, $f, Some(entity::money::from_e4($v)))?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Enum($g:ty)) => { <$g>::from($v) };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptEnum($g:ty)) => { $v.map(<$g>::from) };
-    ($c:ident, $t:expr, $f:expr, $v:expr; $copy:ident) => { $v };
+    ($c:ident, $t:expr, $f:expr, $v:expr; Enum($g:ty)) => {
+        <$g>::from($v)
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; OptEnum($g:ty)) => {
+        $v.map(<$g>::from)
+    };
+    ($c:ident, $t:expr, $f:expr, $v:expr; $copy:ident) => {
+        $v
+    };
 }
 
 /// How the direct path writes a column kind.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __column_kind {
-    (Text) => { Kind::Text };
-    (OptText) => { Kind::Text };
-    (Int) => { Kind::Int };
-    (OptInt) => { Kind::Int };
-    (Float) => { Kind::Float };
-    (OptFloat) => { Kind::Float };
-    (Bool) => { Kind::Bool };
-    (DateTime) => { Kind::DateTime };
-    (OptDateTime) => { Kind::DateTime };
-    (Date) => { Kind::Date };
-    (OptDate) => { Kind::Date };
-    (Money) => { Kind::Money };
-    (Enum) => { Kind::Enum };
-    (OptEnum) => { Kind::Enum };
+    (Text) => {
+        Kind::Text
+    };
+    (OptText) => {
+        Kind::Text
+    };
+    (Int) => {
+        Kind::Int
+    };
+    (OptInt) => {
+        Kind::Int
+    };
+    (Float) => {
+        Kind::Float
+    };
+    (OptFloat) => {
+        Kind::Float
+    };
+    (Bool) => {
+        Kind::Bool
+    };
+    (DateTime) => {
+        Kind::DateTime
+    };
+    (OptDateTime) => {
+        Kind::DateTime
+    };
+    (Date) => {
+        Kind::Date
+    };
+    (OptDate) => {
+        Kind::Date
+    };
+    (Money) => {
+        Kind::Money
+    };
+    (Enum) => {
+        Kind::Enum
+    };
+    (OptEnum) => {
+        Kind::Enum
+    };
 }
 
 /// The model field of a column (its own name unless `= model_field` names another): its
@@ -312,12 +360,19 @@ mod tests {
         for (ty, columns) in DECLARED {
             for column in *columns {
                 let has_row = POLICY.iter().any(|(t, f, _)| t == ty && *f == column.name);
-                assert_eq!(column.guarded, has_row, "{ty}.{}: guarded in the declaration vs the policy table", column.name);
+                assert_eq!(
+                    column.guarded, has_row,
+                    "{ty}.{}: guarded in the declaration vs the policy table",
+                    column.name
+                );
             }
         }
         for (ty, field, _) in POLICY {
             let declared = DECLARED.iter().any(|(t, cols)| t == ty && cols.iter().any(|c| c.name == *field));
-            assert!(declared || HAND_GUARDED.contains(&(ty, field)), "{ty}.{field} has a policy row and no guarded resolver");
+            assert!(
+                declared || HAND_GUARDED.contains(&(ty, field)),
+                "{ty}.{field} has a policy row and no guarded resolver"
+            );
         }
     }
 

@@ -1,6 +1,6 @@
-//! The direct path's column map: for each object type it answers, the fields it reads
-//! straight from a column, a to-one reference or a nested connection (see
-//! [`Ty::fields`](super::fields::Ty::fields)).
+//! The direct path's field map beyond the declared columns: the fields every record has,
+//! and for each object type the to-one references and nested connections it reads (see
+//! [`Ty::fields`](super::fields::Ty::fields); stored columns come from `record!`).
 
 use super::fields::{Field, Kind, Rel, Ty};
 use Field::{Column as C, Many as M, One as O};
@@ -15,53 +15,31 @@ pub const COMMON: &[(&str, Field)] = &[
     ("deletedAt", C("deleted_at", DateTime)),
 ];
 
-pub(super) const CUSTOMER: &[(&str, Field)] = &[
-    ("owner", O("owner_id", Ty::User)),
-    ("contacts", M(Rel::Contacts)),
-    ("deals", M(Rel::Deals)),
-    ("tickets", M(Rel::Tickets)),
-    ("interactions", M(Rel::Interactions)),
-    ("purchases", M(Rel::Purchases)),
-    ("feedback", M(Rel::Feedback)),
-    ("surveyResponses", M(Rel::SurveyResponses)),
-];
-
-pub(super) const CONTACT: &[(&str, Field)] = &[];
-
-pub(super) const DEAL: &[(&str, Field)] = &[("owner", O("owner_id", Ty::User))];
-
-pub(super) const TICKET: &[(&str, Field)] = &[("assignee", O("assignee_id", Ty::User)), ("contact", O("contact_id", Ty::Contact))];
-
-pub(super) const INTERACTION: &[(&str, Field)] = &[
-    ("contact", O("contact_id", Ty::Contact)),
-    ("user", O("user_id", Ty::User)),
-    ("deal", O("deal_id", Ty::Deal)),
-];
-
-pub(super) const PURCHASE: &[(&str, Field)] = &[("deal", O("deal_id", Ty::Deal))];
-
-pub(super) const FEEDBACK: &[(&str, Field)] = &[("ticket", O("ticket_id", Ty::Ticket))];
-
-pub(super) const SURVEY_RESPONSE: &[(&str, Field)] = &[("ticket", O("ticket_id", Ty::Ticket)), ("survey", O("survey_id", Ty::Survey))];
-
-pub(super) const SURVEY: &[(&str, Field)] = &[];
-
-pub(super) const USER: &[(&str, Field)] = &[];
-
 /// The references and nested lists the direct path reads of `ty` (its stored columns come
-/// from the type's declaration, see [`Ty::fields`]).
+/// from the type's declaration, `record!`; see [`Ty::fields`]).
 pub(super) fn links(ty: Ty) -> &'static [(&'static str, Field)] {
     match ty {
-        Ty::Customer => CUSTOMER,
-        Ty::Contact => CONTACT,
-        Ty::Deal => DEAL,
-        Ty::Ticket => TICKET,
-        Ty::Interaction => INTERACTION,
-        Ty::Purchase => PURCHASE,
-        Ty::Feedback => FEEDBACK,
-        Ty::SurveyResponse => SURVEY_RESPONSE,
-        Ty::Survey => SURVEY,
-        Ty::User => USER,
+        Ty::Customer => &[
+            ("owner", O("owner_id", Ty::User)),
+            ("contacts", M(Rel::Contacts)),
+            ("deals", M(Rel::Deals)),
+            ("tickets", M(Rel::Tickets)),
+            ("interactions", M(Rel::Interactions)),
+            ("purchases", M(Rel::Purchases)),
+            ("feedback", M(Rel::Feedback)),
+            ("surveyResponses", M(Rel::SurveyResponses)),
+        ],
+        Ty::Deal => &[("owner", O("owner_id", Ty::User))],
+        Ty::Ticket => &[("assignee", O("assignee_id", Ty::User)), ("contact", O("contact_id", Ty::Contact))],
+        Ty::Interaction => &[
+            ("contact", O("contact_id", Ty::Contact)),
+            ("user", O("user_id", Ty::User)),
+            ("deal", O("deal_id", Ty::Deal)),
+        ],
+        Ty::Purchase => &[("deal", O("deal_id", Ty::Deal))],
+        Ty::Feedback => &[("ticket", O("ticket_id", Ty::Ticket))],
+        Ty::SurveyResponse => &[("ticket", O("ticket_id", Ty::Ticket)), ("survey", O("survey_id", Ty::Survey))],
+        Ty::Contact | Ty::Survey | Ty::User => &[],
     }
 }
 

@@ -45,7 +45,6 @@ pub fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm:
     Ok(sea_orm::Condition::all().add(Expr::exists(links)))
 }
 
-
 /// A new customer. Missing key fields are accepted and flagged (`needsFollowUp`).
 #[derive(InputObject, Debug, Clone)]
 pub struct CreateCustomerInput {

@@ -3,8 +3,8 @@
 use super::opt_id;
 use crate::graphql::input::patch;
 use crate::graphql::relay::Date;
+use crate::lifecycle_inputs;
 use crate::service::purchase::{NewPurchase, PurchasePatch};
-use crate::{lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use rust_decimal::Decimal;
 

@@ -11,8 +11,6 @@ use async_graphql::{ID, InputObject, MaybeUndefined};
 enum_filter!(CampaignKindFilter, CampaignKind, entity::enums::CampaignKind);
 enum_filter!(ParticipationStatusFilter, ParticipationStatus, entity::enums::ParticipationStatus);
 
-
-
 lifecycle_inputs!(DeleteCampaignInput, RestoreCampaignInput);
 
 /// A marketing activity to plan.
@@ -40,8 +38,6 @@ pub struct UpdateCampaignInput {
     pub starts_on: Option<Date>,
     pub ends_on: MaybeUndefined<Date>,
 }
-
-
 
 lifecycle_inputs!(DeleteCampaignParticipationInput, RestoreCampaignParticipationInput);
 

@@ -10,8 +10,6 @@ use async_graphql::{ID, InputObject};
 enum_filter!(SurveyKindFilter, SurveyKind, entity::enums::SurveyKind);
 enum_filter!(SurveyStatusFilter, SurveyStatus, entity::enums::SurveyStatus);
 
-
-
 lifecycle_inputs!(DeleteSurveyInput, RestoreSurveyInput);
 
 /// The allowed ratings of a rating question, both ends included.
@@ -60,8 +58,6 @@ pub struct UpdateSurveyInput {
     pub status: Option<SurveyStatus>,
     pub questions: Option<Vec<SurveyQuestionInput>>,
 }
-
-
 
 lifecycle_inputs!(DeleteSurveyResponseInput, RestoreSurveyResponseInput);
 

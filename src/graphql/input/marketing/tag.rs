@@ -1,11 +1,9 @@
 //! Inputs of tags and tagging.
 
 use crate::graphql::input::patch;
+use crate::lifecycle_inputs;
 use crate::service::tag::{NewTag, TagPatch};
-use crate::{lifecycle_inputs};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-
-
 
 lifecycle_inputs!(DeleteTagInput, RestoreTagInput);
 

@@ -1,6 +1,8 @@
 //! `Deal`: a sales opportunity.
 
-use crate::graphql::input::activity::{DealStageFilter, InteractionFilter, InteractionOrder, PurchaseFilter, PurchaseOrder};
+use crate::graphql::input::activity::{
+    DealStageFilter, InteractionFilter, InteractionOrder, PurchaseFilter, PurchaseOrder,
+};
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, IntFilter, MoneyFilter, StringFilter};
 use crate::graphql::loader::{DealInteractions, DealPurchases};

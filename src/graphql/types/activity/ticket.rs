@@ -1,7 +1,7 @@
 //! `Ticket`: an after-sales service request.
 
-use crate::graphql::input::activity::{TicketCategoryFilter, TicketPriorityFilter, TicketStatusFilter};
 use crate::graphql::input::activity::{FeedbackFilter, FeedbackOrder};
+use crate::graphql::input::activity::{TicketCategoryFilter, TicketPriorityFilter, TicketStatusFilter};
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::marketing::{SurveyResponseFilter, SurveyResponseOrder};
