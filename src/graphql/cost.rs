@@ -145,4 +145,49 @@ mod tests {
         // A: 1 + 1; B: 1 + 10 × (nodes 1 + id 1 + owner 2).
         assert_eq!(measure(&doc, &Variables::default()), Measure { complexity: 2 + 41, depth: 4 });
     }
+
+    /// Whether async-graphql's own validation lets `query` through a schema limited to
+    /// `depth` and `complexity` (the execution after it fails: the schema has no database).
+    fn library_accepts(query: &str, variables: &str, depth: usize, complexity: usize) -> bool {
+        let schema = crate::graphql::schema::build(None, depth, complexity);
+        let variables = Variables::from_json(serde_json::from_str(variables).unwrap());
+        let request = async_graphql::Request::new(query).variables(variables);
+        let response = tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(schema.execute(request));
+        !response.errors.iter().any(|e| e.message.contains("too complex") || e.message.contains("nested too deep"))
+    }
+
+    /// `measure` is the very limit async-graphql's validation enforces: each document passes
+    /// a schema limited to its measure and fails one a step below it, for depth and for
+    /// complexity. An upgrade that changes how the library counts (fragments, variables in
+    /// page sizes, several operations) fails here, not in production where the verdict and
+    /// the backstop would disagree.
+    #[test]
+    fn the_measure_is_the_library_s_limit() {
+        let documents = [
+            ("{ viewer { id name } }", "{}"),
+            ("{ customers(first: 7) { nodes { id owner { id name } } } }", "{}"),
+            (
+                "query Q($n: Int) { customers(first: $n) { nodes { ...C } } } fragment C on Customer { id deals(first: 3) { nodes { id title } } }",
+                r#"{"n": 12}"#,
+            ),
+            ("query A { viewer { id } } query B { customers(last: 4) { totalCount nodes { id } } }", "{}"),
+            ("{ a: viewer { id } ... on Query { customers(first: 2) { edges { node { id } cursor } } } }", "{}"),
+        ];
+        for (query, variables) in documents {
+            let doc = async_graphql::parser::parse_query(query).unwrap();
+            let vars = Variables::from_json(serde_json::from_str(variables).unwrap());
+            let m = measure(&doc, &vars);
+            assert!(library_accepts(query, variables, m.depth, m.complexity), "{query}: {m:?} refused");
+            assert!(
+                !library_accepts(query, variables, m.depth - 1, usize::MAX),
+                "{query}: depth {} passes",
+                m.depth - 1
+            );
+            assert!(
+                !library_accepts(query, variables, usize::MAX, m.complexity - 1),
+                "{query}: complexity {} passes",
+                m.complexity - 1
+            );
+        }
+    }
 }

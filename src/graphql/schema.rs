@@ -18,7 +18,7 @@ pub fn build_schema(db: Option<DatabaseConnection>, config: &Config) -> AppSchem
 
 /// No async-graphql extension is registered, on purpose (see `documents`); the items of
 /// lists resolve their fields without the extension hook (`listed`).
-fn build(db: Option<DatabaseConnection>, depth: usize, complexity: usize) -> AppSchema {
+pub(crate) fn build(db: Option<DatabaseConnection>, depth: usize, complexity: usize) -> AppSchema {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(depth)
         .limit_complexity(complexity)
