@@ -53,6 +53,9 @@ enum Command {
         #[arg(long, value_name = "N")]
         scale: Option<f64>,
     },
+    /// Recompute every customer's lifecycle stage and value tier from the classification
+    /// rules (set-based: one statement per dimension), with a progress bar.
+    Reclassify,
 }
 
 #[derive(Subcommand, Debug)]
@@ -184,7 +187,34 @@ async fn execute(command: Command, config: Config) -> Result<(), String> {
                 _ => crate::seed::demo(&db).await.map_err(describe),
             }
         }
+        Command::Reclassify => {
+            let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
+            reclassify(&db).await
+        }
     }
+}
+
+/// `clientele reclassify`: one step of the bar per dimension, then what changed.
+async fn reclassify(db: &sea_orm::DatabaseConnection) -> Result<(), String> {
+    use crate::service::classification::{self, DIMENSIONS, Rules};
+    let bar = indicatif::ProgressBar::new(DIMENSIONS.len() as u64);
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} dimensions {msg} ({elapsed})");
+    bar.set_style(style.map_err(|e| e.to_string())?);
+    let started = std::time::Instant::now();
+    let changed = classification::reclassify(db, &Rules::default(), crate::service::now(), |dimension, _| {
+        bar.set_message(dimension.to_string());
+        bar.inc(1);
+    })
+    .await
+    .map_err(describe)?;
+    bar.finish_and_clear();
+    println!(
+        "reclassified in {:.1} s: lifecycle stage changed for {} customers, value tier for {}",
+        started.elapsed().as_secs_f64(),
+        changed.lifecycle,
+        changed.value
+    );
+    Ok(())
 }
 
 /// The password: prompted for on a terminal, else the first line of standard input.

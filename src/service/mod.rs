@@ -3,6 +3,7 @@
 pub mod api_key;
 pub mod audit;
 pub mod campaign;
+pub mod classification;
 pub mod contact;
 pub mod cursor;
 pub mod customer;

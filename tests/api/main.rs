@@ -5,6 +5,7 @@
 mod access;
 mod actions;
 mod auth;
+mod classification;
 mod cli;
 mod customers;
 mod direct;
