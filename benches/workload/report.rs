@@ -44,6 +44,8 @@ pub struct Report {
     pub scale: f64,
     pub seconds: u64,
     pub idle_rss_mib: f64,
+    /// Wall time of `clientele reclassify` over the whole database.
+    pub reclassify_seconds: f64,
     pub cells: Vec<Cell>,
 }
 
@@ -101,6 +103,8 @@ impl Report {
             }
         }
         out.push(("idle RSS < 60 MiB".into(), format!("{:.0} MiB", self.idle_rss_mib), self.idle_rss_mib < 60.0));
+        let seconds = self.reclassify_seconds;
+        out.push(("reclassify every customer < 10 s".into(), format!("{seconds:.1} s"), seconds < 10.0));
         out
     }
 
@@ -147,6 +151,7 @@ impl Report {
             "scale": self.scale,
             "seconds_per_run": self.seconds,
             "idle_rss_mib": round(self.idle_rss_mib),
+            "reclassify_seconds": round(self.reclassify_seconds),
             "cells": self.cells.iter().map(Cell::json).collect::<Vec<_>>(),
             "targets": self.targets().into_iter()
                 .map(|(target, reading, holds)| json!({"target": target, "reading": reading, "holds": holds}))
