@@ -62,6 +62,9 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
         let id = insert_customer(&txn, &mut rng, i, owner).await?;
         insert_activity(&txn, &mut rng, id, owner, service.id, campaign_id, survey_id, &tags).await?;
     }
+    // Lifecycle stages and value tiers as the rules make them of this data.
+    let rules = crate::service::classification::Rules::default();
+    crate::service::classification::reclassify(&txn, &rules, crate::service::now(), |_, _| {}).await?;
     txn.commit().await?;
     println!("seeded {CUSTOMERS} demo customers with contacts, interactions, purchases, deals, tickets and surveys");
     println!("demo admin: {DEMO_ADMIN} / {password} (id {})", admin.id);

@@ -127,3 +127,35 @@ async fn thresholds_and_shares_are_parameters() {
     run(&app, &rules, "2026-12-01T00:00:00Z").await;
     assert_eq!(tiers(&app, &ids).await, [json!("LOW"), json!("LOW"), json!("LOW")]);
 }
+
+/// The demo data is classified as the rules make it: no customer with a purchase is
+/// POTENTIAL, none without one is anything else, and the demo shows every lifecycle stage
+/// and every value tier.
+#[tokio::test]
+async fn the_demo_is_classified_by_the_rules() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    clientele::seed::demo(&app.db).await.unwrap();
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT c.lifecycle_stage AS stage, c.value_tier AS tier,
+                (SELECT COUNT(*) FROM purchases p WHERE p.customer_id = c.id AND p.deleted_at IS NULL) AS purchases
+             FROM customers c WHERE c.deleted_at IS NULL",
+        ))
+        .await
+        .unwrap();
+    let (mut stages, mut tiers) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    for row in &rows {
+        let stage: String = row.try_get("", "stage").unwrap();
+        let tier: Option<String> = row.try_get("", "tier").unwrap();
+        let purchases: i64 = row.try_get("", "purchases").unwrap();
+        assert_eq!(stage == "POTENTIAL", purchases == 0, "{stage} with {purchases} purchases");
+        assert_eq!(tier.is_none(), purchases == 0, "{tier:?} with {purchases} purchases");
+        stages.insert(stage);
+        tiers.extend(tier);
+    }
+    assert_eq!(stages.into_iter().collect::<Vec<_>>(), ["CHURN_RISK", "ESTABLISHED", "NEW", "POTENTIAL"]);
+    assert_eq!(tiers.into_iter().collect::<Vec<_>>(), ["HIGH", "LOW", "MEDIUM", "POTENTIAL"]);
+}
