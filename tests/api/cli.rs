@@ -1,6 +1,6 @@
 //! The binary: help, schema, and a graceful stop on SIGTERM.
 
-use crate::helpers::fresh_database_url;
+use crate::helpers::{fresh_database_url, http_client};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_clientele");
 fn help_explains_every_subcommand() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for word in ["serve", "migrate", "schema", "user", "token", "seed"] {
+    for word in ["serve", "migrate", "schema", "user", "token", "seed", "reclassify"] {
         assert!(text.contains(word), "--help does not mention {word}: {text}");
     }
     let user = Command::new(BIN).args(["user", "create", "--help"]).output().unwrap();
@@ -52,7 +52,7 @@ async fn user_token_and_serve_work_together_and_sigterm_stops_cleanly() {
 
     let listen = format!("127.0.0.1:{port}");
     let mut server = Command::new(BIN).arg("serve").envs(env).env("CLIENTELE_LISTEN", &listen).spawn().unwrap();
-    let client = reqwest::Client::new();
+    let client = http_client();
     let started = Instant::now();
     loop {
         if let Ok(r) = client.get(format!("http://{listen}/readyz")).send().await
@@ -104,6 +104,11 @@ async fn seed_demo_fills_a_fresh_database_and_is_safe_to_rerun() {
     assert_eq!(entity::customer::Entity::find().count(&db).await.unwrap(), 300);
     assert!(entity::contact::Entity::find().count(&db).await.unwrap() > 100);
     assert!(entity::ticket::Entity::find().count(&db).await.unwrap() > 100);
+    // The demo is classified as it is seeded: a reclassification finds nothing to change.
+    let reclassify = Command::new(BIN).arg("reclassify").env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(reclassify.status.success(), "{}", String::from_utf8_lossy(&reclassify.stderr));
+    let out = String::from_utf8_lossy(&reclassify.stdout);
+    assert!(out.contains("lifecycle stage changed for 0 customers, value tier for 0"), "{out}");
 }
 
 #[tokio::test]

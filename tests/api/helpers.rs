@@ -60,6 +60,18 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
     Config::from_lookup(|k| vars.get(k).cloned()).expect("test config")
 }
 
+/// Installs the process's TLS provider (reqwest is built without one, as in the server),
+/// so a client made before any server is built in this process works too.
+pub fn tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// An HTTP client for the tests.
+pub fn http_client() -> reqwest::Client {
+    tls();
+    reqwest::Client::new()
+}
+
 /// Starts the server and creates an admin.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
@@ -87,7 +99,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let keys = JwtKeys::hs256(SECRET.as_bytes(), "clientele", "clientele-api").expect("keys");
     let mut app = TestApp {
         addr,
-        client: reqwest::Client::new(),
+        client: http_client(),
         db,
         keys,
         admin: Uuid::nil(),

@@ -124,6 +124,7 @@ async fn clients_that_hang_up_mid_write_leave_nothing_half_written() {
     let log_start = server_log.as_ref().map_or(0, |p| std::fs::metadata(p).map_or(0, |m| m.len()));
     let customer = app.create_customer(&app.admin_token, json!({ "name": "Busy" })).await;
     let log = "mutation($input: CreateInteractionInput!) { createInteraction(input: $input) { interaction { id } userErrors { code } } }";
+    crate::helpers::tls();
     let hasty = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let writes = (0..300u64).map(|i| {
         let body = json!({ "query": log, "variables": { "input": { "customerId": customer["id"], "channel": "PHONE", "summary": format!("call {i}") } } });

@@ -34,7 +34,7 @@ impl Binary {
             command.env(k, v);
         }
         let child = command.spawn().unwrap();
-        Self { child, base: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new() }
+        Self { child, base: format!("http://127.0.0.1:{port}"), client: crate::helpers::http_client() }
     }
 
     async fn status(&self, path: &str) -> Option<u16> {
@@ -254,7 +254,7 @@ async fn sigterm_under_load_finishes_in_flight_requests_and_exits_zero() {
         .map(|i| {
             let (token, stop, base) = (token.clone(), stop.clone(), base.clone());
             tokio::spawn(async move {
-                let client = reqwest::Client::new();
+                let client = crate::helpers::http_client();
                 let (mut answered, mut refused) = (0, 0);
                 let mut n = 0;
                 while !stop.load(Ordering::SeqCst) {
