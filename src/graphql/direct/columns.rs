@@ -1,9 +1,9 @@
-//! The direct path's field map beyond the declared columns: the fields every record has,
-//! and for each object type the to-one references and nested connections it reads (see
-//! [`Ty::fields`](super::fields::Ty::fields); stored columns come from `record!`).
+//! The direct path's field map beyond the declarations: the fields every record has, and
+//! the nested connections it reads (see [`Ty::fields`](super::fields::Ty::fields); stored
+//! columns and to-one references come from `record!`).
 
 use super::fields::{Field, Kind, Rel, Ty};
-use Field::{Column as C, Many as M, One as O};
+use Field::{Column as C, Many as M};
 use Kind::*;
 
 /// The fields every record type has.
@@ -15,12 +15,11 @@ pub const COMMON: &[(&str, Field)] = &[
     ("deletedAt", C("deleted_at", DateTime)),
 ];
 
-/// The references and nested lists the direct path reads of `ty` (its stored columns come
-/// from the type's declaration, `record!`; see [`Ty::fields`]).
-pub(super) fn links(ty: Ty) -> &'static [(&'static str, Field)] {
+/// The nested connections the direct path reads of `ty` (its stored columns and to-one
+/// references come from the type's declaration, `record!`; see [`Ty::fields`]).
+pub(super) fn lists(ty: Ty) -> &'static [(&'static str, Field)] {
     match ty {
         Ty::Customer => &[
-            ("owner", O("owner_id", Ty::User)),
             ("contacts", M(Rel::Contacts)),
             ("deals", M(Rel::Deals)),
             ("tickets", M(Rel::Tickets)),
@@ -29,17 +28,7 @@ pub(super) fn links(ty: Ty) -> &'static [(&'static str, Field)] {
             ("feedback", M(Rel::Feedback)),
             ("surveyResponses", M(Rel::SurveyResponses)),
         ],
-        Ty::Deal => &[("owner", O("owner_id", Ty::User))],
-        Ty::Ticket => &[("assignee", O("assignee_id", Ty::User)), ("contact", O("contact_id", Ty::Contact))],
-        Ty::Interaction => &[
-            ("contact", O("contact_id", Ty::Contact)),
-            ("user", O("user_id", Ty::User)),
-            ("deal", O("deal_id", Ty::Deal)),
-        ],
-        Ty::Purchase => &[("deal", O("deal_id", Ty::Deal))],
-        Ty::Feedback => &[("ticket", O("ticket_id", Ty::Ticket))],
-        Ty::SurveyResponse => &[("ticket", O("ticket_id", Ty::Ticket)), ("survey", O("survey_id", Ty::Survey))],
-        Ty::Contact | Ty::Survey | Ty::User => &[],
+        _ => &[],
     }
 }
 

@@ -141,15 +141,38 @@ impl Ty {
     }
 
     /// The fields the direct path reads of the type: the common ones (`columns::COMMON`),
-    /// the stored columns its declaration names (`record!`) and its references and nested
-    /// lists (`columns::links`). A field not listed (computed, JSON-backed, or with
+    /// the stored columns and references its declaration names (`record!`) and its nested
+    /// lists (`columns::lists`). A field not listed (computed, JSON-backed, or with
     /// arguments of its own) sends the request down the standard path; so does a record's
     /// way back to its customer (every direct root is under a customer, and the planner
     /// refuses cycles). `tests/api/direct/fields.rs` runs every entry both ways for every
     /// role; a unit test in `columns` checks each against the schema.
     pub fn fields(self) -> impl Iterator<Item = (&'static str, Field)> {
         let columns = self.columns().iter().map(|c| (c.name, Field::Column(c.column, c.kind)));
-        super::columns::COMMON.iter().copied().chain(columns).chain(super::columns::links(self).iter().copied())
+        let references = self.references().iter().filter_map(|r| {
+            let target = Ty::ALL.into_iter().find(|t| t.name() == r.target && *t != Ty::Customer)?;
+            Some((r.name, Field::One(r.column, target)))
+        });
+        let common = super::columns::COMMON.iter().copied();
+        common.chain(columns).chain(references).chain(super::columns::lists(self).iter().copied())
+    }
+
+    /// The to-one references of the type, from its declaration (the direct path follows
+    /// those to the other types it answers, except the way back to the customer).
+    pub fn references(self) -> &'static [crate::graphql::record::Reference] {
+        use crate::graphql::types::all::*;
+        match self {
+            Ty::Customer => Customer::REFERENCES,
+            Ty::Contact => Contact::REFERENCES,
+            Ty::Deal => Deal::REFERENCES,
+            Ty::Ticket => Ticket::REFERENCES,
+            Ty::Interaction => Interaction::REFERENCES,
+            Ty::Purchase => Purchase::REFERENCES,
+            Ty::Feedback => Feedback::REFERENCES,
+            Ty::SurveyResponse => SurveyResponse::REFERENCES,
+            Ty::Survey => Survey::REFERENCES,
+            Ty::User => User::REFERENCES,
+        }
     }
 
     /// The stored columns of the type, from its declaration.

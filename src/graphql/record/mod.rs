@@ -5,8 +5,11 @@
 //!
 //! - the GraphQL object: `id`, one resolver per column (through the field policy when the
 //!   column is `guarded`), the record's version and timestamps, then the resolvers written
-//!   by hand (references, nested lists, computed fields) given verbatim;
-//! - the direct path's column map (`Type::COLUMNS`, read by `graphql::direct::fields`);
+//!   by hand (nested lists, computed fields) given verbatim;
+//! - one resolver per to-one reference (`owner owner_id: User(user);`, `optional` when the
+//!   column may be null), loaded in batches (`relay::one`);
+//! - the direct path's column map and references (`Type::COLUMNS`, `Type::REFERENCES`, read
+//!   by `graphql::direct::fields`);
 //! - the filter input (the filterable columns plus the lines given for ids and timestamps)
 //!   and the `orderBy` input (the sortable columns plus the lines given).
 //!
@@ -37,6 +40,28 @@ pub struct Column {
     pub guarded: bool,
 }
 
+/// A to-one reference of a declared record type: the field, the column holding the id, and
+/// the type it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference {
+    pub name: &'static str,
+    pub column: &'static str,
+    pub target: &'static str,
+}
+
+/// The id a reference column holds: `Some(id)` of a required one, the column itself of an
+/// `optional` one.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __reference {
+    ($id:expr) => {
+        Some($id)
+    };
+    ($id:expr, optional) => {
+        $id
+    };
+}
+
 /// Declares a record type once; see the [module doc](crate::graphql::record).
 #[macro_export]
 macro_rules! record {
@@ -49,6 +74,7 @@ macro_rules! record {
                     $(, filter $filter:ty)? $(, sort $sort:ident)?;
             )*
         }
+        references { $($references:tt)* }
         $(#[$filter_doc:meta])*
         filter $filter_name:ident { $($filters:tt)* } related { $($related:tt)* } $(custom { $($custom:tt)* })?
         order $order:ident($order_field:ident), default $default:ident $dir:ident { $($sorts:tt)* }
@@ -62,6 +88,7 @@ macro_rules! record {
                     $field $(= $model)? $col: $kind $(($arg))? $($guard)?;
                 )*
             }
+            references { $($references)* }
             resolvers { $($extra)* }
         }
 
@@ -86,6 +113,12 @@ macro_rules! record {
             $(
                 $(#[$fdoc:meta])*
                 $field:ident $(= $model:ident)? $col:ident: $kind:ident $(($arg:ty))? $($guard:ident)?;
+            )*
+        }
+        references {
+            $(
+                $(#[$rdoc:meta])*
+                $reference:ident $rcol:ident: $target:ident($tmodule:ident) $($optional:ident)?;
             )*
         }
         resolvers { $($extra:tt)* }
@@ -113,6 +146,16 @@ macro_rules! record {
                     ))
                 }
             )*
+            $(
+                $(#[$rdoc])*
+                async fn $reference(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                ) -> async_graphql::Result<$crate::graphql::relay::One<$target>> {
+                    let id = $crate::__reference!(self.0.$rcol $(, $optional)?);
+                    $crate::graphql::relay::one::<entity::$tmodule::Entity, _>(ctx, id, $target).await
+                }
+            )*
             $($extra)*
             #[graphql(flatten)]
             async fn meta(&self) -> $crate::graphql::relay::RecordMeta {
@@ -131,6 +174,15 @@ macro_rules! record {
                     guarded: $crate::__guarded!($($guard)?),
                 }),*]
             };
+
+            /// The to-one references, as the direct path reads them.
+            pub const REFERENCES: &'static [$crate::graphql::record::Reference] = &[$(
+                $crate::graphql::record::Reference {
+                    name: $crate::__camel!($reference),
+                    column: stringify!($rcol),
+                    target: stringify!($target),
+                }
+            ),*];
         }
     };
 }

@@ -8,8 +8,6 @@ use crate::graphql::input::contact::DecisionRoleFilter;
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{BooleanFilter, DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::loader::{ContactInteractions, ContactTickets};
-use crate::graphql::relay::{One, one};
-use async_graphql::{Context, Result};
 use entity::contact::Column;
 
 crate::record! {
@@ -24,6 +22,10 @@ crate::record! {
         /// The customer's main contact.
         is_primary IsPrimary: Bool, filter BooleanFilter;
         notes Notes: OptText guarded;
+    }
+    references {
+        /// The customer this contact works for.
+        customer customer_id: Customer(customer);
     }
     /// Conditions on contacts.
     filter ContactFilter {
@@ -40,10 +42,6 @@ crate::record! {
         UpdatedAt => UpdatedAt,
     }
     resolvers {
-        /// The customer this contact works for.
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
         /// The nested lists.
         #[graphql(flatten)]
         async fn lists(&self) -> ContactLists {

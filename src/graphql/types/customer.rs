@@ -13,7 +13,6 @@ use crate::graphql::input::filter::{BooleanFilter, DateFilter, DateTimeFilter, I
 use crate::graphql::input::marketing::*;
 use crate::graphql::loader::*;
 use crate::graphql::policy;
-use crate::graphql::relay::{One, one};
 use crate::service::customer::missing_fields;
 use async_graphql::{Context, Result};
 use entity::customer::Column;
@@ -48,6 +47,10 @@ crate::record! {
         next_follow_up_at NextFollowUpAt: OptDateTime, filter DateTimeFilter;
         last_interaction_at LastInteractionAt: OptDateTime, filter DateTimeFilter;
     }
+    references {
+        /// The user responsible for this customer (负责人).
+        owner owner_id: User(user);
+    }
     /// Conditions on customers; all given fields must hold. Related filters match
     /// customers having at least one such record (e.g. an open deal above an amount).
     filter CustomerFilter {
@@ -80,10 +83,6 @@ crate::record! {
         /// Brands, colours, features … the customer prefers.
         async fn preferences(&self) -> Vec<String> {
             serde_json::from_value(self.0.preferences.clone()).unwrap_or_default()
-        }
-        /// The user responsible for this customer (负责人).
-        async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
-            one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
         }
         /// Classification tags, by dimension and name.
         async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>> {

@@ -6,7 +6,7 @@ use super::enums::Role;
 use crate::graphql::input::activity::{DealFilter, DealOrder, TicketFilter, TicketOrder};
 use crate::graphql::input::customer::{CustomerFilter, CustomerOrder};
 use crate::graphql::loader::{TeamMembers, UserCustomers, UserDeals, UserTickets};
-use crate::graphql::relay::{Conn, One, RecordMeta, global_id, nested, one, page_args, page_complexity};
+use crate::graphql::relay::{Conn, RecordMeta, global_id, nested, page_args, page_complexity};
 use crate::meta;
 use async_graphql::{Context, ID, Object, Result};
 
@@ -18,10 +18,10 @@ crate::record! {
         role Role: Enum(Role);
         active Active: Bool;
     }
+    references {
+        team team_id: Team(team) optional;
+    }
     resolvers {
-        async fn team(&self, ctx: &Context<'_>) -> Result<One<Team>> {
-            one::<entity::team::Entity, _>(ctx, self.0.team_id, Team).await
-        }
         /// The nested lists.
         #[graphql(flatten)]
         async fn lists(&self) -> UserLists {

@@ -6,10 +6,8 @@ use crate::graphql::input::activity::{
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, IntFilter, MoneyFilter, StringFilter};
 use crate::graphql::loader::{DealInteractions, DealPurchases};
-use crate::graphql::relay::{One, one};
 use crate::graphql::types::all::{Customer, Interaction, Purchase, User};
 use crate::graphql::types::enums::DealStage;
-use async_graphql::{Context, Result};
 use entity::{customer, deal};
 
 crate::record! {
@@ -27,6 +25,10 @@ crate::record! {
         closed_at ClosedAt: OptDateTime, filter DateTimeFilter;
         lost_reason LostReason: OptText guarded;
     }
+    references {
+        owner owner_id: User(user);
+        customer customer_id: Customer(customer);
+    }
     /// Conditions on deals.
     filter DealFilter {
         id: IdFilter => Id("Deal"),
@@ -43,12 +45,6 @@ crate::record! {
         UpdatedAt => UpdatedAt,
     }
     resolvers {
-        async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
-            one::<entity::user::Entity, _>(ctx, Some(self.0.owner_id), User).await
-        }
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
         /// The nested lists.
         #[graphql(flatten)]
         async fn lists(&self) -> DealLists {

@@ -4,10 +4,8 @@ use super::Ticket;
 use crate::graphql::input::activity::{FeedbackKindFilter, SentimentFilter};
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
-use crate::graphql::relay::{One, one};
 use crate::graphql::types::all::Customer;
 use crate::graphql::types::enums::{FeedbackKind, Sentiment};
-use async_graphql::{Context, Result};
 use entity::{customer, feedback};
 
 crate::record! {
@@ -19,6 +17,10 @@ crate::record! {
         /// Where it came in (phone, email, app review …).
         source Source: OptText, filter StringFilter;
         received_at ReceivedAt: DateTime, filter DateTimeFilter, sort ReceivedAt;
+    }
+    references {
+        customer customer_id: Customer(customer);
+        ticket ticket_id: Ticket(ticket) optional;
     }
     /// Conditions on feedback.
     filter FeedbackFilter {
@@ -33,12 +35,5 @@ crate::record! {
     order FeedbackOrder(FeedbackOrderField), default ReceivedAt Desc {
         CreatedAt => CreatedAt,
     }
-    resolvers {
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
-        async fn ticket(&self, ctx: &Context<'_>) -> Result<One<Ticket>> {
-            one::<entity::ticket::Entity, _>(ctx, self.0.ticket_id, Ticket).await
-        }
-    }
+    resolvers {}
 }

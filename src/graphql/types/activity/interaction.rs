@@ -4,10 +4,8 @@ use super::Deal;
 use crate::graphql::input::activity::InteractionChannelFilter;
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
-use crate::graphql::relay::{One, one};
 use crate::graphql::types::all::{Contact, Customer, User};
 use crate::graphql::types::enums::Channel;
-use async_graphql::{Context, Result};
 use entity::{customer, interaction};
 
 crate::record! {
@@ -19,6 +17,13 @@ crate::record! {
         outcome Outcome: OptText guarded;
         next_step NextStep: OptText guarded;
         next_follow_up_at NextFollowUpAt: OptDateTime, filter DateTimeFilter;
+    }
+    references {
+        /// Who talked to the customer.
+        user user_id: User(user);
+        customer customer_id: Customer(customer);
+        contact contact_id: Contact(contact) optional;
+        deal deal_id: Deal(deal) optional;
     }
     /// Conditions on communication records.
     filter InteractionFilter {
@@ -36,19 +41,5 @@ crate::record! {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
     }
-    resolvers {
-        /// Who talked to the customer.
-        async fn user(&self, ctx: &Context<'_>) -> Result<One<User>> {
-            one::<entity::user::Entity, _>(ctx, Some(self.0.user_id), User).await
-        }
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
-        async fn contact(&self, ctx: &Context<'_>) -> Result<One<Contact>> {
-            one::<entity::contact::Entity, _>(ctx, self.0.contact_id, Contact).await
-        }
-        async fn deal(&self, ctx: &Context<'_>) -> Result<One<Deal>> {
-            one::<entity::deal::Entity, _>(ctx, self.0.deal_id, Deal).await
-        }
-    }
+    resolvers {}
 }

@@ -3,9 +3,7 @@
 use super::Deal;
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, IntFilter, MoneyFilter, StringFilter};
-use crate::graphql::relay::{One, one};
 use crate::graphql::types::all::Customer;
-use async_graphql::{Context, Result};
 use entity::{customer, purchase};
 
 crate::record! {
@@ -20,6 +18,10 @@ crate::record! {
         purchased_at PurchasedAt: Date, filter DateFilter, sort PurchasedAt;
         payment_method PaymentMethod: OptText guarded, filter StringFilter;
     }
+    references {
+        customer customer_id: Customer(customer);
+        deal deal_id: Deal(deal) optional;
+    }
     /// Conditions on purchases.
     filter PurchaseFilter {
         id: IdFilter => Id("Purchase"),
@@ -33,12 +35,5 @@ crate::record! {
     order PurchaseOrder(PurchaseOrderField), default PurchasedAt Desc {
         CreatedAt => CreatedAt,
     }
-    resolvers {
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
-        async fn deal(&self, ctx: &Context<'_>) -> Result<One<Deal>> {
-            one::<entity::deal::Entity, _>(ctx, self.0.deal_id, Deal).await
-        }
-    }
+    resolvers {}
 }

@@ -6,10 +6,8 @@ use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::marketing::{SurveyResponseFilter, SurveyResponseOrder};
 use crate::graphql::loader::{TicketFeedback, TicketSurveyResponses};
-use crate::graphql::relay::{One, one};
 use crate::graphql::types::all::{Contact, Customer, Feedback, SurveyResponse, User};
 use crate::graphql::types::enums::{TicketCategory, TicketPriority, TicketStatus};
-use async_graphql::{Context, Result};
 use entity::{customer, ticket};
 
 crate::record! {
@@ -28,6 +26,11 @@ crate::record! {
         due_at DueAt: OptDateTime, filter DateTimeFilter;
         resolution Resolution: OptText guarded;
     }
+    references {
+        assignee assignee_id: User(user) optional;
+        customer customer_id: Customer(customer);
+        contact contact_id: Contact(contact) optional;
+    }
     /// Conditions on tickets.
     filter TicketFilter {
         id: IdFilter => Id("Ticket"),
@@ -43,15 +46,6 @@ crate::record! {
         UpdatedAt => UpdatedAt,
     }
     resolvers {
-        async fn assignee(&self, ctx: &Context<'_>) -> Result<One<User>> {
-            one::<entity::user::Entity, _>(ctx, self.0.assignee_id, User).await
-        }
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
-        async fn contact(&self, ctx: &Context<'_>) -> Result<One<Contact>> {
-            one::<entity::contact::Entity, _>(ctx, self.0.contact_id, Contact).await
-        }
         /// The nested lists.
         #[graphql(flatten)]
         async fn lists(&self) -> TicketLists {

@@ -4,10 +4,8 @@ use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateFilter, DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::marketing::{CampaignKindFilter, ParticipationStatusFilter};
 use crate::graphql::loader::CampaignParticipations;
-use crate::graphql::relay::{One, one};
 use crate::graphql::types::all::Customer;
 use crate::graphql::types::enums::{CampaignKind, ParticipationStatus};
-use async_graphql::{Context, Result};
 use entity::{campaign, campaign_participation, customer};
 
 crate::record! {
@@ -19,6 +17,7 @@ crate::record! {
         starts_on StartsOn: Date, filter DateFilter, sort StartsOn;
         ends_on EndsOn: OptDate, filter DateFilter;
     }
+    references {}
     /// Conditions on campaigns.
     filter CampaignFilter {
         id: IdFilter => Id("Campaign"),
@@ -50,6 +49,10 @@ crate::record! {
     CampaignParticipation(campaign_participation) {
         status Status: Enum(ParticipationStatus), filter ParticipationStatusFilter;
     }
+    references {
+        campaign campaign_id: Campaign(campaign);
+        customer customer_id: Customer(customer);
+    }
     /// Conditions on campaign participations.
     filter CampaignParticipationFilter {
         id: IdFilter => Id("CampaignParticipation"),
@@ -65,12 +68,5 @@ crate::record! {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
     }
-    resolvers {
-        async fn campaign(&self, ctx: &Context<'_>) -> Result<One<Campaign>> {
-            one::<entity::campaign::Entity, _>(ctx, Some(self.0.campaign_id), Campaign).await
-        }
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
-    }
+    resolvers {}
 }

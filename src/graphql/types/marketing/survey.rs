@@ -4,11 +4,10 @@ use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, FloatFilter, IdFilter, StringFilter};
 use crate::graphql::input::marketing::{SurveyKindFilter, SurveyStatusFilter};
 use crate::graphql::loader::SurveyResponses;
-use crate::graphql::relay::{One, one};
 use crate::graphql::types::all::{Customer, Ticket};
 use crate::graphql::types::enums::{SurveyKind, SurveyStatus};
 use crate::service::survey::{self, QuestionKind as Kind};
-use async_graphql::{Context, Enum, Result, SimpleObject};
+use async_graphql::{Enum, SimpleObject};
 use entity::{customer, survey as survey_entity, survey_response};
 
 crate::record! {
@@ -18,6 +17,7 @@ crate::record! {
         kind Kind: Enum(SurveyKind), filter SurveyKindFilter;
         status Status: Enum(SurveyStatus), filter SurveyStatusFilter;
     }
+    references {}
     /// Conditions on surveys.
     filter SurveyFilter {
         id: IdFilter => Id("Survey"),
@@ -54,6 +54,11 @@ crate::record! {
         score Score: OptFloat, filter FloatFilter;
         submitted_at SubmittedAt: DateTime, filter DateTimeFilter, sort SubmittedAt;
     }
+    references {
+        survey survey_id: Survey(survey);
+        customer customer_id: Customer(customer);
+        ticket ticket_id: Ticket(ticket) optional;
+    }
     /// Conditions on survey responses.
     filter SurveyResponseFilter {
         id: IdFilter => Id("SurveyResponse"),
@@ -79,15 +84,6 @@ crate::record! {
                     text: value.as_str().map(str::to_string),
                 })
                 .collect()
-        }
-        async fn survey(&self, ctx: &Context<'_>) -> Result<One<Survey>> {
-            one::<entity::survey::Entity, _>(ctx, Some(self.0.survey_id), Survey).await
-        }
-        async fn customer(&self, ctx: &Context<'_>) -> Result<One<Customer>> {
-            one::<entity::customer::Entity, _>(ctx, Some(self.0.customer_id), Customer).await
-        }
-        async fn ticket(&self, ctx: &Context<'_>) -> Result<One<Ticket>> {
-            one::<entity::ticket::Entity, _>(ctx, self.0.ticket_id, Ticket).await
         }
     }
 }

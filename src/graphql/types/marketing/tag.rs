@@ -11,6 +11,7 @@ crate::record! {
         /// Display colour, `#rrggbb`.
         color Color: OptText;
     }
+    references {}
     /// Conditions on tags.
     filter TagFilter {
         id: IdFilter => Id("Tag"),
