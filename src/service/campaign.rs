@@ -7,38 +7,34 @@ use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::set_field;
 use chrono::NaiveDate;
-use entity::enums::{CampaignKind, ParticipationStatus};
+use entity::enums::ParticipationStatus;
 use entity::{campaign, campaign_participation, customer};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
 
-/// A campaign to plan; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewCampaign {
-    pub name: String,
-    pub kind: CampaignKind,
-    pub description: Option<String>,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
+crate::writes! {
+    inputs campaign_inputs;
+    /// A marketing activity to plan.
+    create NewCampaign as CreateCampaignInput;
+    /// Changes to a campaign.
+    update CampaignPatch as UpdateCampaignInput;
+    fields {
+        name: Text [create required] [update set];
+        kind: Enum(CampaignKind) [create required] [update set];
+        description: Text [create optional] [update clear];
+        starts_on: Date [create required] [update set];
+        ends_on: Date [create optional] [update clear];
+    }
 }
 
-/// Changes to a campaign: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignPatch {
-    pub name: Option<String>,
-    pub kind: Option<CampaignKind>,
-    pub description: Option<Option<String>>,
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<Option<NaiveDate>>,
-}
-
-/// A customer invited to or registered for a campaign.
-#[derive(Debug, Clone)]
-pub struct NewParticipation {
-    pub campaign_id: Option<Uuid>,
-    pub customer_id: Option<Uuid>,
-    /// INVITED when left out.
-    pub status: Option<ParticipationStatus>,
+crate::writes! {
+    inputs participation_inputs;
+    /// Invites or registers a customer for a campaign.
+    create NewParticipation as CreateCampaignParticipationInput;
+    fields {
+        campaign_id: Id(Campaign) [create required];
+        customer_id: Id(Customer) [create required];
+        status: Enum(ParticipationStatus) [create optional "INVITED when left out."];
+    }
 }
 
 fn check_span(c: &mut Checker, starts: NaiveDate, ends: Option<NaiveDate>) {

@@ -7,7 +7,6 @@ use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::set_field;
 use entity::contact::{self, Column};
-use entity::enums::DecisionRole;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -32,30 +31,23 @@ pub async fn demote_other_primaries(txn: &DatabaseTransaction, saved: &contact::
     Ok(())
 }
 
-/// A contact to add to a customer; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewContact {
-    pub customer_id: Option<Uuid>,
-    pub name: String,
-    pub title: Option<String>,
-    pub decision_role: Option<DecisionRole>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    /// Makes this the customer's main contact (the previous one is demoted).
-    pub is_primary: bool,
-    pub notes: Option<String>,
-}
-
-/// Changes to a contact: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct ContactPatch {
-    pub name: Option<String>,
-    pub title: Option<Option<String>>,
-    pub decision_role: Option<Option<DecisionRole>>,
-    pub phone: Option<Option<String>>,
-    pub email: Option<Option<String>>,
-    pub is_primary: Option<bool>,
-    pub notes: Option<Option<String>>,
+crate::writes! {
+    inputs contact_inputs;
+    /// A contact person to add to a customer.
+    create NewContact as CreateContactInput;
+    /// Changes to a contact. Fields left out stay; an explicit `null` clears.
+    update ContactPatch as UpdateContactInput;
+    fields {
+        customer_id: Id(Customer) [create required "The customer's global ID."];
+        name: Text [create required] [update set];
+        title: Text [create optional] [update clear];
+        decision_role: Enum(DecisionRole) [create optional] [update clear];
+        phone: Text [create optional] [update clear];
+        email: Text [create optional] [update clear];
+        is_primary: Bool [create default "Makes this the customer's main contact (the previous one is demoted)."]
+            [update set];
+        notes: Text [create optional] [update clear];
+    }
 }
 
 /// The row of a new contact, or the field errors.

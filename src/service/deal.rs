@@ -6,36 +6,27 @@ use super::validate::{Checker, ErrorCode};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::set_field;
-use chrono::NaiveDate;
 use entity::enums::{DealStage, Role};
 use entity::{customer, deal, user};
-use rust_decimal::Decimal;
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
-use uuid::Uuid;
 
-/// A deal to open; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewDeal {
-    /// `None` or an unknown id: `NOT_FOUND`.
-    pub customer_id: Option<Uuid>,
-    pub title: String,
-    pub stage: Option<DealStage>,
-    pub amount: Decimal,
-    pub currency: Option<String>,
-    pub probability: Option<i32>,
-    pub expected_close_date: Option<NaiveDate>,
-    pub owner_id: Option<Uuid>,
-}
-
-/// Changes to a deal: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct DealPatch {
-    pub title: Option<String>,
-    pub amount: Option<Decimal>,
-    pub currency: Option<String>,
-    pub probability: Option<i32>,
-    pub expected_close_date: Option<Option<NaiveDate>>,
-    pub owner_id: Option<Uuid>,
+crate::writes! {
+    inputs deal_inputs;
+    /// A deal to open.
+    create NewDeal as CreateDealInput;
+    /// Changes to a deal (its stage moves with `moveDealStage`).
+    update DealPatch as UpdateDealInput;
+    fields {
+        customer_id: Id(Customer) [create required];
+        title: Text [create required] [update set];
+        stage: Enum(DealStage) [create optional "LEAD when left out; close a deal with `moveDealStage`."];
+        amount: Money [create required] [update set];
+        currency: Text [create optional "ISO 4217 code; CNY when left out."] [update set];
+        probability: Int [create optional "Percent; the stage's default when left out."] [update set];
+        expected_close_date: Date [create optional] [update clear];
+        owner_id: Id(User) [create optional "Owner (admins and managers only); the caller when left out."]
+            [update set "Reassign (admins and managers only)."];
+    }
 }
 
 /// A move through the pipeline; WON and LOST close the deal.

@@ -7,33 +7,26 @@ use super::validate::Checker;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::set_field;
-use chrono::{DateTime, Utc};
 use entity::enums::{FeedbackKind, Sentiment};
 use entity::{customer, feedback, ticket};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
-use uuid::Uuid;
 
-/// Feedback to record; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewFeedback {
-    pub customer_id: Option<Uuid>,
-    pub ticket_id: Option<Uuid>,
-    pub kind: FeedbackKind,
-    /// From the kind when left out (praise positive, complaint negative).
-    pub sentiment: Option<Sentiment>,
-    pub content: String,
-    pub source: Option<String>,
-    /// Now when left out.
-    pub received_at: Option<DateTime<Utc>>,
-}
-
-/// Changes to feedback: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct FeedbackPatch {
-    pub kind: Option<FeedbackKind>,
-    pub sentiment: Option<Sentiment>,
-    pub content: Option<String>,
-    pub source: Option<Option<String>>,
+crate::writes! {
+    inputs feedback_inputs;
+    /// Praise, a suggestion or a complaint to record.
+    create NewFeedback as CreateFeedbackInput;
+    /// Changes to a piece of feedback.
+    update FeedbackPatch as UpdateFeedbackInput;
+    fields {
+        customer_id: Id(Customer) [create required];
+        ticket_id: Id(Ticket) [create optional];
+        kind: Enum(FeedbackKind) [create required] [update set];
+        sentiment: Enum(Sentiment)
+            [create optional "From the kind when left out (praise positive, complaint negative)."] [update set];
+        content: Text [create required] [update set];
+        source: Text [create optional] [update clear];
+        received_at: DateTime [create optional "Now when left out."];
+    }
 }
 
 /// The sentiment a kind of feedback has unless told otherwise.

@@ -8,15 +8,12 @@ use super::validate::{Checker, ErrorCode, FieldError};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::set_field;
-use chrono::{DateTime, Utc};
-use entity::enums::Channel;
 use entity::record::Record;
 use entity::{contact, customer, deal, interaction};
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use uuid::Uuid;
 
 /// Claims the customer an interaction is logged under, in the interaction's transaction
 /// and before it is stored, with one statement: moves the customer's `lastInteractionAt`
@@ -52,30 +49,23 @@ pub async fn claim_customer(
     }
 }
 
-/// A communication record to log; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewInteraction {
-    pub customer_id: Option<Uuid>,
-    pub contact_id: Option<Uuid>,
-    pub deal_id: Option<Uuid>,
-    pub channel: Channel,
-    /// Now when left out.
-    pub occurred_at: Option<DateTime<Utc>>,
-    pub summary: String,
-    pub outcome: Option<String>,
-    pub next_step: Option<String>,
-    pub next_follow_up_at: Option<DateTime<Utc>>,
-}
-
-/// Changes to a communication record: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct InteractionPatch {
-    pub channel: Option<Channel>,
-    pub occurred_at: Option<DateTime<Utc>>,
-    pub summary: Option<String>,
-    pub outcome: Option<Option<String>>,
-    pub next_step: Option<Option<String>>,
-    pub next_follow_up_at: Option<Option<DateTime<Utc>>>,
+crate::writes! {
+    inputs interaction_inputs;
+    /// A communication record to log.
+    create NewInteraction as CreateInteractionInput;
+    /// Changes to a communication record.
+    update InteractionPatch as UpdateInteractionInput;
+    fields {
+        customer_id: Id(Customer) [create required];
+        contact_id: Id(Contact) [create optional];
+        deal_id: Id(Deal) [create optional];
+        channel: Enum(Channel) [create required] [update set];
+        occurred_at: DateTime [create optional "When it happened; now when left out."] [update set];
+        summary: Text [create required] [update set];
+        outcome: Text [create optional] [update clear];
+        next_step: Text [create optional] [update clear];
+        next_follow_up_at: DateTime [create optional] [update clear];
+    }
 }
 
 /// The row to insert (logged as the viewer), or the field errors. The customer is

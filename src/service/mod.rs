@@ -25,6 +25,7 @@ pub mod tag;
 pub mod ticket;
 pub mod user;
 pub mod validate;
+pub mod writes;
 
 /// The current time at the precision both databases keep (microseconds), so values read
 /// back compare equal to values written (cursors depend on it).

@@ -7,36 +7,25 @@ use super::validate::Checker;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::set_field;
-use chrono::NaiveDate;
 use entity::{customer, deal, purchase};
-use rust_decimal::Decimal;
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
-use uuid::Uuid;
 
-/// A purchase to record; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewPurchase {
-    pub customer_id: Option<Uuid>,
-    pub deal_id: Option<Uuid>,
-    pub product: String,
-    pub quantity: i32,
-    /// Total amount (at most four decimal places).
-    pub amount: Decimal,
-    pub currency: Option<String>,
-    /// Today when left out; never in the future.
-    pub purchased_at: Option<NaiveDate>,
-    pub payment_method: Option<String>,
-}
-
-/// Changes to a purchase: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct PurchasePatch {
-    pub product: Option<String>,
-    pub quantity: Option<i32>,
-    pub amount: Option<Decimal>,
-    pub currency: Option<String>,
-    pub purchased_at: Option<NaiveDate>,
-    pub payment_method: Option<Option<String>>,
+crate::writes! {
+    inputs purchase_inputs;
+    /// A purchase to record.
+    create NewPurchase as CreatePurchaseInput;
+    /// Changes to a purchase.
+    update PurchasePatch as UpdatePurchaseInput;
+    fields {
+        customer_id: Id(Customer) [create required];
+        deal_id: Id(Deal) [create optional];
+        product: Text [create required] [update set];
+        quantity: Int [create default = 1] [update set];
+        amount: Money [create required "Total amount (at most four decimal places)."] [update set];
+        currency: Text [create optional "ISO 4217 code; CNY when left out."] [update set];
+        purchased_at: Date [create optional "Today when left out; never in the future."] [update set];
+        payment_method: Text [create optional] [update clear];
+    }
 }
 
 /// The row of a new purchase, or the field errors.

@@ -15,21 +15,17 @@ use sea_orm::{
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// A tag to create; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewTag {
-    pub name: String,
-    /// e.g. `value`, `lifecycle`, `industry`, `needs`, `behaviour`.
-    pub dimension: String,
-    /// `#rrggbb`.
-    pub color: Option<String>,
-}
-
-/// Changes to a tag: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct TagPatch {
-    pub name: Option<String>,
-    pub color: Option<Option<String>>,
+crate::writes! {
+    inputs tag_inputs;
+    /// A classification tag.
+    create NewTag as CreateTagInput;
+    /// Changes to a tag.
+    update TagPatch as UpdateTagInput;
+    fields {
+        name: Text [create required] [update set];
+        dimension: Text [create required "e.g. `value`, `lifecycle`, `industry`, `needs`, `behaviour`."];
+        color: Text [create optional "`#rrggbb`."] [update clear];
+    }
 }
 
 /// The row of a new tag (its dimension in lower case), or the field errors.

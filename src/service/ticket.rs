@@ -8,35 +8,29 @@ use super::{now, sequence};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::set_field;
-use chrono::{DateTime, Utc};
-use entity::enums::{TicketCategory, TicketPriority, TicketStatus};
+use entity::enums::{TicketPriority, TicketStatus};
 use entity::{contact, customer, ticket, user};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
-/// A ticket to open; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewTicket {
-    pub customer_id: Option<Uuid>,
-    pub contact_id: Option<Uuid>,
-    pub subject: String,
-    pub description: Option<String>,
-    pub category: TicketCategory,
-    pub priority: Option<TicketPriority>,
-    pub due_at: Option<DateTime<Utc>>,
-    pub assignee_id: Option<Uuid>,
-}
-
-/// Changes to a ticket: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct TicketPatch {
-    pub subject: Option<String>,
-    pub description: Option<Option<String>>,
-    pub category: Option<TicketCategory>,
-    pub priority: Option<TicketPriority>,
-    /// OPEN, IN_PROGRESS, WAITING or CLOSED; RESOLVED goes through [`resolve`].
-    pub status: Option<TicketStatus>,
-    pub due_at: Option<Option<DateTime<Utc>>>,
+crate::writes! {
+    inputs ticket_inputs;
+    /// A service request to open.
+    create NewTicket as CreateTicketInput;
+    /// Changes to a ticket (assign with `assignTicket`, resolve with `resolveTicket`).
+    update TicketPatch as UpdateTicketInput;
+    fields {
+        customer_id: Id(Customer) [create required];
+        contact_id: Id(Contact) [create optional];
+        subject: Text [create required] [update set];
+        description: Text [create optional] [update clear];
+        category: Enum(TicketCategory) [create required] [update set];
+        priority: Enum(TicketPriority) [create optional "NORMAL when left out."] [update set];
+        status: Enum(TicketStatus)
+            [update set "OPEN, IN_PROGRESS, WAITING or CLOSED; RESOLVED goes through `resolveTicket`."];
+        due_at: DateTime [create optional] [update clear];
+        assignee_id: Id(User) [create optional];
+    }
 }
 
 /// The row of a new ticket, or the field errors.

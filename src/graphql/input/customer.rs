@@ -3,14 +3,10 @@
 use super::marketing::TagFilter;
 use super::patch;
 use crate::error::AppResult;
-use crate::graphql::relay::{Date, expect_id};
-use crate::graphql::types::enums::{
-    Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier,
-};
+use crate::graphql::relay::expect_id;
+use crate::graphql::types::enums::{Channel, CustomerKind, CustomerSource, Industry, LifecycleStage, ValueTier};
 use crate::service::customer::{CustomerPatch, NewCustomer};
 use crate::{enum_filter, lifecycle_inputs};
-use async_graphql::{ID, InputObject, MaybeUndefined};
-use chrono::{DateTime, Utc};
 use entity::customer::Column;
 
 enum_filter!(CustomerKindFilter, CustomerKind, entity::enums::CustomerKind);
@@ -45,39 +41,7 @@ pub fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm:
     Ok(sea_orm::Condition::all().add(Expr::exists(links)))
 }
 
-/// A new customer. Missing key fields are accepted and flagged (`needsFollowUp`).
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateCustomerInput {
-    /// Idempotency key: a retry with the same key replays the first result.
-    pub client_mutation_id: Option<String>,
-    pub kind: Option<CustomerKind>,
-    pub name: String,
-    pub gender: Option<Gender>,
-    pub birth_date: Option<Date>,
-    pub occupation: Option<String>,
-    pub company_name: Option<String>,
-    pub industry: Option<Industry>,
-    pub region: Option<String>,
-    pub company_size: Option<i32>,
-    pub address: Option<String>,
-    /// Any common format; stored as E.164 (numbers without `+` are read as mainland China).
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub preferred_channel: Option<Channel>,
-    #[graphql(default)]
-    pub preferences: Vec<String>,
-    pub potential_needs: Option<String>,
-    pub notes: Option<String>,
-    pub source: Option<CustomerSource>,
-    /// Owner (admins and managers only); defaults to the caller.
-    pub owner_id: Option<ID>,
-    #[graphql(default)]
-    pub marketing_consent: bool,
-    pub next_follow_up_at: Option<DateTime<Utc>>,
-    /// Create even if a customer with the same phone or email exists.
-    #[graphql(default)]
-    pub allow_duplicate: bool,
-}
+crate::service::customer::customer_inputs!();
 
 impl CreateCustomerInput {
     /// The service's view of the input.
@@ -106,36 +70,6 @@ impl CreateCustomerInput {
             allow_duplicate: self.allow_duplicate,
         })
     }
-}
-
-/// Changes to a customer. Fields left out stay as they are; an explicit `null` clears.
-#[derive(InputObject, Debug, Clone)]
-pub struct UpdateCustomerInput {
-    /// Idempotency key: a retry with the same key replays the first result.
-    pub client_mutation_id: Option<String>,
-    pub id: ID,
-    /// The `version` the change was made against; another version is `STALE_VERSION`.
-    pub expected_version: i32,
-    pub kind: Option<CustomerKind>,
-    pub name: Option<String>,
-    pub gender: MaybeUndefined<Gender>,
-    pub birth_date: MaybeUndefined<Date>,
-    pub occupation: MaybeUndefined<String>,
-    pub company_name: MaybeUndefined<String>,
-    pub industry: MaybeUndefined<Industry>,
-    pub region: MaybeUndefined<String>,
-    pub company_size: MaybeUndefined<i32>,
-    pub address: MaybeUndefined<String>,
-    pub phone: MaybeUndefined<String>,
-    pub email: MaybeUndefined<String>,
-    pub preferred_channel: MaybeUndefined<Channel>,
-    pub preferences: Option<Vec<String>>,
-    pub potential_needs: MaybeUndefined<String>,
-    pub notes: MaybeUndefined<String>,
-    pub source: Option<CustomerSource>,
-    pub owner_id: Option<ID>,
-    pub marketing_consent: Option<bool>,
-    pub next_follow_up_at: MaybeUndefined<DateTime<Utc>>,
 }
 
 impl UpdateCustomerInput {

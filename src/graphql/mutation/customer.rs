@@ -18,7 +18,7 @@ impl crate::graphql::crud::CreateInput for CreateCustomerInput {
         self.client_mutation_id.clone()
     }
     async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>> {
-        customer::prepare(db, viewer, self.into_new()?).await
+        customer::prepare(db, viewer, self.into()).await
     }
 }
 
@@ -41,7 +41,7 @@ impl crate::graphql::crud::ChangeInput for UpdateCustomerInput {
         viewer: &Viewer,
         current: &entity::customer::Model,
     ) -> AppResult<Change<Self::Row>> {
-        customer::change(db, viewer, current, self.into_patch()?).await
+        customer::change(db, viewer, current, self.into()).await
     }
 }
 

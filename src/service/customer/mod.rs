@@ -5,63 +5,42 @@ use crate::error::AppResult;
 use crate::service::page::{Page, PageArgs, SortSpec};
 use crate::service::record;
 pub use crate::service::record::Checked;
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::customer::{self, Column};
-use entity::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry};
+use entity::enums::CustomerKind;
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
-use uuid::Uuid;
 
-/// A customer to create; strings are raw client input.
-#[derive(Debug, Default, Clone)]
-pub struct NewCustomer {
-    pub kind: Option<CustomerKind>,
-    pub name: String,
-    pub gender: Option<Gender>,
-    pub birth_date: Option<NaiveDate>,
-    pub occupation: Option<String>,
-    pub company_name: Option<String>,
-    pub industry: Option<Industry>,
-    pub region: Option<String>,
-    pub company_size: Option<i32>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub preferred_channel: Option<Channel>,
-    pub preferences: Vec<String>,
-    pub potential_needs: Option<String>,
-    pub notes: Option<String>,
-    pub source: Option<CustomerSource>,
-    pub owner_id: Option<Uuid>,
-    pub marketing_consent: bool,
-    pub next_follow_up_at: Option<DateTime<Utc>>,
-    /// Create even when another customer has the same phone or email.
-    pub allow_duplicate: bool,
-}
-
-/// Changes to a customer: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug, Default, Clone)]
-pub struct CustomerPatch {
-    pub kind: Option<CustomerKind>,
-    pub name: Option<String>,
-    pub gender: Option<Option<Gender>>,
-    pub birth_date: Option<Option<NaiveDate>>,
-    pub occupation: Option<Option<String>>,
-    pub company_name: Option<Option<String>>,
-    pub industry: Option<Option<Industry>>,
-    pub region: Option<Option<String>>,
-    pub company_size: Option<Option<i32>>,
-    pub address: Option<Option<String>>,
-    pub phone: Option<Option<String>>,
-    pub email: Option<Option<String>>,
-    pub preferred_channel: Option<Option<Channel>>,
-    pub preferences: Option<Vec<String>>,
-    pub potential_needs: Option<Option<String>>,
-    pub notes: Option<Option<String>>,
-    pub source: Option<CustomerSource>,
-    pub owner_id: Option<Uuid>,
-    pub marketing_consent: Option<bool>,
-    pub next_follow_up_at: Option<Option<DateTime<Utc>>>,
+crate::writes! {
+    inputs customer_inputs;
+    /// A new customer. Missing key fields are accepted and flagged (`needsFollowUp`).
+    create NewCustomer as CreateCustomerInput, derive(Default);
+    /// Changes to a customer. Fields left out stay as they are; an explicit `null` clears.
+    update CustomerPatch as UpdateCustomerInput;
+    fields {
+        kind: Enum(CustomerKind) [create optional] [update set];
+        name: Text [create required] [update set];
+        gender: Enum(Gender) [create optional] [update clear];
+        birth_date: Date [create optional] [update clear];
+        occupation: Text [create optional] [update clear];
+        company_name: Text [create optional] [update clear];
+        industry: Enum(Industry) [create optional] [update clear];
+        region: Text [create optional] [update clear];
+        company_size: Int [create optional] [update clear];
+        address: Text [create optional] [update clear];
+        phone: Text
+            [create optional "Any common format; stored as E.164 (numbers without `+` are read as mainland China)."]
+            [update clear];
+        email: Text [create optional] [update clear];
+        preferred_channel: Enum(Channel) [create optional] [update clear];
+        preferences: Texts [create default] [update set];
+        potential_needs: Text [create optional] [update clear];
+        notes: Text [create optional] [update clear];
+        source: Enum(CustomerSource) [create optional] [update set];
+        owner_id: Id(User) [create optional "Owner (admins and managers only); defaults to the caller."] [update set];
+        marketing_consent: Bool [create default] [update set];
+        next_follow_up_at: DateTime [create optional] [update clear];
+        allow_duplicate: Bool [create default "Create even if a customer with the same phone or email exists."];
+    }
 }
 
 mod checks;

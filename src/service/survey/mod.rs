@@ -3,6 +3,7 @@
 mod write;
 
 pub use write::{NewResponse, NewSurvey, SurveyPatch, change, prepare, submit};
+pub(crate) use write::{response_inputs, survey_inputs};
 
 use super::validate::{Checker, ErrorCode};
 use serde::{Deserialize, Serialize};

@@ -8,37 +8,35 @@ use crate::service::record::{Change, Checked, check_ref};
 use crate::service::reference::same_customer;
 use crate::service::validate::{Checker, ErrorCode};
 use crate::set_field;
-use entity::enums::{SurveyKind, SurveyStatus};
+use entity::enums::SurveyStatus;
 use entity::{customer, survey, survey_response, ticket};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
 
-/// A survey to design; strings are raw client input.
-#[derive(Debug, Clone)]
-pub struct NewSurvey {
-    pub title: String,
-    pub kind: SurveyKind,
-    /// DRAFT when left out; only ACTIVE surveys take responses.
-    pub status: Option<SurveyStatus>,
-    pub questions: Vec<Question>,
+crate::writes! {
+    inputs survey_inputs;
+    /// A survey to design.
+    create NewSurvey as CreateSurveyInput;
+    /// Changes to a survey; its questions change only while nobody has answered.
+    update SurveyPatch as UpdateSurveyInput;
+    fields {
+        title: Text [create required] [update set];
+        kind: Enum(SurveyKind) [create required];
+        status: Enum(SurveyStatus) [create optional "DRAFT when left out; only ACTIVE surveys take responses."]
+            [update set];
+        questions: Each(SurveyQuestionInput, Question) [create required] [update set];
+    }
 }
 
-/// Changes to a survey; its questions change only while nobody has answered.
-#[derive(Debug, Clone, Default)]
-pub struct SurveyPatch {
-    pub title: Option<String>,
-    pub status: Option<SurveyStatus>,
-    pub questions: Option<Vec<Question>>,
-}
-
-/// A customer's answers to an active survey.
-#[derive(Debug, Clone)]
-pub struct NewResponse {
-    pub survey_id: Option<Uuid>,
-    pub customer_id: Option<Uuid>,
-    /// The ticket the survey follows up, if any.
-    pub ticket_id: Option<Uuid>,
-    pub answers: Vec<Answer>,
+crate::writes! {
+    inputs response_inputs;
+    /// A customer's answers to an active survey.
+    create NewResponse as SubmitSurveyResponseInput;
+    fields {
+        survey_id: Id(Survey) [create required];
+        customer_id: Id(Customer) [create required];
+        ticket_id: Id(Ticket) [create optional "The ticket the survey follows up, if any."];
+        answers: Each(SurveyAnswerInput, Answer) [create required];
+    }
 }
 
 /// The questionnaire trimmed and checked, as stored.

@@ -1,11 +1,10 @@
 //! Inputs of surveys and their responses.
 
-use super::*;
 use crate::graphql::types::enums::{SurveyKind, SurveyStatus};
 use crate::graphql::types::marketing::QuestionKind;
 use crate::service::survey::{Answer, NewResponse, NewSurvey, Question, SurveyPatch};
 use crate::{enum_filter, lifecycle_inputs};
-use async_graphql::{ID, InputObject};
+use async_graphql::InputObject;
 
 enum_filter!(SurveyKindFilter, SurveyKind, entity::enums::SurveyKind);
 enum_filter!(SurveyStatusFilter, SurveyStatus, entity::enums::SurveyStatus);
@@ -35,29 +34,7 @@ pub struct SurveyQuestionInput {
     pub multiple: bool,
 }
 
-/// A survey to design.
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateSurveyInput {
-    /// Idempotency key: a retry with the same key replays the first result.
-    pub client_mutation_id: Option<String>,
-    pub title: String,
-    pub kind: SurveyKind,
-    /// DRAFT when left out; only ACTIVE surveys take responses.
-    pub status: Option<SurveyStatus>,
-    pub questions: Vec<SurveyQuestionInput>,
-}
-
-/// Changes to a survey; its questions change only while nobody has answered.
-#[derive(InputObject, Debug, Clone)]
-pub struct UpdateSurveyInput {
-    /// Idempotency key: a retry with the same key replays the first result.
-    pub client_mutation_id: Option<String>,
-    pub id: ID,
-    pub expected_version: i32,
-    pub title: Option<String>,
-    pub status: Option<SurveyStatus>,
-    pub questions: Option<Vec<SurveyQuestionInput>>,
-}
+crate::service::survey::survey_inputs!();
 
 lifecycle_inputs!(DeleteSurveyResponseInput, RestoreSurveyResponseInput);
 
@@ -70,17 +47,7 @@ pub struct SurveyAnswerInput {
     pub text: Option<String>,
 }
 
-/// A customer's answers to an active survey.
-#[derive(InputObject, Debug, Clone)]
-pub struct SubmitSurveyResponseInput {
-    /// Idempotency key: a retry with the same key replays the first result.
-    pub client_mutation_id: Option<String>,
-    pub survey_id: ID,
-    pub customer_id: ID,
-    /// The ticket the survey follows up, if any.
-    pub ticket_id: Option<ID>,
-    pub answers: Vec<SurveyAnswerInput>,
-}
+crate::service::survey::response_inputs!();
 
 impl From<SurveyQuestionInput> for Question {
     fn from(q: SurveyQuestionInput) -> Self {
@@ -97,38 +64,8 @@ impl From<SurveyQuestionInput> for Question {
     }
 }
 
-impl From<CreateSurveyInput> for NewSurvey {
-    fn from(input: CreateSurveyInput) -> Self {
-        Self {
-            title: input.title,
-            kind: input.kind.into(),
-            status: input.status.map(Into::into),
-            questions: input.questions.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-impl From<UpdateSurveyInput> for SurveyPatch {
-    fn from(input: UpdateSurveyInput) -> Self {
-        Self {
-            title: input.title,
-            status: input.status.map(Into::into),
-            questions: input.questions.map(|list| list.into_iter().map(Into::into).collect()),
-        }
-    }
-}
-
-impl From<SubmitSurveyResponseInput> for NewResponse {
-    fn from(input: SubmitSurveyResponseInput) -> Self {
-        Self {
-            survey_id: opt_id(Some(&input.survey_id), "Survey"),
-            customer_id: opt_id(Some(&input.customer_id), "Customer"),
-            ticket_id: opt_id(input.ticket_id.as_ref(), "Ticket"),
-            answers: input
-                .answers
-                .into_iter()
-                .map(|a| Answer { key: a.key, rating: a.rating, choices: a.choices, text: a.text })
-                .collect(),
-        }
+impl From<SurveyAnswerInput> for Answer {
+    fn from(a: SurveyAnswerInput) -> Self {
+        Self { key: a.key, rating: a.rating, choices: a.choices, text: a.text }
     }
 }
