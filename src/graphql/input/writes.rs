@@ -172,7 +172,8 @@ mod tests {
     use serde_json::json;
 
     fn parse<T: InputType>(json: serde_json::Value) -> T {
-        T::parse(Some(Value::from_json(json).unwrap())).unwrap_or_else(|e| panic!("{}", e.into_server_error(Default::default()).message))
+        T::parse(Some(Value::from_json(json).unwrap()))
+            .unwrap_or_else(|e| panic!("{}", e.into_server_error(Default::default()).message))
     }
 
     #[test]
@@ -205,7 +206,8 @@ mod tests {
         assert_eq!(new.birth_date, chrono::NaiveDate::from_ymd_opt(1990, 2, 3));
         assert_eq!(new.owner_id, Some(owner));
         assert!(!new.marketing_consent && !new.allow_duplicate && new.preferences.is_empty());
-        let malformed: NewCustomer = parse::<CreateCustomerInput>(json!({"name": "李四", "ownerId": "nonsense"})).into();
+        let malformed: NewCustomer =
+            parse::<CreateCustomerInput>(json!({"name": "李四", "ownerId": "nonsense"})).into();
         assert_eq!(malformed.owner_id, Some(uuid::Uuid::nil()), "a malformed id is checked (NOT_FOUND), not dropped");
         let purchase: NewPurchase = parse::<CreatePurchaseInput>(json!({
             "customerId": crate::graphql::relay::global_id("Customer", owner).to_string(),

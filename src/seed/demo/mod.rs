@@ -4,12 +4,13 @@ use crate::error::{AppError, AppResult};
 use crate::service::{now, sequence, user as users};
 use chrono::{Duration, Utc};
 use entity::enums::*;
-use entity::{
-    campaign, campaign_participation, contact, customer, customer_tag, deal, feedback, interaction, new_id, purchase,
-    survey, survey_response, tag, ticket,
-};
+use entity::record::new_row;
+use entity::{campaign, contact, customer, new_id, survey, tag};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
+
+mod activity;
+use activity::{Refs, insert_activity};
 
 /// The demo admin's sign-in email.
 pub const DEMO_ADMIN: &str = "admin@demo.clientele.dev";
@@ -60,7 +61,8 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
     for i in 0..CUSTOMERS {
         let owner = if i.is_multiple_of(10) { manager.id } else { reps[i % reps.len()] };
         let id = insert_customer(&txn, &mut rng, i, owner).await?;
-        insert_activity(&txn, &mut rng, id, owner, service.id, campaign_id, survey_id, &tags).await?;
+        let refs = Refs { customer_id: id, owner, service: service.id, campaign_id, survey_id, tags: &tags };
+        insert_activity(&txn, &mut rng, &refs).await?;
     }
     // Lifecycle stages and value tiers as the rules make them of this data.
     let rules = crate::service::classification::Rules::default();
@@ -161,10 +163,8 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
     } else {
         format!("{} {}", pick(rng, FIRST), pick(rng, LAST))
     };
-    let id = new_id();
     let code = sequence::next_code(db, "C", created.date_naive()).await?;
-    customer::ActiveModel {
-        id: Set(id),
+    let saved = customer::ActiveModel {
         code: Set(code),
         kind: Set(if company { CustomerKind::Company } else { CustomerKind::Individual }),
         name: Set(name.clone()),
@@ -197,221 +197,36 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
         last_interaction_at: Set(None),
         custom_fields: Set(serde_json::json!({})),
         duplicate_allowed: Set(false),
-        version: Set(1),
-        created_at: Set(created),
-        updated_at: Set(created),
-        deleted_at: Set(None),
+        ..new_row::<customer::Entity>(created)
     }
     .insert(db)
     .await?;
     if company {
-        for j in 0..rng.usize(1..4) {
-            contact::ActiveModel {
-                id: Set(new_id()),
-                customer_id: Set(id),
-                name: Set(format!("{} {}", pick(rng, FIRST), pick(rng, LAST))),
-                title: Set(Some(["采购经理", "CTO", "Operations Lead"][rng.usize(..3)].into())),
-                decision_role: Set(Some(
-                    [DecisionRole::DecisionMaker, DecisionRole::Influencer, DecisionRole::User][rng.usize(..3)],
-                )),
-                phone: Set(Some(mobile(rng))),
-                email: Set(Some(format!("contact{i}_{j}@example.com"))),
-                is_primary: Set(j == 0),
-                notes: Set(None),
-                version: Set(1),
-                created_at: Set(now()),
-                updated_at: Set(now()),
-                deleted_at: Set(None),
-            }
-            .insert(db)
-            .await?;
-        }
+        insert_contacts(db, rng, i, saved.id).await?;
     }
-    Ok(id)
+    Ok(saved.id)
 }
 
-async fn insert_activity<C: sea_orm::ConnectionTrait>(
+/// A company customer's one to three contacts, the first its primary.
+async fn insert_contacts<C: sea_orm::ConnectionTrait>(
     db: &C,
     rng: &mut fastrand::Rng,
+    i: usize,
     customer_id: Uuid,
-    owner: Uuid,
-    service: Uuid,
-    campaign_id: Uuid,
-    survey_id: Uuid,
-    tags: &[Uuid],
 ) -> AppResult<()> {
-    let ts = now();
-    let base = |id| (Set(id), Set(1), Set(ts), Set(ts));
-    for _ in 0..rng.usize(0..5) {
-        let (id, version, created_at, updated_at) = base(new_id());
-        interaction::ActiveModel {
-            id,
-            version,
-            created_at,
-            updated_at,
-            deleted_at: Set(None),
+    for j in 0..rng.usize(1..4) {
+        contact::ActiveModel {
             customer_id: Set(customer_id),
-            contact_id: Set(None),
-            deal_id: Set(None),
-            user_id: Set(owner),
-            channel: Set([Channel::Phone, Channel::Meeting, Channel::Email, Channel::Visit][rng.usize(..4)]),
-            occurred_at: Set(ts - Duration::days(rng.i64(0..200))),
-            summary: Set("讨论续约与新需求".into()),
-            outcome: Set(Some("positive".into())),
-            next_step: Set(Some("Send a quote".into())),
-            next_follow_up_at: Set(Some(ts + Duration::days(7))),
-        }
-        .insert(db)
-        .await?;
-    }
-    for _ in 0..rng.usize(0..4) {
-        let (product, price) = PRODUCTS[rng.usize(..PRODUCTS.len())];
-        let quantity = rng.i32(1..5);
-        let (id, version, created_at, updated_at) = base(new_id());
-        purchase::ActiveModel {
-            id,
-            version,
-            created_at,
-            updated_at,
-            deleted_at: Set(None),
-            customer_id: Set(customer_id),
-            deal_id: Set(None),
-            product: Set(product.into()),
-            quantity: Set(quantity),
-            amount_e4: Set(price * i64::from(quantity) * 10_000),
-            currency: Set("CNY".into()),
-            purchased_at: Set((ts - Duration::days(rng.i64(0..400))).date_naive()),
-            payment_method: Set(Some(["bank transfer", "Alipay", "card"][rng.usize(..3)].into())),
-        }
-        .insert(db)
-        .await?;
-    }
-    for _ in 0..rng.usize(0..3) {
-        let stage = [
-            DealStage::Lead,
-            DealStage::Qualified,
-            DealStage::Proposal,
-            DealStage::Negotiation,
-            DealStage::Won,
-            DealStage::Lost,
-        ][rng.usize(..6)];
-        let (id, version, created_at, updated_at) = base(new_id());
-        deal::ActiveModel {
-            id,
-            version,
-            created_at,
-            updated_at,
-            deleted_at: Set(None),
-            customer_id: Set(customer_id),
-            owner_id: Set(owner),
-            title: Set("年度 CRM 订阅".into()),
-            stage: Set(stage),
-            amount_e4: Set(rng.i64(5_000..200_000) * 10_000),
-            currency: Set("CNY".into()),
-            probability: Set(rng.i32(5..95)),
-            expected_close_date: Set(Some((ts + Duration::days(rng.i64(5..120))).date_naive())),
-            closed_at: Set(matches!(stage, DealStage::Won | DealStage::Lost).then_some(ts)),
-            lost_reason: Set((stage == DealStage::Lost).then(|| "Budget".to_string())),
-        }
-        .insert(db)
-        .await?;
-    }
-    for _ in 0..rng.usize(0..3) {
-        let status = [TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved, TicketStatus::Closed]
-            [rng.usize(..4)];
-        let opened = ts - Duration::days(rng.i64(0..90));
-        let resolved = matches!(status, TicketStatus::Resolved | TicketStatus::Closed);
-        let category =
-            [TicketCategory::Question, TicketCategory::Request, TicketCategory::Complaint, TicketCategory::Incident]
-                [rng.usize(..4)];
-        let ticket_id = new_id();
-        let (id, version, created_at, updated_at) = base(ticket_id);
-        ticket::ActiveModel {
-            id,
-            version,
-            created_at,
-            updated_at,
-            deleted_at: Set(None),
-            code: Set(sequence::next_code(db, "T", opened.date_naive()).await?),
-            customer_id: Set(customer_id),
-            contact_id: Set(None),
-            assignee_id: Set(Some(service)),
-            subject: Set("无法导出报表".into()),
-            description: Set(Some("Export to Excel times out".into())),
-            category: Set(category),
-            priority: Set([TicketPriority::Low, TicketPriority::Normal, TicketPriority::High, TicketPriority::Urgent]
-                [rng.usize(..4)]),
-            status: Set(status),
-            opened_at: Set(opened),
-            first_response_at: Set(Some(opened + Duration::hours(2))),
-            resolved_at: Set(resolved.then(|| opened + Duration::hours(rng.i64(3..72)))),
-            due_at: Set(Some(opened + Duration::days(3))),
-            resolution: Set(resolved.then(|| "Increased the export timeout".to_string())),
-        }
-        .insert(db)
-        .await?;
-        if category == TicketCategory::Complaint {
-            let (id, version, created_at, updated_at) = base(new_id());
-            feedback::ActiveModel {
-                id,
-                version,
-                created_at,
-                updated_at,
-                deleted_at: Set(None),
-                customer_id: Set(customer_id),
-                ticket_id: Set(Some(ticket_id)),
-                kind: Set(FeedbackKind::Complaint),
-                sentiment: Set(Sentiment::Negative),
-                content: Set("导出太慢".into()),
-                source: Set(Some("phone".into())),
-                received_at: Set(opened),
-            }
-            .insert(db)
-            .await?;
-        }
-    }
-    if rng.u8(..3) == 0 {
-        let score = rng.u8(..11);
-        let (id, version, created_at, updated_at) = base(new_id());
-        survey_response::ActiveModel {
-            id,
-            version,
-            created_at,
-            updated_at,
-            deleted_at: Set(None),
-            survey_id: Set(survey_id),
-            customer_id: Set(customer_id),
-            ticket_id: Set(None),
-            answers: Set(serde_json::json!({ "nps": score, "why": "服务及时" })),
-            score: Set(Some(f64::from(score))),
-            submitted_at: Set(ts),
-        }
-        .insert(db)
-        .await?;
-    }
-    if rng.u8(..4) == 0 {
-        let (id, version, created_at, updated_at) = base(new_id());
-        campaign_participation::ActiveModel {
-            id,
-            version,
-            created_at,
-            updated_at,
-            deleted_at: Set(None),
-            campaign_id: Set(campaign_id),
-            customer_id: Set(customer_id),
-            status: Set([ParticipationStatus::Invited, ParticipationStatus::Attended, ParticipationStatus::NoShow]
-                [rng.usize(..3)]),
-        }
-        .insert(db)
-        .await?;
-    }
-    for tag_id in tags.iter().filter(|_| rng.u8(..5) == 0) {
-        customer_tag::ActiveModel {
-            id: Set(new_id()),
-            customer_id: Set(customer_id),
-            tag_id: Set(*tag_id),
-            created_at: Set(ts),
-            updated_at: Set(ts),
+            name: Set(format!("{} {}", pick(rng, FIRST), pick(rng, LAST))),
+            title: Set(Some(["采购经理", "CTO", "Operations Lead"][rng.usize(..3)].into())),
+            decision_role: Set(Some(
+                [DecisionRole::DecisionMaker, DecisionRole::Influencer, DecisionRole::User][rng.usize(..3)],
+            )),
+            phone: Set(Some(mobile(rng))),
+            email: Set(Some(format!("contact{i}_{j}@example.com"))),
+            is_primary: Set(j == 0),
+            notes: Set(None),
+            ..new_row::<contact::Entity>(now())
         }
         .insert(db)
         .await?;

@@ -7,7 +7,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::service::now;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use entity::enums::*;
 use entity::{contact, customer, customer_tag, deal, interaction, survey, survey_response, tag, team, ticket, user};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,6 +16,9 @@ use sea_orm::{
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+mod rows;
+use rows::build_batch;
 
 /// The sign-in email of the scale data's admin.
 pub const SCALE_ADMIN: &str = "admin@scale.clientele.dev";
@@ -267,200 +270,4 @@ where
         E::insert_many(chunk).exec_without_returning(db).await?;
     }
     Ok(())
-}
-
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋"];
-const FIRST: &[&str] = &["James", "Mary", "Robert", "Linda", "Michael", "Sarah", "David", "Emma"];
-const LAST: &[&str] = &["Smith", "Johnson", "Brown", "Taylor", "Miller", "Wilson", "Moore", "Clark"];
-
-fn pick<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
-    items[rng.usize(..items.len())]
-}
-
-fn mobile(rng: &mut fastrand::Rng) -> String {
-    format!("+86138{:08}", rng.u32(..100_000_000))
-}
-
-fn build_batch(
-    rng: &mut fastrand::Rng,
-    codes: &mut Codes,
-    people: &People,
-    tags: &[Uuid],
-    survey_id: Uuid,
-    start: usize,
-    count: usize,
-) -> Batch {
-    let base = now();
-    let mut b = Batch::default();
-    for i in start..start + count {
-        let id = entity::new_id();
-        let owner = people.reps[i / 500 % people.reps.len()];
-        let created = base - Duration::days(rng.i64(0..720)) - Duration::seconds(rng.i64(0..86_400));
-        let company = rng.u8(..5) < 2;
-        let name = if company {
-            format!("{} {} Ltd", pick(rng, LAST), i)
-        } else if rng.bool() {
-            format!("{}{}{}", pick(rng, SURNAMES), pick(rng, GIVEN), pick(rng, GIVEN))
-        } else {
-            format!("{} {}", pick(rng, FIRST), pick(rng, LAST))
-        };
-        b.customers.push(customer::ActiveModel {
-            id: Set(id),
-            code: Set(codes.next("C", created)),
-            kind: Set(if company { CustomerKind::Company } else { CustomerKind::Individual }),
-            name: Set(name.clone()),
-            gender: Set(None),
-            birth_date: Set(None),
-            occupation: Set(None),
-            company_name: Set(company.then_some(name)),
-            industry: Set(
-                company.then(|| [Industry::Manufacturing, Industry::Services, Industry::Retail][rng.usize(..3)])
-            ),
-            region: Set(Some(["上海", "北京", "广州", "深圳"][rng.usize(..4)].into())),
-            company_size: Set(None),
-            address: Set(None),
-            // Unique per customer: live customers may not share a phone.
-            phone: Set(Some(format!("+86138{:08}", i))),
-            email: Set(Some(format!("c{i}@scale.example.com"))),
-            preferred_channel: Set(Some(Channel::Phone)),
-            preferences: Set(serde_json::json!([])),
-            potential_needs: Set(None),
-            notes: Set(None),
-            source: Set(CustomerSource::Import),
-            owner_id: Set(owner),
-            marketing_consent: Set(rng.bool()),
-            consent_at: Set(None),
-            lifecycle_stage: Set(LifecycleStage::Established),
-            value_tier: Set(Some([ValueTier::High, ValueTier::Medium, ValueTier::Low][rng.usize(..3)])),
-            next_follow_up_at: Set(None),
-            last_interaction_at: Set(Some(created + Duration::days(30))),
-            custom_fields: Set(serde_json::json!({})),
-            duplicate_allowed: Set(false),
-            version: Set(1),
-            created_at: Set(created),
-            updated_at: Set(created),
-            deleted_at: Set(None),
-        });
-        for j in 0..3 {
-            b.contacts.push(contact::ActiveModel {
-                id: Set(entity::new_id()),
-                customer_id: Set(id),
-                name: Set(format!("{} {}", pick(rng, FIRST), pick(rng, LAST))),
-                title: Set(Some("Buyer".into())),
-                decision_role: Set(Some(DecisionRole::Influencer)),
-                phone: Set(Some(mobile(rng))),
-                email: Set(Some(format!("p{i}_{j}@scale.example.com"))),
-                is_primary: Set(j == 0),
-                notes: Set(None),
-                version: Set(1),
-                created_at: Set(created),
-                updated_at: Set(created),
-                deleted_at: Set(None),
-            });
-        }
-        for _ in 0..4 {
-            // About two in three deals are open (2.7 of 4 per customer).
-            let stage = [
-                DealStage::Lead,
-                DealStage::Qualified,
-                DealStage::Proposal,
-                DealStage::Negotiation,
-                DealStage::Won,
-                DealStage::Lost,
-            ][if rng.u8(..3) < 2 { rng.usize(..4) } else { 4 + rng.usize(..2) }];
-            b.deals.push(deal::ActiveModel {
-                id: Set(entity::new_id()),
-                customer_id: Set(id),
-                owner_id: Set(owner),
-                title: Set("Subscription".into()),
-                stage: Set(stage),
-                amount_e4: Set(rng.i64(1_000..500_000) * 10_000),
-                currency: Set("CNY".into()),
-                probability: Set(crate::service::deal::stage_probability(stage)),
-                expected_close_date: Set(None),
-                closed_at: Set(matches!(stage, DealStage::Won | DealStage::Lost).then_some(created)),
-                lost_reason: Set((stage == DealStage::Lost).then(|| "Budget".to_string())),
-                version: Set(1),
-                created_at: Set(created),
-                updated_at: Set(created),
-                deleted_at: Set(None),
-            });
-        }
-        for _ in 0..10 {
-            let opened = created + Duration::hours(rng.i64(1..10_000));
-            b.tickets.push(ticket::ActiveModel {
-                id: Set(entity::new_id()),
-                code: Set(codes.next("T", opened)),
-                customer_id: Set(id),
-                contact_id: Set(None),
-                assignee_id: Set(Some(people.service)),
-                subject: Set("Question about the invoice".into()),
-                description: Set(None),
-                category: Set(
-                    [TicketCategory::Question, TicketCategory::Request, TicketCategory::Complaint][rng.usize(..3)]
-                ),
-                priority: Set(TicketPriority::Normal),
-                status: Set([TicketStatus::Open, TicketStatus::Resolved, TicketStatus::Closed][rng.usize(..3)]),
-                opened_at: Set(opened),
-                first_response_at: Set(None),
-                resolved_at: Set(None),
-                due_at: Set(None),
-                resolution: Set(None),
-                version: Set(1),
-                created_at: Set(opened),
-                updated_at: Set(opened),
-                deleted_at: Set(None),
-            });
-        }
-        for _ in 0..5 {
-            b.interactions.push(interaction::ActiveModel {
-                id: Set(entity::new_id()),
-                customer_id: Set(id),
-                contact_id: Set(None),
-                deal_id: Set(None),
-                user_id: Set(owner),
-                channel: Set([Channel::Phone, Channel::Email, Channel::Meeting][rng.usize(..3)]),
-                occurred_at: Set(created + Duration::days(rng.i64(0..300))),
-                summary: Set("Follow-up".into()),
-                outcome: Set(None),
-                next_step: Set(None),
-                next_follow_up_at: Set(None),
-                version: Set(1),
-                created_at: Set(created),
-                updated_at: Set(created),
-                deleted_at: Set(None),
-            });
-        }
-        for _ in 0..2 {
-            let score = rng.u8(..11);
-            b.responses.push(survey_response::ActiveModel {
-                id: Set(entity::new_id()),
-                survey_id: Set(survey_id),
-                customer_id: Set(id),
-                ticket_id: Set(None),
-                answers: Set(serde_json::json!({ "nps": score })),
-                score: Set(Some(f64::from(score))),
-                submitted_at: Set(created + Duration::days(rng.i64(0..300))),
-                version: Set(1),
-                created_at: Set(created),
-                updated_at: Set(created),
-                deleted_at: Set(None),
-            });
-        }
-        let first = rng.usize(..tags.len());
-        for tag_id in [tags[first], tags[(first + 1 + rng.usize(..tags.len() - 1)) % tags.len()]]
-            .into_iter()
-            .take(1 + rng.usize(..2))
-        {
-            b.tags.push(customer_tag::ActiveModel {
-                id: Set(entity::new_id()),
-                customer_id: Set(id),
-                tag_id: Set(tag_id),
-                created_at: Set(created),
-                updated_at: Set(created),
-            });
-        }
-    }
-    b
 }
