@@ -53,8 +53,8 @@ enum Command {
         #[arg(long, value_name = "N")]
         scale: Option<f64>,
     },
-    /// Recompute every customer's lifecycle stage and value tier from the classification
-    /// rules (set-based: one statement per dimension), with a progress bar.
+    /// Recompute every customer's classification (lifecycle stage, value tier, need
+    /// urgency, behaviours) by the stored rules (set-based), with a progress bar.
     Reclassify,
 }
 
@@ -196,12 +196,12 @@ async fn execute(command: Command, config: Config) -> Result<(), String> {
 
 /// `clientele reclassify`: one step of the bar per dimension, then what changed.
 async fn reclassify(db: &sea_orm::DatabaseConnection) -> Result<(), String> {
-    use crate::service::classification::{self, DIMENSIONS, Rules};
+    use crate::service::classification::{self, DIMENSIONS};
     let bar = indicatif::ProgressBar::new(DIMENSIONS.len() as u64);
     let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} dimensions {msg} ({elapsed})");
     bar.set_style(style.map_err(|e| e.to_string())?);
     let started = std::time::Instant::now();
-    let changed = classification::reclassify(db, &Rules::default(), crate::service::now(), |dimension, _| {
+    let changed = classification::reclassify_all(db, crate::service::now(), |dimension, _| {
         bar.set_message(dimension.to_string());
         bar.inc(1);
     })
@@ -209,10 +209,13 @@ async fn reclassify(db: &sea_orm::DatabaseConnection) -> Result<(), String> {
     .map_err(describe)?;
     bar.finish_and_clear();
     println!(
-        "reclassified in {:.1} s: lifecycle stage changed for {} customers, value tier for {}",
+        "reclassified in {:.1} s: lifecycle stage changed for {} customers, value tier for {}, need urgency for {}, \
+         behaviours {} times",
         started.elapsed().as_secs_f64(),
         changed.lifecycle,
-        changed.value
+        changed.value,
+        changed.need,
+        changed.behaviours
     );
     Ok(())
 }

@@ -82,6 +82,9 @@ pub struct Config {
     pub budgets: crate::http::budget::Budgets,
     /// `CLIENTELE_FAST_PATHS`: the speed paths on (`all`, `off`, or a list; see `fast_paths`).
     pub fast_paths: crate::fast_paths::FastPaths,
+    /// `CLIENTELE_CLASSIFY_EVERY_HOURS`: how often the in-server classification runs
+    /// (default 24; 0: never, e.g. when a scheduler runs `clientele reclassify`).
+    pub classify_every: Option<Duration>,
 }
 
 /// A variable that is present but unusable.
@@ -144,6 +147,10 @@ impl Config {
                     crate::fast_paths::FastPaths::parse(&text).map_err(|e| invalid("CLIENTELE_FAST_PATHS", e))?
                 }
                 None => crate::fast_paths::FastPaths::ALL,
+            },
+            classify_every: match parse::<u64>(&get, "CLIENTELE_CLASSIFY_EVERY_HOURS", "24")? {
+                0 => None,
+                hours => Some(Duration::from_secs(hours.saturating_mul(3_600))),
             },
         };
         config.check()?;

@@ -128,6 +128,15 @@ impl Application {
         let external =
             crate::auth::external::ExternalKeys::from_config(config).map_err(StartupError::Setup)?.map(Arc::new);
         let (db, keys) = open(config, &metrics).await?;
+        if let Some(every) = config.classify_every {
+            let check = every.min(std::time::Duration::from_secs(3_600));
+            tokio::spawn(crate::service::classification::job::run_forever(
+                db.clone(),
+                every,
+                check,
+                crate::service::now,
+            ));
+        }
         let schema = build_schema(Some(db.clone()), config);
         let state = AppState {
             db,

@@ -1,6 +1,8 @@
 //! A customer record (客户档案): a person or a company, owned by one user.
 
-use crate::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier};
+use crate::enums::{
+    Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, NeedPriority, NeedUrgency, ValueTier,
+};
 use sea_orm::entity::prelude::*;
 
 /// A row of `customers`.
@@ -30,6 +32,13 @@ pub struct Model {
     /// A JSON array of strings (brands, colours, features …).
     pub preferences: Json,
     pub potential_needs: Option<String>,
+    /// How soon the potential need matters (with [`Model::need_expected_date`], it makes
+    /// the need urgent or routine).
+    pub need_priority: Option<NeedPriority>,
+    /// When the customer expects to act on the potential need.
+    pub need_expected_date: Option<Date>,
+    /// Computed by the classification (URGENT / ROUTINE), `None` without a need.
+    pub need_urgency: Option<NeedUrgency>,
     pub notes: Option<String>,
     pub source: CustomerSource,
     pub owner_id: Uuid,

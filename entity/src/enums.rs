@@ -41,6 +41,14 @@ db_enum!(/// Lifecycle classification (seed 004).
                      ChurnRisk = "CHURN_RISK" });
 db_enum!(/// Value classification (seed 004).
     ValueTier { High = "HIGH", Medium = "MEDIUM", Low = "LOW", Potential = "POTENTIAL" });
+db_enum!(/// How soon a customer's potential need matters to them.
+    NeedPriority { High = "HIGH", Normal = "NORMAL", Low = "LOW" });
+db_enum!(/// Need classification: an urgent need or a routine one (seed 004).
+    NeedUrgency { Urgent = "URGENT", Routine = "ROUTINE" });
+db_enum!(/// A dimension a customer is classified on; the behaviours hold or not.
+    ClassificationDimension { Lifecycle = "LIFECYCLE", Value = "VALUE", Need = "NEED",
+                              HighFrequency = "HIGH_FREQUENCY", Dormant = "DORMANT",
+                              Complainant = "COMPLAINANT" });
 db_enum!(/// Industry of a company customer.
     Industry { Manufacturing = "MANUFACTURING", Services = "SERVICES", Education = "EDUCATION",
                Retail = "RETAIL", Finance = "FINANCE", Healthcare = "HEALTHCARE",

@@ -9,6 +9,7 @@ pub mod api_key;
 pub mod audit_event;
 pub mod campaign;
 pub mod campaign_participation;
+pub mod classification;
 pub mod contact;
 pub mod customer;
 pub mod customer_tag;

@@ -46,7 +46,10 @@ pub struct FieldError {
 impl FieldError {
     /// An error on `input.<field>`.
     pub fn new(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { field: vec!["input".into(), field.into()], code, message: message.into() }
+        // A nested field (`value.highThreshold`) is a path of its own.
+        let mut path = vec!["input".to_string()];
+        path.extend(field.split('.').map(str::to_string));
+        Self { field: path, code, message: message.into() }
     }
 }
 

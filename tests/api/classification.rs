@@ -1,9 +1,10 @@
-//! Classification: lifecycle stage and value tier computed from purchases and
-//! interactions by the rules, as of a time the test chooses.
+//! Classification: lifecycle stage, value tier, need urgency and behaviours computed from
+//! a customer's records by the rules (stored, edited through the API), as of a time the
+//! test chooses; each class with since and reason, every change kept.
 
 use crate::helpers::{TestApp, spawn_app};
 use chrono::{DateTime, Utc};
-use clientele::service::classification::{Changed, Rules, reclassify};
+use clientele::service::classification::{Changed, Rules, job, reclassify, reclassify_all};
 use serde_json::{Value, json};
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -62,7 +63,7 @@ async fn tiers(app: &TestApp, ids: &[String]) -> Vec<Value> {
 }
 
 async fn run(app: &TestApp, rules: &Rules, when: &str) -> Changed {
-    reclassify(&app.db, rules, at(when), |_, _| {}).await.unwrap()
+    reclassify(&app.db, rules, 0, at(when), |_, _| {}).await.unwrap()
 }
 
 #[tokio::test]
@@ -83,7 +84,9 @@ async fn stages_and_tiers_follow_the_rules_and_the_clock() {
     // One statement per dimension, as of a time after all of it. A customer without
     // interactions counts from its creation (today, in real time).
     let changed = run(&app, &Rules::default(), "2026-12-01T00:00:00Z").await;
-    assert_eq!(changed, Changed { lifecycle: 4, value: 4 }, "every customer but the one without purchases changed");
+    // Every customer gets its first lifecycle stage; the four buyers a value tier; the
+    // quiet one (fifteen months silent) is DORMANT.
+    assert_eq!(changed, Changed { lifecycle: 5, value: 4, need: 0, behaviours: 1 });
     assert_eq!(class(&app, &none).await, ("POTENTIAL".to_string(), Value::Null));
     assert_eq!(class(&app, &fresh).await, ("NEW".to_string(), json!("HIGH")));
     assert_eq!(class(&app, &steady).await, ("ESTABLISHED".to_string(), json!("MEDIUM")));
@@ -158,4 +161,179 @@ async fn the_demo_is_classified_by_the_rules() {
     }
     assert_eq!(stages.into_iter().collect::<Vec<_>>(), ["CHURN_RISK", "ESTABLISHED", "NEW", "POTENTIAL"]);
     assert_eq!(tiers.into_iter().collect::<Vec<_>>(), ["HIGH", "LOW", "MEDIUM", "POTENTIAL"]);
+}
+
+const RULES: &str = "version updatedAt lifecycle { newWithinMonths churnRiskAfterMonths }
+    value { baseCurrency windowMonths highThreshold highTopPercent mediumThreshold growthMonths }
+    behaviour { highFrequencyInteractions highFrequencyDays dormantAfterMonths complaintWithinMonths }
+    need { urgentWithinDays }";
+
+async fn update_rules(app: &TestApp, token: &str, input: Value) -> Value {
+    let query = format!(
+        "mutation($input: UpdateClassificationRulesInput!) {{ updateClassificationRules(input: $input) {{
+            rules {{ {RULES} }} userErrors {{ field code message }} }} }}"
+    );
+    app.gql(token, &query, json!({ "input": input })).await
+}
+
+/// The rules as the API reads them, ready to send back changed.
+async fn rules_input(app: &TestApp, token: &str) -> Value {
+    let body = app.gql(token, &format!("{{ classificationRules {{ {RULES} }} }}"), json!({})).await;
+    let mut rules = body["data"]["classificationRules"].clone();
+    let version = rules["version"].clone();
+    let object = rules.as_object_mut().unwrap();
+    object.remove("version");
+    object.remove("updatedAt");
+    object.insert("expectedVersion".into(), version);
+    rules
+}
+
+#[tokio::test]
+async fn rules_are_versioned_data_every_role_reads_and_admins_change() {
+    let app = spawn_app().await;
+    let (_, sales) = app.user(entity::enums::Role::Sales, None).await;
+    let mut input = rules_input(&app, &sales).await;
+    assert_eq!(input["expectedVersion"], json!(0), "the defaults are version 0");
+    assert_eq!(input["value"]["highThreshold"], json!("50000"));
+    assert_eq!(input["behaviour"]["highFrequencyInteractions"], json!(3));
+
+    input["value"]["highThreshold"] = json!("80000");
+    let refused = update_rules(&app, &sales, input.clone()).await;
+    assert_eq!(crate::helpers::error_code(&refused), "FORBIDDEN", "{refused}");
+
+    // Invalid rules are user errors naming the field, and change nothing.
+    let mut invalid = input.clone();
+    invalid["value"]["mediumThreshold"] = json!("90000");
+    invalid["value"]["baseCurrency"] = json!("XYZ");
+    invalid["lifecycle"]["newWithinMonths"] = json!(0);
+    let body = update_rules(&app, &app.admin_token, invalid).await;
+    let errors = &body["data"]["updateClassificationRules"]["userErrors"];
+    let fields: Vec<&Value> = errors.as_array().unwrap().iter().map(|e| &e["field"]).collect();
+    assert!(fields.contains(&&json!(["input", "value", "mediumThreshold"])), "{body}");
+    assert!(fields.contains(&&json!(["input", "value", "baseCurrency"])), "{body}");
+    assert!(fields.contains(&&json!(["input", "lifecycle", "newWithinMonths"])), "{body}");
+    assert_eq!(rules_input(&app, &sales).await["expectedVersion"], json!(0));
+
+    let body = update_rules(&app, &app.admin_token, input.clone()).await;
+    let saved = &body["data"]["updateClassificationRules"]["rules"];
+    assert_eq!(saved["version"], json!(1), "{body}");
+    assert_eq!(saved["value"]["highThreshold"], json!("80000"));
+    // A change made against version 0 again is stale.
+    let body = update_rules(&app, &app.admin_token, input).await;
+    assert_eq!(body["data"]["updateClassificationRules"]["userErrors"][0]["code"], json!("STALE_VERSION"), "{body}");
+    assert_eq!(app.count("classification_rules").await, 1);
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let audit = entity::audit_event::Entity::find()
+        .filter(entity::audit_event::Column::Entity.eq("ClassificationRules"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "the change is audited");
+}
+
+async fn customer_with(app: &TestApp, input: Value) -> String {
+    app.create_customer(&app.admin_token, input).await["id"].as_str().unwrap().to_string()
+}
+
+async fn classes(app: &TestApp, id: &str) -> Value {
+    let body = app
+        .gql(
+            &app.admin_token,
+            "query($id: ID!) { node(id: $id) { ... on Customer { label needUrgency
+                classification { dimension value since reason }
+                classificationHistory { dimension from to changedAt reason } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    body["data"]["node"].clone()
+}
+
+#[tokio::test]
+async fn classes_carry_since_and_reason_and_changes_are_kept() {
+    let app = spawn_app().await;
+    let buyer = customer_with(
+        &app,
+        json!({ "name": "华兴制造", "kind": "COMPANY", "industry": "MANUFACTURING", "phone": null,
+                "potentialNeeds": "二期产线", "needExpectedDate": "2026-12-20" }),
+    )
+    .await;
+    purchase(&app, &buyer, "182000.00", "2026-10-15").await;
+    for day in ["2026-11-10", "2026-11-18", "2026-11-25"] {
+        interaction(&app, &buyer, &format!("{day}T09:00:00Z")).await;
+    }
+    // Rules edited through the API apply at the next run: a need due within 10 days only.
+    let mut input = rules_input(&app, &app.admin_token).await;
+    input["need"]["urgentWithinDays"] = json!(10);
+    update_rules(&app, &app.admin_token, input).await;
+    reclassify_all(&app.db, at("2026-12-01T00:00:00Z"), |_, _| {}).await.unwrap();
+    let node = classes(&app, &buyer).await;
+    assert_eq!(node["needUrgency"], json!("ROUTINE"), "{node}");
+    assert_eq!(node["label"], json!("制造业-高价值-常规需求"));
+    let by = |node: &Value, d: &str| {
+        node["classification"].as_array().unwrap().iter().find(|c| c["dimension"] == json!(d)).cloned()
+    };
+    let value = by(&node, "VALUE").unwrap();
+    assert_eq!(value["value"], json!("HIGH"));
+    assert_eq!(value["reason"], json!("12-month spend 182,000 CNY, top 1 %"));
+    assert_eq!(by(&node, "LIFECYCLE").unwrap()["reason"], json!("first purchase on 2026-10-15, within 3 months"));
+    assert_eq!(by(&node, "HIGH_FREQUENCY").unwrap()["reason"], json!("3 interactions in 30 days"));
+    assert!(by(&node, "DORMANT").is_none());
+
+    // Ten days on: the need is due within ten days (URGENT); the interactions are older
+    // than 30 days by the new year (no longer HIGH_FREQUENCY).
+    reclassify_all(&app.db, at("2026-12-11T00:00:00Z"), |_, _| {}).await.unwrap();
+    let node = classes(&app, &buyer).await;
+    assert_eq!(node["label"], json!("制造业-高价值-紧急需求"));
+    let need = by(&node, "NEED").unwrap();
+    assert_eq!(
+        (need["value"].clone(), need["reason"].clone()),
+        (json!("URGENT"), json!("need expected by 2026-12-20"))
+    );
+    assert_eq!(need["since"], json!("2026-12-11T00:00:00+00:00"));
+    reclassify_all(&app.db, at("2027-01-05T00:00:00Z"), |_, _| {}).await.unwrap();
+    let node = classes(&app, &buyer).await;
+    assert!(by(&node, "HIGH_FREQUENCY").is_none(), "{node}");
+    let history = node["classificationHistory"].as_array().unwrap();
+    assert_eq!(history[0]["dimension"], json!("HIGH_FREQUENCY"), "newest first: {node}");
+    assert_eq!((history[0]["from"].clone(), history[0]["to"].clone()), (json!("HIGH_FREQUENCY"), Value::Null));
+    assert!(
+        history
+            .iter()
+            .any(|h| h["dimension"] == json!("NEED") && h["from"] == json!("ROUTINE") && h["to"] == json!("URGENT"))
+    );
+
+    // Filters on every dimension.
+    let quiet = customer(&app, "Quiet").await;
+    reclassify_all(&app.db, at("2027-06-01T00:00:00Z"), |_, _| {}).await.unwrap();
+    let body = app
+        .gql(
+            &app.admin_token,
+            "{ dormant: customers(filter: { behaviours: { has: DORMANT } }) { nodes { id } }
+               awake: customers(filter: { behaviours: { hasNot: DORMANT } }) { nodes { id } }
+               urgent: customers(filter: { needUrgency: { eq: URGENT }, valueTier: { eq: HIGH } }) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let ids = |key: &str| -> Vec<Value> {
+        body["data"][key]["nodes"].as_array().unwrap().iter().map(|n| n["id"].clone()).collect()
+    };
+    assert_eq!(ids("dormant").len(), 2, "{body}");
+    assert!(ids("dormant").contains(&json!(quiet)));
+    assert_eq!(ids("awake"), Vec::<Value>::new());
+    assert_eq!(ids("urgent"), vec![json!(buyer)]);
+}
+
+#[tokio::test]
+async fn the_daily_job_runs_once_a_day() {
+    let app = spawn_app().await;
+    let id = customer(&app, "Buyer").await;
+    purchase(&app, &id, "100.00", "2026-11-01").await;
+    let day = std::time::Duration::from_secs(86_400);
+    let first = job::run_due(&app.db, at("2026-12-01T03:00:00Z"), day).await.unwrap();
+    assert_eq!(first.map(|c| c.lifecycle), Some(1), "the first check runs it");
+    assert_eq!(class(&app, &id).await.0, "NEW");
+    assert_eq!(job::run_due(&app.db, at("2026-12-01T20:00:00Z"), day).await.unwrap(), None, "not again that day");
+    // Three months on, the next check runs it again: the buyer is no longer NEW.
+    assert!(job::run_due(&app.db, at("2027-02-15T03:00:00Z"), day).await.unwrap().is_some());
+    assert_eq!(class(&app, &id).await.0, "ESTABLISHED");
 }

@@ -1,10 +1,10 @@
 //! Inputs of customer queries and mutations.
 
 use super::marketing::TagFilter;
-use super::patch;
 use crate::error::AppResult;
-use crate::graphql::relay::expect_id;
-use crate::graphql::types::enums::{Channel, CustomerKind, CustomerSource, Industry, LifecycleStage, ValueTier};
+use crate::graphql::types::enums::{
+    Channel, CustomerKind, CustomerSource, Industry, LifecycleStage, NeedUrgency, ValueTier,
+};
 use crate::service::customer::{CustomerPatch, NewCustomer};
 use crate::{enum_filter, lifecycle_inputs};
 use entity::customer::Column;
@@ -14,6 +14,7 @@ enum_filter!(IndustryFilter, Industry, entity::enums::Industry);
 enum_filter!(CustomerSourceFilter, CustomerSource, entity::enums::CustomerSource);
 enum_filter!(LifecycleStageFilter, LifecycleStage, entity::enums::LifecycleStage);
 enum_filter!(ValueTierFilter, ValueTier, entity::enums::ValueTier);
+enum_filter!(NeedUrgencyFilter, NeedUrgency, entity::enums::NeedUrgency);
 enum_filter!(ChannelFilter, Channel, entity::enums::Channel);
 
 pub use crate::graphql::types::customer::{CustomerFilter, CustomerOrder, CustomerOrderField};
@@ -43,61 +44,60 @@ pub fn tagged(f: &TagFilter, viewer: &crate::auth::Viewer) -> AppResult<sea_orm:
 
 crate::service::customer::customer_inputs!();
 
-impl CreateCustomerInput {
-    /// The service's view of the input.
-    pub fn into_new(self) -> AppResult<NewCustomer> {
-        Ok(NewCustomer {
-            kind: self.kind.map(Into::into),
-            name: self.name,
-            gender: self.gender.map(Into::into),
-            birth_date: self.birth_date.map(|d| d.0),
-            occupation: self.occupation,
-            company_name: self.company_name,
-            industry: self.industry.map(Into::into),
-            region: self.region,
-            company_size: self.company_size,
-            address: self.address,
-            phone: self.phone,
-            email: self.email,
-            preferred_channel: self.preferred_channel.map(Into::into),
-            preferences: self.preferences,
-            potential_needs: self.potential_needs,
-            notes: self.notes,
-            source: self.source.map(Into::into),
-            owner_id: self.owner_id.as_ref().map(|id| expect_id(id, "User")).transpose()?,
-            marketing_consent: self.marketing_consent,
-            next_follow_up_at: self.next_follow_up_at,
-            allow_duplicate: self.allow_duplicate,
-        })
-    }
-}
-
-impl UpdateCustomerInput {
-    /// The service's view of the changes.
-    pub fn into_patch(self) -> AppResult<CustomerPatch> {
-        Ok(CustomerPatch {
-            kind: self.kind.map(Into::into),
-            name: self.name,
-            gender: patch(self.gender, Into::into),
-            birth_date: patch(self.birth_date, |d| d.0),
-            occupation: patch(self.occupation, |v| v),
-            company_name: patch(self.company_name, |v| v),
-            industry: patch(self.industry, Into::into),
-            region: patch(self.region, |v| v),
-            company_size: patch(self.company_size, |v| v),
-            address: patch(self.address, |v| v),
-            phone: patch(self.phone, |v| v),
-            email: patch(self.email, |v| v),
-            preferred_channel: patch(self.preferred_channel, Into::into),
-            preferences: self.preferences,
-            potential_needs: patch(self.potential_needs, |v| v),
-            notes: patch(self.notes, |v| v),
-            source: self.source.map(Into::into),
-            owner_id: self.owner_id.as_ref().map(|id| expect_id(id, "User")).transpose()?,
-            marketing_consent: self.marketing_consent,
-            next_follow_up_at: patch(self.next_follow_up_at, |v| v),
-        })
-    }
-}
-
 lifecycle_inputs!(DeleteCustomerInput, RestoreCustomerInput);
+
+/// Conditions on a customer's behaviours (HIGH_FREQUENCY, DORMANT, COMPLAINANT).
+#[derive(async_graphql::InputObject, Debug, Clone)]
+pub struct BehaviourFilter {
+    /// The behaviour holds.
+    pub has: Option<Behaviour>,
+    /// The behaviour does not hold.
+    pub has_not: Option<Behaviour>,
+}
+
+/// A behaviour a customer shows (a classification dimension that holds or not).
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum Behaviour {
+    HighFrequency,
+    Dormant,
+    Complainant,
+}
+
+impl Behaviour {
+    fn dimension(self) -> &'static str {
+        match self {
+            Behaviour::HighFrequency => "HIGH_FREQUENCY",
+            Behaviour::Dormant => "DORMANT",
+            Behaviour::Complainant => "COMPLAINANT",
+        }
+    }
+}
+
+/// Customers showing (or not) a behaviour, as a correlated `EXISTS` on their current
+/// classes (indexed by dimension, value and customer).
+pub fn behaving(f: &BehaviourFilter, _viewer: &crate::auth::Viewer) -> AppResult<sea_orm::Condition> {
+    use entity::classification::current;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let holds = |b: Behaviour| {
+        Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(current::Entity)
+                .and_where(
+                    Expr::col((current::Entity, current::Column::CustomerId))
+                        .equals((entity::customer::Entity, Column::Id)),
+                )
+                .and_where(Expr::col((current::Entity, current::Column::Dimension)).eq(b.dimension()))
+                .and_where(Expr::col((current::Entity, current::Column::Value)).eq(b.dimension()))
+                .to_owned(),
+        )
+    };
+    let mut cond = sea_orm::Condition::all();
+    if let Some(b) = f.has {
+        cond = cond.add(holds(b));
+    }
+    if let Some(b) = f.has_not {
+        cond = cond.add(holds(b).not());
+    }
+    Ok(cond)
+}

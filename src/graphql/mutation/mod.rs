@@ -14,6 +14,7 @@ use async_graphql::MergedObject;
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
     customer::CustomerMutation,
+    crate::graphql::types::classification::ClassificationMutation,
     contact::ContactMutation,
     activity::InteractionMutation,
     activity::PurchaseMutation,

@@ -18,6 +18,7 @@ pub struct QueryRoot(
     auth::AuthQuery,
     viewer::ViewerQuery,
     customer::CustomerQuery,
+    crate::graphql::types::classification::ClassificationQuery,
     ContactQuery,
     InteractionQuery,
     PurchaseQuery,

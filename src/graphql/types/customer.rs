@@ -1,13 +1,15 @@
 //! `Customer`: the customer record (客户档案).
 
 use super::all::*;
-use super::enums::{Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, ValueTier};
+use super::enums::{
+    Channel, CustomerKind, CustomerSource, Gender, Industry, LifecycleStage, NeedPriority, NeedUrgency, ValueTier,
+};
 use crate::graphql::context;
 use crate::graphql::input::activity::*;
 use crate::graphql::input::contact::*;
 use crate::graphql::input::customer::{
-    ChannelFilter, CustomerKindFilter, CustomerSourceFilter, IndustryFilter, LifecycleStageFilter, ValueTierFilter,
-    tagged,
+    BehaviourFilter, ChannelFilter, CustomerKindFilter, CustomerSourceFilter, IndustryFilter, LifecycleStageFilter,
+    NeedUrgencyFilter, ValueTierFilter, tagged,
 };
 use crate::graphql::input::filter::{BooleanFilter, DateFilter, DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::marketing::*;
@@ -38,6 +40,12 @@ crate::record! {
         email Email: OptText guarded, filter StringFilter;
         preferred_channel PreferredChannel: OptEnum(Channel), filter ChannelFilter;
         potential_needs PotentialNeeds: OptText guarded;
+        /// How soon the potential need matters.
+        need_priority NeedPriority: OptEnum(NeedPriority);
+        /// When the customer expects to act on the need.
+        need_expected_date NeedExpectedDate: OptDate, filter DateFilter;
+        /// Need classification (computed): URGENT or ROUTINE, none without a need.
+        need_urgency NeedUrgency: OptEnum(NeedUrgency), filter NeedUrgencyFilter;
         notes Notes: OptText guarded;
         source Source: Enum(CustomerSource), filter CustomerSourceFilter;
         /// Consent to marketing (PIPL / GDPR).
@@ -70,12 +78,33 @@ crate::record! {
     }
     custom {
         has_tag: TagFilter => tagged,
+        behaviours: BehaviourFilter => crate::graphql::input::customer::behaving,
     }
     order CustomerOrder(CustomerOrderField), default CreatedAt Asc {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
     }
     resolvers {
+        /// The customer's classes, by dimension (lifecycle, value, need, behaviours that
+        /// hold), each with since when and why.
+        async fn classification(
+            &self,
+            ctx: &Context<'_>,
+        ) -> Result<Vec<crate::graphql::types::classification::ClassificationEntry>> {
+            crate::graphql::types::classification::of_customer(ctx, self.0.id).await
+        }
+        /// The combined tag of industry, value and need, e.g. 制造业-高价值-紧急需求.
+        async fn label(&self) -> Option<String> {
+            crate::service::classification::reason::label(self.0.industry, self.0.value_tier, self.0.need_urgency)
+        }
+        /// The latest changes of the customer's classes, newest first (at most 100).
+        async fn classification_history(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(default = 20)] last: i32,
+        ) -> Result<Vec<crate::graphql::types::classification::ClassificationChange>> {
+            crate::graphql::types::classification::history_of(ctx, self.0.id, last).await
+        }
         /// Street address (masked to the region for roles that need no more).
         async fn address(&self, ctx: &Context<'_>) -> Result<Option<String>> {
             policy::address(ctx, "Customer", self.0.address.as_deref(), self.0.region.as_deref())

@@ -24,6 +24,12 @@ mirror!(/// Lifecycle classification.
     LifecycleStage = "entity::enums::LifecycleStage" { Potential, New, Established, ChurnRisk });
 mirror!(/// Value classification.
     ValueTier = "entity::enums::ValueTier" { High, Medium, Low, Potential });
+mirror!(/// How soon a customer's potential need matters to them.
+    NeedPriority = "entity::enums::NeedPriority" { High, Normal, Low });
+mirror!(/// Need classification: an urgent need or a routine one.
+    NeedUrgency = "entity::enums::NeedUrgency" { Urgent, Routine });
+mirror!(/// A dimension customers are classified on; the behaviours hold or not.
+    ClassificationDimension = "entity::enums::ClassificationDimension" { Lifecycle, Value, Need, HighFrequency, Dormant, Complainant });
 mirror!(/// Industry of a company customer.
     Industry = "entity::enums::Industry" { Manufacturing, Services, Education, Retail, Finance, Healthcare, Technology, Government, Other });
 mirror!(/// A contact person's part in a purchase decision.

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod auth;
+pub mod classification;
 pub mod contact;
 pub mod customer;
 pub mod enums;

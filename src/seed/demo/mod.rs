@@ -65,8 +65,7 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
         insert_activity(&txn, &mut rng, &refs).await?;
     }
     // Lifecycle stages and value tiers as the rules make them of this data.
-    let rules = crate::service::classification::Rules::default();
-    crate::service::classification::reclassify(&txn, &rules, crate::service::now(), |_, _| {}).await?;
+    crate::service::classification::reclassify_all(&txn, crate::service::now(), |_, _| {}).await?;
     txn.commit().await?;
     println!("seeded {CUSTOMERS} demo customers with contacts, interactions, purchases, deals, tickets and surveys");
     println!("demo admin: {DEMO_ADMIN} / {password} (id {})", admin.id);

@@ -71,8 +71,7 @@ pub async fn scale(db: &DatabaseConnection, n: f64) -> AppResult<()> {
     codes.save(db).await?;
     // Classified as the rules make it, before the statistics, so a later `reclassify` (the
     // benchmark times one) finds nothing to rewrite.
-    let rules = crate::service::classification::Rules::default();
-    crate::service::classification::reclassify(db, &rules, crate::service::now(), |_, _| {}).await?;
+    crate::service::classification::reclassify_all(db, crate::service::now(), |_, _| {}).await?;
     // Fresh planner statistics: without them PostgreSQL guesses one row per table and
     // picks nested loops over whole tables until autovacuum happens to analyze.
     db.execute_unprepared("ANALYZE").await?;

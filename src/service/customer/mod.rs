@@ -34,6 +34,10 @@ crate::writes! {
         preferred_channel: Enum(Channel) [create optional] [update clear];
         preferences: Texts [create default] [update set];
         potential_needs: Text [create optional] [update clear];
+        /// How soon the potential need matters; HIGH makes it urgent.
+        need_priority: Enum(NeedPriority) [create optional] [update clear];
+        /// When the customer expects to act on the need; close enough, it is urgent.
+        need_expected_date: Date [create optional] [update clear];
         notes: Text [create optional] [update clear];
         source: Enum(CustomerSource) [create optional] [update set];
         owner_id: Id(User) [create optional "Owner (admins and managers only); defaults to the caller."] [update set];

@@ -123,6 +123,8 @@ fn new_row(
         preferred_channel: Set(input.preferred_channel),
         preferences: Set(serde_json::json!(clean.preferences)),
         potential_needs: Set(clean.potential_needs),
+        need_priority: Set(input.need_priority),
+        need_expected_date: Set(input.need_expected_date),
         notes: Set(clean.notes),
         source: Set(input.source.unwrap_or(CustomerSource::Other)),
         owner_id: Set(owner_id),
@@ -237,6 +239,12 @@ fn reach(
     }
     if let Some(v) = &patch.potential_needs {
         set_field!(row, fields, potential_needs, "potentialNeeds", c.long_text("potentialNeeds", v.as_deref(), 5000));
+    }
+    if let Some(v) = patch.need_priority {
+        set_field!(row, fields, need_priority, "needPriority", v);
+    }
+    if let Some(v) = patch.need_expected_date {
+        set_field!(row, fields, need_expected_date, "needExpectedDate", v);
     }
     if let Some(v) = &patch.notes {
         set_field!(row, fields, notes, "notes", c.long_text("notes", v.as_deref(), 10_000));

@@ -1,0 +1,74 @@
+//! The in-server daily classification: every instance checks now and then; the one that
+//! finds a day passed since the last run (kept in `settings`) runs it, under a PostgreSQL
+//! advisory lock so that several instances run it once. On SQLite the one process runs it.
+//! The time is a parameter, so tests move it.
+
+use super::sql::LOCK;
+use super::{Changed, reclassify_all};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use entity::setting;
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement, TransactionTrait,
+};
+use std::time::Duration;
+
+/// The `settings` key holding the last run's time (RFC 3339).
+pub const LAST_RUN: &str = "classification.last_run";
+
+/// Runs the classification as of `at` if `every` has passed since the last run and no
+/// other instance is running it; `None` when it was not due or taken elsewhere.
+pub async fn run_due(db: &DatabaseConnection, at: DateTime<Utc>, every: Duration) -> AppResult<Option<Changed>> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let sql = format!("SELECT pg_try_advisory_xact_lock({LOCK}) AS taken");
+        let row = txn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
+        let taken: bool = row.map(|r| r.try_get("", "taken")).transpose()?.unwrap_or(false);
+        if !taken {
+            return Ok(None);
+        }
+    }
+    let last = setting::Entity::find_by_id(LAST_RUN.to_string()).one(&txn).await?;
+    let last = last.and_then(|s| DateTime::parse_from_rfc3339(&s.value).ok()).map(|t| t.with_timezone(&Utc));
+    let every = chrono::Duration::from_std(every).map_err(|e| AppError::internal(e.to_string()))?;
+    if last.is_some_and(|last| at < last + every) {
+        return Ok(None);
+    }
+    let changed = reclassify_all(&txn, at, |_, _| {}).await?;
+    let row = setting::ActiveModel {
+        key: Set(LAST_RUN.to_string()),
+        value: Set(at.to_rfc3339()),
+        created_at: Set(at),
+        updated_at: Set(at),
+    };
+    setting::Entity::insert(row)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(setting::Column::Key)
+                .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Some(changed))
+}
+
+/// Checks every `check` whether the daily run is due (`clock` tells the time), for as
+/// long as the server runs. Failures are logged and retried at the next check.
+pub async fn run_forever(
+    db: DatabaseConnection,
+    every: Duration,
+    check: Duration,
+    clock: impl Fn() -> DateTime<Utc> + Send + 'static,
+) {
+    let mut ticks = tokio::time::interval(check);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match run_due(&db, clock(), every).await {
+            Ok(Some(changed)) => tracing::info!(?changed, "daily classification ran"),
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, "daily classification failed; retrying at the next check"),
+        }
+    }
+}
