@@ -161,6 +161,28 @@ async fn the_demo_is_classified_by_the_rules() {
     }
     assert_eq!(stages.into_iter().collect::<Vec<_>>(), ["CHURN_RISK", "ESTABLISHED", "NEW", "POTENTIAL"]);
     assert_eq!(tiers.into_iter().collect::<Vec<_>>(), ["HIGH", "LOW", "MEDIUM", "POTENTIAL"]);
+    // Every class of every dimension occurs, each with its reason.
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT DISTINCT dimension, value FROM customer_classifications WHERE value IS NOT NULL",
+        ))
+        .await
+        .unwrap();
+    let classes: std::collections::BTreeSet<(String, String)> =
+        rows.iter().map(|r| (r.try_get("", "dimension").unwrap(), r.try_get("", "value").unwrap())).collect();
+    for (dimension, value) in [
+        ("NEED", "URGENT"),
+        ("NEED", "ROUTINE"),
+        ("HIGH_FREQUENCY", "HIGH_FREQUENCY"),
+        ("DORMANT", "DORMANT"),
+        ("COMPLAINANT", "COMPLAINANT"),
+        ("LIFECYCLE", "CHURN_RISK"),
+        ("VALUE", "POTENTIAL"),
+    ] {
+        assert!(classes.contains(&(dimension.to_string(), value.to_string())), "no {dimension} {value} in {classes:?}");
+    }
 }
 
 const RULES: &str = "version updatedAt lifecycle { newWithinMonths churnRiskAfterMonths }

@@ -112,6 +112,29 @@ async fn insert_deals<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
+/// Three interactions in the last three weeks: a high-frequency customer.
+pub(super) async fn insert_frequent_contact<C: sea_orm::ConnectionTrait>(db: &C, refs: &Refs<'_>) -> AppResult<()> {
+    let ts = now();
+    for days in [2, 9, 16] {
+        interaction::ActiveModel {
+            customer_id: Set(refs.customer_id),
+            contact_id: Set(None),
+            deal_id: Set(None),
+            user_id: Set(refs.owner),
+            channel: Set(Channel::Wechat),
+            occurred_at: Set(ts - Duration::days(days)),
+            summary: Set("跟进试用反馈".into()),
+            outcome: Set(Some("positive".into())),
+            next_step: Set(None),
+            next_follow_up_at: Set(None),
+            ..new_row::<interaction::Entity>(ts)
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Tickets, and a complaint's feedback.
 async fn insert_tickets<C: sea_orm::ConnectionTrait>(
     db: &C,

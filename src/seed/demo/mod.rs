@@ -63,8 +63,11 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
         let id = insert_customer(&txn, &mut rng, i, owner).await?;
         let refs = Refs { customer_id: id, owner, service: service.id, campaign_id, survey_id, tags: &tags };
         insert_activity(&txn, &mut rng, &refs).await?;
+        if i.is_multiple_of(25) {
+            activity::insert_frequent_contact(&txn, &refs).await?;
+        }
     }
-    // Lifecycle stages and value tiers as the rules make them of this data.
+    // Every customer classified as the rules make it of this data.
     crate::service::classification::reclassify_all(&txn, crate::service::now(), |_, _| {}).await?;
     txn.commit().await?;
     println!("seeded {CUSTOMERS} demo customers with contacts, interactions, purchases, deals, tickets and surveys");
@@ -182,6 +185,16 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
         preferred_channel: Set(Some([Channel::Phone, Channel::Email, Channel::Wechat][rng.usize(..3)])),
         preferences: Set(serde_json::json!(["快速响应", "本地部署"][..rng.usize(0..3)])),
         potential_needs: Set((i.is_multiple_of(6)).then(|| "Considering an upgrade next quarter".to_string())),
+        // Every other need is high priority or expected within weeks (urgent), the rest
+        // routine; derived from `i` so the generator's sequence stays as it was.
+        need_priority: Set(i.is_multiple_of(6).then(|| match i % 36 {
+            0 => NeedPriority::High,
+            12 => NeedPriority::Low,
+            _ => NeedPriority::Normal,
+        })),
+        need_expected_date: Set(i
+            .is_multiple_of(6)
+            .then(|| (created.max(now()) + Duration::days(if i % 24 == 6 { 14 } else { 120 })).date_naive())),
         notes: Set(None),
         source: Set([CustomerSource::WebForm, CustomerSource::Event, CustomerSource::Referral, CustomerSource::Phone]
             [rng.usize(..4)]),
