@@ -11,6 +11,14 @@ use entity::enums::{FeedbackKind, Sentiment};
 use entity::{customer, feedback, ticket};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
 
+/// A complaint makes its customer a complainant, in the feedback's transaction.
+pub async fn reclassify(txn: &sea_orm::DatabaseTransaction, saved: &feedback::Model) -> AppResult<()> {
+    if saved.kind != entity::enums::FeedbackKind::Complaint {
+        return Ok(());
+    }
+    super::classification::one::reevaluate(txn, saved.customer_id, &["COMPLAINANT"], now()).await.map(drop)
+}
+
 crate::writes! {
     inputs feedback_inputs;
     /// Praise, a suggestion or a complaint to record.

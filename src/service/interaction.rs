@@ -49,6 +49,13 @@ pub async fn claim_customer(
     }
 }
 
+/// Re-evaluates the customer's lifecycle and contact behaviours in the interaction's
+/// transaction.
+pub async fn reclassify(txn: &sea_orm::DatabaseTransaction, saved: &interaction::Model) -> AppResult<()> {
+    let dimensions = ["LIFECYCLE", "HIGH_FREQUENCY", "DORMANT"];
+    super::classification::one::reevaluate(txn, saved.customer_id, &dimensions, now()).await.map(drop)
+}
+
 crate::writes! {
     inputs interaction_inputs;
     /// A communication record to log.

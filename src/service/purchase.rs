@@ -10,6 +10,11 @@ use crate::set_field;
 use entity::{customer, deal, purchase};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
 
+/// Re-evaluates the customer's lifecycle and value in the purchase's transaction.
+pub async fn reclassify(txn: &sea_orm::DatabaseTransaction, saved: &purchase::Model) -> AppResult<()> {
+    super::classification::one::reevaluate(txn, saved.customer_id, &["LIFECYCLE", "VALUE"], now()).await.map(drop)
+}
+
 crate::writes! {
     inputs purchase_inputs;
     /// A purchase to record.

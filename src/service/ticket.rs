@@ -13,6 +13,14 @@ use entity::{contact, customer, ticket, user};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
+/// A complaint makes its customer a complainant, in the ticket's transaction.
+pub async fn reclassify(txn: &sea_orm::DatabaseTransaction, saved: &ticket::Model) -> AppResult<()> {
+    if saved.category != entity::enums::TicketCategory::Complaint {
+        return Ok(());
+    }
+    super::classification::one::reevaluate(txn, saved.customer_id, &["COMPLAINANT"], now()).await.map(drop)
+}
+
 crate::writes! {
     inputs ticket_inputs;
     /// A service request to open.

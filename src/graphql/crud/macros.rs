@@ -5,7 +5,20 @@
 /// its service: `create_input!(CreateDealInput => deal via service::deal::prepare)`.
 #[macro_export]
 macro_rules! create_input {
+    ($input:ty => $module:ident via $prepare:path, after $after:path) => {
+        $crate::create_input!(@impl $input => $module via $prepare;
+            fn hooks() -> $crate::service::insert::Hooks<'static, Self::Row, entity::$module::Model> {
+                $crate::service::insert::Hooks {
+                    before: None,
+                    after: Some(Box::new(|txn, model| Box::pin($after(txn, model)))),
+                }
+            }
+        );
+    };
     ($input:ty => $module:ident via $prepare:path) => {
+        $crate::create_input!(@impl $input => $module via $prepare;);
+    };
+    (@impl $input:ty => $module:ident via $prepare:path; $($hooks:tt)*) => {
         #[async_trait::async_trait]
         impl $crate::graphql::crud::CreateInput for $input {
             type Entity = entity::$module::Entity;
@@ -20,6 +33,7 @@ macro_rules! create_input {
             ) -> $crate::error::AppResult<$crate::service::record::Checked<Self::Row>> {
                 $prepare(db, viewer, self.into()).await
             }
+            $($hooks)*
         }
     };
 }

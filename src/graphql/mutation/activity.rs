@@ -26,21 +26,24 @@ impl CreateInput for CreateInteractionInput {
         crate::service::interaction::prepare(db, viewer, self.into()).await
     }
     fn hooks() -> Hooks<'static, interaction::ActiveModel, interaction::Model> {
-        Hooks { before: Some(Box::new(|txn, viewer, row| Box::pin(claim_customer(txn, viewer, row)))), after: None }
+        Hooks {
+            before: Some(Box::new(|txn, viewer, row| Box::pin(claim_customer(txn, viewer, row)))),
+            after: Some(Box::new(|txn, model| Box::pin(service::interaction::reclassify(txn, model)))),
+        }
     }
 }
 
 change_input!(UpdateInteractionInput => interaction via service::interaction::change);
-create_input!(CreatePurchaseInput => purchase via service::purchase::prepare);
+create_input!(CreatePurchaseInput => purchase via service::purchase::prepare, after service::purchase::reclassify);
 change_input!(UpdatePurchaseInput => purchase via service::purchase::change);
 create_input!(CreateDealInput => deal via service::deal::prepare);
 change_input!(UpdateDealInput => deal via service::deal::change);
 change_input!(MoveDealStageInput => deal via service::deal::move_stage);
-create_input!(CreateTicketInput => ticket via service::ticket::prepare);
+create_input!(CreateTicketInput => ticket via service::ticket::prepare, after service::ticket::reclassify);
 change_input!(UpdateTicketInput => ticket via service::ticket::change);
 change_input!(AssignTicketInput => ticket via service::ticket::assign);
 change_input!(ResolveTicketInput => ticket via service::ticket::resolve);
-create_input!(CreateFeedbackInput => feedback via service::feedback::prepare);
+create_input!(CreateFeedbackInput => feedback via service::feedback::prepare, after service::feedback::reclassify);
 change_input!(UpdateFeedbackInput => feedback via service::feedback::change);
 
 crud_mutations! {

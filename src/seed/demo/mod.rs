@@ -187,7 +187,7 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
         potential_needs: Set((i.is_multiple_of(6)).then(|| "Considering an upgrade next quarter".to_string())),
         // Every other need is high priority or expected within weeks (urgent), the rest
         // routine; derived from `i` so the generator's sequence stays as it was.
-        need_priority: Set(i.is_multiple_of(6).then(|| match i % 36 {
+        need_priority: Set(i.is_multiple_of(6).then_some(match i % 36 {
             0 => NeedPriority::High,
             12 => NeedPriority::Low,
             _ => NeedPriority::Normal,

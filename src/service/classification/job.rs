@@ -25,6 +25,7 @@ pub async fn run_due(db: &DatabaseConnection, at: DateTime<Utc>, every: Duration
         let row = txn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
         let taken: bool = row.map(|r| r.try_get("", "taken")).transpose()?.unwrap_or(false);
         if !taken {
+            txn.rollback().await?;
             return Ok(None);
         }
     }
@@ -32,6 +33,9 @@ pub async fn run_due(db: &DatabaseConnection, at: DateTime<Utc>, every: Duration
     let last = last.and_then(|s| DateTime::parse_from_rfc3339(&s.value).ok()).map(|t| t.with_timezone(&Utc));
     let every = chrono::Duration::from_std(every).map_err(|e| AppError::internal(e.to_string()))?;
     if last.is_some_and(|last| at < last + every) {
+        // Explicitly: a dropped transaction rolls back only when its connection is next
+        // used, and until then its session would keep holding the lock.
+        txn.rollback().await?;
         return Ok(None);
     }
     let changed = reclassify_all(&txn, at, |_, _| {}).await?;

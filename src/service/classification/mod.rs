@@ -11,6 +11,7 @@
 //! not written by a client: it does not bump a record's `version`.
 
 pub mod job;
+pub mod one;
 pub mod reason;
 pub mod rules;
 pub mod sql;

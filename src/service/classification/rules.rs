@@ -213,6 +213,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     audit::record(&txn, viewer, "update", "ClassificationRules", id, &changed).await?;
     let saved = current(&txn).await?;
     txn.commit().await?;
+    super::one::forget_rules();
     Ok(Ok(saved))
 }
 

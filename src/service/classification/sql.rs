@@ -84,6 +84,8 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
     }
     run(&txn, "DROP TABLE cls_stage", vec![]).await?;
     txn.commit().await?;
+    // VALUE's cut-off moved: writes here read it again.
+    super::one::forget_rules();
     Ok(changed)
 }
 
@@ -91,6 +93,9 @@ async fn apply<C: ConnectionTrait>(txn: &C, d: &Dimension, version: i32, at: Dat
     run(txn, "DELETE FROM cls_stage", vec![]).await?;
     let stage = format!("INSERT INTO cls_stage (id, value, amount, share, at, count) {}", d.select);
     run(txn, &stage, d.params.clone()).await?;
+    if d.name == "VALUE" {
+        keep_cutoff(txn, at, d.params[5].clone()).await?;
+    }
     let kept = vec![d.name.into(), at.into(), version.into()];
     let changes = run(txn, &CHANGES.replace("{target}", HISTORY_TARGET), kept.clone()).await?;
     if changes > 0 {
@@ -102,8 +107,21 @@ async fn apply<C: ConnectionTrait>(txn: &C, d: &Dimension, version: i32, at: Dat
     Ok(changes)
 }
 
+/// The `settings` key of the spend that made the top share at the last full run.
+pub const VALUE_CUTOFF: &str = "classification.value_cutoff";
+
+/// Keeps the lowest spend among the top share (see [`VALUE_CUTOFF`]); none: no entry.
+async fn keep_cutoff<C: ConnectionTrait>(txn: &C, at: DateTime<Utc>, top: Value) -> AppResult<()> {
+    run(txn, "DELETE FROM settings WHERE key = $1", vec![VALUE_CUTOFF.into()]).await?;
+    let sql = "INSERT INTO settings (key, value, created_at, updated_at)
+        SELECT $1, CAST(x.m AS VARCHAR(32)), $2, $2
+        FROM (SELECT MIN(amount) AS m FROM cls_stage WHERE share < $3 AND amount > 0) x WHERE x.m IS NOT NULL";
+    run(txn, sql, vec![VALUE_CUTOFF.into(), at.into(), top]).await?;
+    Ok(())
+}
+
 /// Runs `sql` (written with `$n` placeholders) on either database; the rows it changed.
-async fn run<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> AppResult<u64> {
+pub(super) async fn run<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> AppResult<u64> {
     let backend = db.get_database_backend();
     let sql = match backend {
         // SQLite numbers its parameters `?NNN`.
@@ -151,7 +169,7 @@ const MIRROR: &str = "UPDATE customers SET {column} = s.value FROM cls_stage s
 
 /// `$1` first purchases on or after it are NEW; `$2` last interactions before it are at
 /// CHURN_RISK. Facts: the first purchase's date, or the last contact's for CHURN_RISK.
-const LIFECYCLE: &str = "
+pub(super) const LIFECYCLE: &str = "
 SELECT t.id, t.stage, NULL, NULL,
     CASE t.stage WHEN 'POTENTIAL' THEN NULL WHEN 'CHURN_RISK' THEN date(t.last_contact) ELSE date(t.first_purchase) END,
     NULL
@@ -175,7 +193,7 @@ FROM (
     WHERE c.deleted_at IS NULL
 ) t";
 
-fn lifecycle(rules: &LifecycleRules, at: DateTime<Utc>) -> Vec<Value> {
+pub(super) fn lifecycle(rules: &LifecycleRules, at: DateTime<Utc>) -> Vec<Value> {
     vec![
         day(months_before(at, rules.new_within_months)).into(),
         months_before(at, rules.churn_risk_after_months).into(),
@@ -184,21 +202,23 @@ fn lifecycle(rules: &LifecycleRules, at: DateTime<Utc>) -> Vec<Value> {
 
 /// `$1` the base currency; `$2` the window's first day; `$3` the growth span's first day
 /// and `$4` the span before it; `$5` HIGH's threshold, `$6` its top share (0–1, against
-/// each customer's `PERCENT_RANK` by spend), `$7` MEDIUM's threshold. Spend is in whole
+/// each customer's `PERCENT_RANK` by spend), `$7` MEDIUM's threshold, `$8` the spend that
+/// made the top share at the last full run (for one customer alone, whose rank among all
+/// is not computed: `$6` is then -1). Spend is in whole
 /// units (`amount_e4 / 10000`), so the sums cannot overflow. Facts: the window's spend
 /// (the growth span's for POTENTIAL) and the rank.
-const VALUE: &str = "
+pub(super) const VALUE: &str = "
 SELECT r.id,
     CASE
         WHEN NOT r.purchased THEN NULL
-        WHEN r.spend > 0 AND (r.spend >= $5 OR r.share < $6) THEN 'HIGH'
+        WHEN r.spend > 0 AND (r.spend >= $5 OR r.share < $6 OR r.spend >= $8) THEN 'HIGH'
         WHEN r.recent > r.prior THEN 'POTENTIAL'
         WHEN r.spend >= $7 THEN 'MEDIUM'
         ELSE 'LOW'
     END,
-    CASE WHEN r.recent > r.prior AND NOT (r.spend > 0 AND (r.spend >= $5 OR r.share < $6)) THEN r.recent
+    CASE WHEN r.recent > r.prior AND NOT (r.spend > 0 AND (r.spend >= $5 OR r.share < $6 OR r.spend >= $8)) THEN r.recent
         ELSE r.spend END,
-    r.share, NULL, NULL
+    CASE WHEN $6 < 0 THEN NULL ELSE r.share END, NULL, NULL
 FROM (
     SELECT t.*, PERCENT_RANK() OVER (ORDER BY t.spend DESC) AS share
     FROM (
@@ -215,21 +235,28 @@ FROM (
     ) t
 ) r";
 
+/// The parameters of [`VALUE`] over all customers.
 fn value(rules: &ValueRules, at: DateTime<Utc>) -> Vec<Value> {
+    value_with(rules, at, f64::from(rules.high_top_percent) / 100.0, i64::MAX)
+}
+
+/// The parameters of [`VALUE`] with a top share and a cut-off spend.
+pub(super) fn value_with(rules: &ValueRules, at: DateTime<Utc>, top: f64, cutoff: i64) -> Vec<Value> {
     vec![
         rules.base_currency.clone().into(),
         day(months_before(at, rules.window_months)).into(),
         day(months_before(at, rules.growth_months)).into(),
         day(months_before(at, rules.growth_months.saturating_mul(2))).into(),
         rules.high_threshold.into(),
-        (f64::from(rules.high_top_percent) / 100.0).into(),
+        top.into(),
         rules.medium_threshold.into(),
+        cutoff.into(),
     ]
 }
 
 /// `$1` expected dates on or before it are URGENT. No need at all: no class. Fact: the
 /// expected date.
-const NEED: &str = "
+pub(super) const NEED: &str = "
 SELECT c.id,
     CASE
         WHEN c.potential_needs IS NULL AND c.need_priority IS NULL AND c.need_expected_date IS NULL THEN NULL
@@ -240,14 +267,14 @@ SELECT c.id,
 FROM customers c
 WHERE c.deleted_at IS NULL";
 
-fn need(rules: &NeedRules, at: DateTime<Utc>) -> Vec<Value> {
+pub(super) fn need(rules: &NeedRules, at: DateTime<Utc>) -> Vec<Value> {
     let by = at.checked_add_days(Days::new(u64::from(rules.urgent_within_days))).unwrap_or(at);
     vec![day(by).into()]
 }
 
 /// `$1` the window's start, `$2` its end (now), `$3` the count that makes it. Fact: the
 /// count.
-const HIGH_FREQUENCY: &str = "
+pub(super) const HIGH_FREQUENCY: &str = "
 SELECT c.id, CASE WHEN COALESCE(i.n, 0) >= $3 THEN 'HIGH_FREQUENCY' END, NULL, NULL, NULL, COALESCE(i.n, 0)
 FROM customers c
 LEFT JOIN (
@@ -256,14 +283,14 @@ LEFT JOIN (
 ) i ON i.customer_id = c.id
 WHERE c.deleted_at IS NULL";
 
-fn frequency(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value> {
+pub(super) fn frequency(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value> {
     let from = at.checked_sub_days(Days::new(u64::from(rules.high_frequency_days))).unwrap_or(at);
     vec![from.into(), at.into(), i32::try_from(rules.high_frequency_interactions).unwrap_or(i32::MAX).into()]
 }
 
 /// `$1` no interaction since it (counted from creation without any). Fact: the last
 /// interaction's date.
-const DORMANT: &str = "
+pub(super) const DORMANT: &str = "
 SELECT c.id, CASE WHEN COALESCE(i.last_interaction, c.created_at) < $1 THEN 'DORMANT' END,
     NULL, NULL, date(i.last_interaction), NULL
 FROM customers c
@@ -273,12 +300,12 @@ LEFT JOIN (
 ) i ON i.customer_id = c.id
 WHERE c.deleted_at IS NULL";
 
-fn dormant(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value> {
+pub(super) fn dormant(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value> {
     vec![months_before(at, rules.dormant_after_months).into()]
 }
 
 /// `$1` complaints since it count. Fact: the last complaint's date.
-const COMPLAINANT: &str = "
+pub(super) const COMPLAINANT: &str = "
 SELECT c.id, CASE WHEN x.last_complaint IS NOT NULL THEN 'COMPLAINANT' END, NULL, NULL, date(x.last_complaint), NULL
 FROM customers c
 LEFT JOIN (
@@ -292,6 +319,6 @@ LEFT JOIN (
 ) x ON x.customer_id = c.id
 WHERE c.deleted_at IS NULL";
 
-fn complaint(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value> {
+pub(super) fn complaint(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value> {
     vec![months_before(at, rules.complaint_within_months).into()]
 }
