@@ -7,63 +7,34 @@
 //! threshold or by reaching the spend that made the top share at the last full run.
 
 use super::rules::{self, Rules};
-use super::sql::{self, VALUE_CUTOFF, run};
+use super::sql::{self, run};
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::classification::{current, history};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, Statement, Value};
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-/// How long a process keeps the rules in force before reading them again (a change made
-/// through another instance applies to writes here within this time).
-const RULES_FRESH_FOR: Duration = Duration::from_secs(30);
+/// The rules this process last read, by their stored row (`None`: the defaults). Each
+/// re-evaluation reads which row is in force within its one statement, and reads the rules
+/// again only when that row changed: one round trip per write, yet never stale.
+static IN_FORCE: OnceLock<Mutex<Option<(Option<Uuid>, i32, Rules)>>> = OnceLock::new();
 
-/// What a write reads besides its data: the rules, their version, VALUE's cut-off.
-#[derive(Clone)]
-struct InForce {
-    version: i32,
-    rules: Rules,
-    cutoff: i64,
-    read: Instant,
+fn kept() -> Option<(Option<Uuid>, i32, Rules)> {
+    IN_FORCE.get_or_init(Mutex::default).lock().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
-static CACHE: OnceLock<Mutex<Option<InForce>>> = OnceLock::new();
-
-async fn in_force<C: ConnectionTrait>(db: &C) -> AppResult<InForce> {
-    let cache = CACHE.get_or_init(Mutex::default);
-    if let Some(kept) = cache.lock().unwrap_or_else(|p| p.into_inner()).clone()
-        && kept.read.elapsed() < RULES_FRESH_FOR
-    {
-        return Ok(kept);
-    }
-    let stored = rules::current(db).await?;
-    let cutoff = entity::setting::Entity::find_by_id(VALUE_CUTOFF.to_string())
-        .one(db)
-        .await?
-        .and_then(|s| s.value.trim().parse::<i64>().ok())
-        .unwrap_or(i64::MAX);
-    let fresh = InForce { version: stored.version, rules: stored.rules, cutoff, read: Instant::now() };
-    *cache.lock().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
-    Ok(fresh)
-}
-
-/// Forgets the rules kept in memory (after this process changed them or ran the full
-/// classification, which moves VALUE's cut-off); other instances read them within
-/// [`RULES_FRESH_FOR`].
-pub fn forget_rules() {
-    if let Some(cache) = CACHE.get() {
-        *cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
-    }
+fn keep_rules(stored: &rules::Stored) {
+    *IN_FORCE.get_or_init(Mutex::default).lock().unwrap_or_else(|p| p.into_inner()) =
+        Some((stored.id, stored.version, stored.rules.clone()));
 }
 
 /// One dimension's statement for one customer, and its parameters.
-fn narrowed(dimension: &str, rules: &Rules, at: DateTime<Utc>, cutoff: i64) -> Option<(&'static str, Vec<Value>)> {
+fn narrowed(dimension: &str, rules: &Rules, at: DateTime<Utc>) -> Option<(&'static str, Vec<Value>)> {
     Some(match dimension {
         "LIFECYCLE" => (sql::LIFECYCLE, sql::lifecycle(&rules.lifecycle, at)),
-        "VALUE" => (sql::VALUE, sql::value_with(&rules.value, at, -1.0, cutoff)),
+        "VALUE" => (sql::VALUE, sql::value_with(&rules.value, at, -1.0, None)),
         "NEED" => (sql::NEED, sql::need(&rules.need, at)),
         "HIGH_FREQUENCY" => (sql::HIGH_FREQUENCY, sql::frequency(&rules.behaviour, at)),
         "DORMANT" => (sql::DORMANT, sql::dormant(&rules.behaviour, at)),
@@ -99,14 +70,15 @@ fn statement(
     customer: Uuid,
     rules: &Rules,
     at: DateTime<Utc>,
-    cutoff: i64,
 ) -> (String, Vec<Value>) {
     let mut params: Vec<Value> = vec![customer.into()];
     let (mut ctes, mut selects) = (Vec::new(), Vec::new());
     // PostgreSQL types a bare NULL in a CTE as text: cast the facts back.
     let date = if backend == DbBackend::Postgres { "CAST(d.at AS DATE)" } else { "d.at" };
+    // The id of the rules in force as text (SQLite keeps UUIDs as 16-byte blobs).
+    let rules_id = if backend == DbBackend::Postgres { "CAST(r.id AS VARCHAR(36))" } else { "hex(r.id)" };
     for (i, dimension) in dimensions.iter().enumerate() {
-        let Some((select, values)) = narrowed(dimension, rules, at, cutoff) else { continue };
+        let Some((select, values)) = narrowed(dimension, rules, at) else { continue };
         let select = shifted(select, params.len())
             .replace("WHERE c.deleted_at IS NULL", "WHERE c.deleted_at IS NULL AND c.id = $1");
         params.extend(values);
@@ -114,7 +86,8 @@ fn statement(
         selects.push(format!(
             "SELECT '{dimension}' AS dimension, d.value AS value, CAST(d.amount AS BIGINT) AS amount,
                 CAST(d.share AS DOUBLE PRECISION) AS share, {date} AS at, CAST(d.count AS INTEGER) AS count,
-                CASE WHEN cc.customer_id IS NULL THEN 0 ELSE 1 END AS known, cc.value AS current_value
+                CASE WHEN cc.customer_id IS NULL THEN 0 ELSE 1 END AS known, cc.value AS current_value,
+                (SELECT {rules_id} FROM classification_rules r ORDER BY r.version DESC LIMIT 1) AS rules_id
              FROM d{i} d LEFT JOIN customer_classifications cc ON cc.customer_id = d.id AND cc.dimension = '{dimension}'"
         ));
     }
@@ -131,10 +104,34 @@ pub async fn reevaluate<C: ConnectionTrait>(
     dimensions: &[&str],
     at: DateTime<Utc>,
 ) -> AppResult<u64> {
-    let force = in_force(txn).await?;
     let backend = txn.get_database_backend();
-    let (sql, params) = statement(backend, dimensions, customer, &force.rules, at, force.cutoff);
-    let rows = txn.query_all_raw(Statement::from_sql_and_values(backend, sql, params)).await?;
+    let (mut id, mut version, mut rules) = match kept() {
+        Some(kept) => kept,
+        None => {
+            let stored = rules::current(txn).await?;
+            keep_rules(&stored);
+            (stored.id, stored.version, stored.rules)
+        }
+    };
+    let mut rows;
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let (sql, params) = statement(backend, dimensions, customer, &rules, at);
+        rows = txn.query_all_raw(Statement::from_sql_and_values(backend, sql, params)).await?;
+        let in_force: Option<String> = match rows.first() {
+            Some(row) => row.try_get("", "rules_id")?,
+            None => return Ok(0),
+        };
+        // Twice at most: the second decision is under rules read in this transaction.
+        if tries > 1 || in_force.as_deref().map(Uuid::parse_str).transpose().ok().flatten() == id {
+            break;
+        }
+        // The rules changed since this process read them: read them and decide again.
+        let stored = rules::current(txn).await?;
+        keep_rules(&stored);
+        (id, version, rules) = (stored.id, stored.version, stored.rules);
+    }
     let mut changed = 0;
     for row in rows {
         let dimension: String = row.try_get("", "dimension")?;
@@ -150,7 +147,7 @@ pub async fn reevaluate<C: ConnectionTrait>(
             row.try_get::<Option<NaiveDate>>("", "at")?,
             row.try_get::<Option<i32>>("", "count")?,
         );
-        keep(txn, customer, &dimension, before, value, facts, at, force.version).await?;
+        keep(txn, customer, &dimension, before, value, facts, at, version).await?;
         changed += 1;
     }
     Ok(changed)

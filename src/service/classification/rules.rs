@@ -139,6 +139,8 @@ impl Rules {
 /// The rules in force: their version (0: the defaults, never changed), when and by whom.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
+    /// The stored row (`None`: the defaults).
+    pub id: Option<Uuid>,
     pub version: i32,
     pub rules: Rules,
     pub updated_at: Option<DateTime<Utc>>,
@@ -149,8 +151,9 @@ pub struct Stored {
 pub async fn current<C: ConnectionTrait>(db: &C) -> AppResult<Stored> {
     let latest = rules::Entity::find().order_by_desc(rules::Column::Version).one(db).await?;
     match latest {
-        None => Ok(Stored { version: 0, rules: Rules::default(), updated_at: None, updated_by: None }),
+        None => Ok(Stored { id: None, version: 0, rules: Rules::default(), updated_at: None, updated_by: None }),
         Some(row) => Ok(Stored {
+            id: Some(row.id),
             version: row.version,
             rules: serde_json::from_str(&row.rules)
                 .map_err(|e| AppError::internal(format!("stored classification rules v{}: {e}", row.version)))?,
@@ -213,7 +216,6 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     audit::record(&txn, viewer, "update", "ClassificationRules", id, &changed).await?;
     let saved = current(&txn).await?;
     txn.commit().await?;
-    super::one::forget_rules();
     Ok(Ok(saved))
 }
 

@@ -84,8 +84,6 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
     }
     run(&txn, "DROP TABLE cls_stage", vec![]).await?;
     txn.commit().await?;
-    // VALUE's cut-off moved: writes here read it again.
-    super::one::forget_rules();
     Ok(changed)
 }
 
@@ -108,6 +106,7 @@ async fn apply<C: ConnectionTrait>(txn: &C, d: &Dimension, version: i32, at: Dat
 }
 
 /// The `settings` key of the spend that made the top share at the last full run.
+/// (Spelled out in [`VALUE`] too.)
 pub const VALUE_CUTOFF: &str = "classification.value_cutoff";
 
 /// Keeps the lowest spend among the top share (see [`VALUE_CUTOFF`]); none: no entry.
@@ -202,21 +201,22 @@ pub(super) fn lifecycle(rules: &LifecycleRules, at: DateTime<Utc>) -> Vec<Value>
 
 /// `$1` the base currency; `$2` the window's first day; `$3` the growth span's first day
 /// and `$4` the span before it; `$5` HIGH's threshold, `$6` its top share (0–1, against
-/// each customer's `PERCENT_RANK` by spend), `$7` MEDIUM's threshold, `$8` the spend that
-/// made the top share at the last full run (for one customer alone, whose rank among all
-/// is not computed: `$6` is then -1). Spend is in whole
+/// each customer's `PERCENT_RANK` by spend), `$7` MEDIUM's threshold, `$8` a spend that makes
+/// HIGH too: none over all customers; for one customer alone, whose rank among all is not
+/// computed (`$6` is then -1), null, and the spend that made the top share at the last
+/// full run is read from `settings` instead. Spend is in whole
 /// units (`amount_e4 / 10000`), so the sums cannot overflow. Facts: the window's spend
 /// (the growth span's for POTENTIAL) and the rank.
 pub(super) const VALUE: &str = "
 SELECT r.id,
     CASE
         WHEN NOT r.purchased THEN NULL
-        WHEN r.spend > 0 AND (r.spend >= $5 OR r.share < $6 OR r.spend >= $8) THEN 'HIGH'
+        WHEN r.spend > 0 AND (r.spend >= $5 OR r.share < $6 OR r.spend >= COALESCE($8, (SELECT CAST(k.value AS BIGINT) FROM settings k WHERE k.key = 'classification.value_cutoff'))) THEN 'HIGH'
         WHEN r.recent > r.prior THEN 'POTENTIAL'
         WHEN r.spend >= $7 THEN 'MEDIUM'
         ELSE 'LOW'
     END,
-    CASE WHEN r.recent > r.prior AND NOT (r.spend > 0 AND (r.spend >= $5 OR r.share < $6 OR r.spend >= $8)) THEN r.recent
+    CASE WHEN r.recent > r.prior AND NOT (r.spend > 0 AND (r.spend >= $5 OR r.share < $6 OR r.spend >= COALESCE($8, (SELECT CAST(k.value AS BIGINT) FROM settings k WHERE k.key = 'classification.value_cutoff')))) THEN r.recent
         ELSE r.spend END,
     CASE WHEN $6 < 0 THEN NULL ELSE r.share END, NULL, NULL
 FROM (
@@ -237,11 +237,12 @@ FROM (
 
 /// The parameters of [`VALUE`] over all customers.
 fn value(rules: &ValueRules, at: DateTime<Utc>) -> Vec<Value> {
-    value_with(rules, at, f64::from(rules.high_top_percent) / 100.0, i64::MAX)
+    value_with(rules, at, f64::from(rules.high_top_percent) / 100.0, Some(i64::MAX))
 }
 
-/// The parameters of [`VALUE`] with a top share and a cut-off spend.
-pub(super) fn value_with(rules: &ValueRules, at: DateTime<Utc>, top: f64, cutoff: i64) -> Vec<Value> {
+/// The parameters of [`VALUE`] with a top share and a spend that makes HIGH (`None`: the
+/// last full run's cut-off).
+pub(super) fn value_with(rules: &ValueRules, at: DateTime<Utc>, top: f64, cutoff: Option<i64>) -> Vec<Value> {
     vec![
         rules.base_currency.clone().into(),
         day(months_before(at, rules.window_months)).into(),
