@@ -19,9 +19,12 @@ use uuid::Uuid;
 /// The rules this process last read, by their stored row (`None`: the defaults). Each
 /// re-evaluation reads which row is in force within its one statement, and reads the rules
 /// again only when that row changed: one round trip per write, yet never stale.
-static IN_FORCE: OnceLock<Mutex<Option<(Option<Uuid>, i32, Rules)>>> = OnceLock::new();
+static IN_FORCE: OnceLock<Mutex<Option<Kept>>> = OnceLock::new();
 
-fn kept() -> Option<(Option<Uuid>, i32, Rules)> {
+/// The rules' row id, version and rules.
+type Kept = (Option<Uuid>, i32, Rules);
+
+fn kept() -> Option<Kept> {
     IN_FORCE.get_or_init(Mutex::default).lock().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
