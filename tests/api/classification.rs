@@ -262,7 +262,7 @@ async fn classes(app: &TestApp, id: &str) -> Value {
             &app.admin_token,
             "query($id: ID!) { node(id: $id) { ... on Customer { label needUrgency
                 classification { dimension value since reason }
-                classificationHistory { dimension from to changedAt reason } } } }",
+                classificationHistory(first: 50) { totalCount nodes { dimension from to changedAt reason } } } } }",
             json!({ "id": id }),
         )
         .await;
@@ -316,13 +316,40 @@ async fn classes_carry_since_and_reason_and_changes_are_kept() {
     reclassify_all(&app.db, at("2027-01-05T00:00:00Z"), |_, _| {}).await.unwrap();
     let node = classes(&app, &buyer).await;
     assert!(by(&node, "HIGH_FREQUENCY").is_none(), "{node}");
-    let history = node["classificationHistory"].as_array().unwrap();
-    assert_eq!(history[0]["dimension"], json!("HIGH_FREQUENCY"), "newest first: {node}");
-    assert_eq!((history[0]["from"].clone(), history[0]["to"].clone()), (json!("HIGH_FREQUENCY"), Value::Null));
+    let history = node["classificationHistory"]["nodes"].as_array().unwrap();
+    assert_eq!(node["classificationHistory"]["totalCount"], json!(history.len()));
+    let times: Vec<DateTime<Utc>> = history.iter().map(|h| h["changedAt"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {node}");
+    let dropped = history.iter().find(|h| h["dimension"] == json!("HIGH_FREQUENCY") && h["to"].is_null()).unwrap();
+    assert_eq!((dropped["from"].clone(), dropped["reason"].clone()), (json!("HIGH_FREQUENCY"), Value::Null));
     assert!(
         history
             .iter()
             .any(|h| h["dimension"] == json!("NEED") && h["from"] == json!("ROUTINE") && h["to"] == json!("URGENT"))
+    );
+
+    // A connection like every nested list: pages of two follow each other.
+    let page = |after: Value| {
+        app.gql(
+            &app.admin_token,
+            "query($id: ID!, $after: String) { node(id: $id) { ... on Customer {
+                classificationHistory(first: 2, after: $after) { nodes { changedAt dimension }
+                    pageInfo { hasNextPage endCursor } } } } }",
+            json!({ "id": buyer, "after": after }),
+        )
+    };
+    let first = page(Value::Null).await;
+    let first = &first["data"]["node"]["classificationHistory"];
+    assert_eq!(first["pageInfo"]["hasNextPage"], json!(true), "{first}");
+    let second = page(first["pageInfo"]["endCursor"].clone()).await;
+    let second = &second["data"]["node"]["classificationHistory"]["nodes"];
+    assert_eq!(
+        second.as_array().unwrap().as_slice(),
+        &history[2..4]
+            .iter()
+            .map(|h| json!({
+        "changedAt": h["changedAt"], "dimension": h["dimension"] }))
+            .collect::<Vec<_>>()[..]
     );
 
     // Filters on every dimension.

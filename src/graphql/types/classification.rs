@@ -4,6 +4,7 @@
 
 use crate::graphql::context;
 use crate::graphql::loader::{LoaderEnv, MakeLoader};
+use crate::graphql::relay::{Conn, TotalCount, connection, page_args, page_complexity};
 use crate::graphql::types::enums::ClassificationDimension;
 use crate::service::classification::{self as service, reason};
 use async_graphql::dataloader::Loader;
@@ -264,19 +265,55 @@ pub async fn of_customer(ctx: &Context<'_>, id: Uuid) -> Result<Vec<Classificati
     Ok(rows.into_iter().map(ClassificationEntry).collect())
 }
 
-/// A customer's latest class changes, newest first.
-pub async fn history_of(ctx: &Context<'_>, id: Uuid, last: i32) -> Result<Vec<ClassificationChange>> {
-    if !(1..=100).contains(&last) {
-        return Err(crate::error::AppError::BadUserInput("last must be between 1 and 100".into()).into());
+/// The classification fields of `Customer`, flattened into it.
+pub struct CustomerClasses {
+    id: Uuid,
+    industry: Option<entity::enums::Industry>,
+    value: Option<entity::enums::ValueTier>,
+    need: Option<entity::enums::NeedUrgency>,
+}
+
+impl CustomerClasses {
+    /// The fields of `customer`.
+    pub fn of(customer: &entity::customer::Model) -> Self {
+        Self { id: customer.id, industry: customer.industry, value: customer.value_tier, need: customer.need_urgency }
     }
-    let rows = history::Entity::find()
-        .filter(history::Column::CustomerId.eq(id))
-        .order_by_desc(history::Column::Id)
-        .limit(last as u64)
-        .all(context::db(ctx)?)
-        .await
-        .map_err(crate::error::AppError::from)?;
-    Ok(rows.into_iter().map(ClassificationChange).collect())
+}
+
+#[Object]
+impl CustomerClasses {
+    /// The customer's classes, by dimension (lifecycle, value, need, behaviours that hold),
+    /// each with since when and why.
+    async fn classification(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationEntry>> {
+        of_customer(ctx, self.id).await
+    }
+
+    /// The combined tag of industry, value and need, e.g. 制造业-高价值-紧急需求.
+    async fn label(&self) -> Option<String> {
+        reason::label(self.industry, self.value, self.need)
+    }
+
+    /// The changes of the customer's classes, newest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn classification_history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ClassificationChange>> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        use sea_orm::{Order, QueryTrait};
+        let db = context::db(ctx)?;
+        let select = history::Entity::find().filter(history::Column::CustomerId.eq(self.id));
+        let count =
+            select.clone().select_only().column_as(Expr::col(history::Column::Id).count(), "count").into_query();
+        let order = vec![(history::Column::ChangedAt, Order::Desc)];
+        let args = page_args(first, after, last, before);
+        let page = crate::service::page::paginate(db, select, &order, history::Column::Id, &args).await?;
+        Ok(connection(page, TotalCount::Statement(Box::new(count)), ClassificationChange))
+    }
 }
 
 #[derive(Default)]

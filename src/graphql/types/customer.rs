@@ -85,25 +85,10 @@ crate::record! {
         UpdatedAt => UpdatedAt,
     }
     resolvers {
-        /// The customer's classes, by dimension (lifecycle, value, need, behaviours that
-        /// hold), each with since when and why.
-        async fn classification(
-            &self,
-            ctx: &Context<'_>,
-        ) -> Result<Vec<crate::graphql::types::classification::ClassificationEntry>> {
-            crate::graphql::types::classification::of_customer(ctx, self.0.id).await
-        }
-        /// The combined tag of industry, value and need, e.g. 制造业-高价值-紧急需求.
-        async fn label(&self) -> Option<String> {
-            crate::service::classification::reason::label(self.0.industry, self.0.value_tier, self.0.need_urgency)
-        }
-        /// The latest changes of the customer's classes, newest first (at most 100).
-        async fn classification_history(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(default = 20)] last: i32,
-        ) -> Result<Vec<crate::graphql::types::classification::ClassificationChange>> {
-            crate::graphql::types::classification::history_of(ctx, self.0.id, last).await
+        /// Classification: classes with since and reason, the combined label, history.
+        #[graphql(flatten)]
+        async fn classes(&self) -> crate::graphql::types::classification::CustomerClasses {
+            crate::graphql::types::classification::CustomerClasses::of(&self.0)
         }
         /// Street address (masked to the region for roles that need no more).
         async fn address(&self, ctx: &Context<'_>) -> Result<Option<String>> {
