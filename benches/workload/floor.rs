@@ -166,8 +166,11 @@ const Q4: &str = "SELECT json_build_object('data', json_build_object('dealsBySta
              GROUP BY d.stage, d.currency) g), '[]'::json)))::text";
 
 /// Q5: $1 the customer, $2 the rep's scope or null, $3 the acting user, $4 channel, $5 summary.
-/// Inserts the interaction, moves the customer's last-interaction time and writes the audit
-/// row, as Clientele does, in one statement.
+/// Inserts the interaction, moves the customer's last-interaction time, writes the audit
+/// row and re-evaluates the customer's lifecycle, HIGH_FREQUENCY and DORMANT classes by the
+/// default rules (history, current class and the customer's column where one changed), as
+/// Clientele does, in one statement. The statement's snapshot does not see the interaction
+/// it inserts: it counts as one more, and as the latest contact.
 const Q5: &str = concat!(
     "WITH target AS (SELECT c.id FROM customers c WHERE c.id = $1::uuid AND c.deleted_at IS NULL \
        AND ($2::uuid IS NULL OR c.owner_id = $2::uuid)), \
@@ -175,7 +178,30 @@ const Q5: &str = concat!(
                outcome, next_step, next_follow_up_at, version, created_at, updated_at, deleted_at) \
              SELECT gen_random_uuid(), t.id, NULL, NULL, $3::uuid, $4, now(), $5, NULL, NULL, NULL, 1, now(), now(), NULL \
              FROM target t RETURNING *), \
-     touch AS (UPDATE customers c SET last_interaction_at = i.occurred_at FROM ins i WHERE c.id = i.customer_id \
+     cls AS (SELECT n.dimension, n.value, cc.value AS before, n.count FROM target t \
+               CROSS JOIN LATERAL ( \
+                 SELECT 'LIFECYCLE' AS dimension, CASE WHEN p.first IS NULL THEN 'POTENTIAL' \
+                     WHEN p.first >= (now() - interval '3 months')::date THEN 'NEW' ELSE 'ESTABLISHED' END AS value, \
+                     NULL::int AS count \
+                   FROM (SELECT MIN(purchased_at) AS first FROM purchases WHERE customer_id = t.id AND deleted_at IS NULL) p \
+                 UNION ALL \
+                 SELECT 'HIGH_FREQUENCY', CASE WHEN f.n + 1 >= 3 THEN 'HIGH_FREQUENCY' END, (f.n + 1)::int \
+                   FROM (SELECT COUNT(*) AS n FROM interactions WHERE customer_id = t.id AND deleted_at IS NULL \
+                         AND occurred_at >= now() - interval '30 days') f \
+                 UNION ALL SELECT 'DORMANT', NULL, NULL) n \
+               LEFT JOIN customer_classifications cc ON cc.customer_id = t.id AND cc.dimension = n.dimension \
+               WHERE (cc.customer_id IS NULL AND n.value IS NOT NULL) \
+                  OR (cc.customer_id IS NOT NULL AND cc.value IS DISTINCT FROM n.value)), \
+     hist AS (INSERT INTO classification_history (customer_id, dimension, from_value, to_value, changed_at, count, \
+                rules_version) SELECT t.id, c.dimension, c.before, c.value, now(), c.count, 0 FROM cls c, target t \
+              RETURNING id), \
+     cur AS (INSERT INTO customer_classifications (customer_id, dimension, value, since, count, rules_version) \
+               SELECT t.id, c.dimension, c.value, now(), c.count, 0 FROM cls c, target t \
+             ON CONFLICT (customer_id, dimension) DO UPDATE SET value = excluded.value, since = excluded.since, \
+               amount = NULL, share = NULL, at = NULL, count = excluded.count, rules_version = 0 RETURNING customer_id), \
+     touch AS (UPDATE customers c SET last_interaction_at = i.occurred_at, \
+                 lifecycle_stage = COALESCE((SELECT value FROM cls WHERE dimension = 'LIFECYCLE'), c.lifecycle_stage) \
+               FROM ins i WHERE c.id = i.customer_id \
                AND (c.last_interaction_at IS NULL OR c.last_interaction_at < i.occurred_at) RETURNING c.id), \
      audit AS (INSERT INTO audit_events (id, actor_id, action, entity, entity_id, fields, request_id, created_at, updated_at) \
                SELECT gen_random_uuid(), $3::uuid, 'create', 'Interaction', i.id, '[\"*\"]', NULL, now(), now() \
