@@ -1,5 +1,8 @@
 //! Clientele: a CRM backend serving customer records through a GraphQL API.
 
+// The merged query and mutation roots nest deeper than rustc's default layout limit.
+#![recursion_limit = "256"]
+
 /// Credentials → `Viewer`: JWT, passwords.
 pub mod auth;
 /// The command line: serve, migrate, schema, user, token, seed.

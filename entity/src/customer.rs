@@ -48,6 +48,8 @@ pub struct Model {
     pub value_tier: Option<ValueTier>,
     pub next_follow_up_at: Option<DateTimeUtc>,
     pub last_interaction_at: Option<DateTimeUtc>,
+    /// When the record was last reviewed (`markReviewed`); reviews fall due from it.
+    pub last_reviewed_at: Option<DateTimeUtc>,
     /// Room for fields a team adds without a schema change: a JSON object.
     pub custom_fields: Json,
     /// Created with `allowDuplicate`: exempt from the live phone/email uniqueness.

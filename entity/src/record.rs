@@ -84,6 +84,7 @@ record!(campaign_participation, "CampaignParticipation", customer: Some(crate::c
 record!(survey, "Survey", customer: None);
 record!(survey_response, "SurveyResponse", customer: Some(crate::survey_response::Column::CustomerId));
 record!(tag, "Tag", customer: None);
+record!(segment, "Segment", customer: None);
 
 impl Record for crate::customer::Entity {
     const NAME: &'static str = "Customer";

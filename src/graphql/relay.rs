@@ -36,6 +36,7 @@ pub enum Node {
     Survey(Survey),
     SurveyResponse(SurveyResponse),
     Tag(Tag),
+    Segment(Segment),
     User(User),
     Team(Team),
 }

@@ -11,12 +11,15 @@ pub fn may_write(role: Role, record: &str) -> bool {
         Role::Admin => true,
         Role::Manager => record != "User",
         Role::Sales => {
-            matches!(record, "Customer" | "Contact" | "Interaction" | "Purchase" | "Deal" | "SurveyResponse")
+            matches!(
+                record,
+                "Customer" | "Contact" | "Interaction" | "Purchase" | "Deal" | "SurveyResponse" | "Segment"
+            )
         }
         Role::Service => {
             matches!(record, "Contact" | "Interaction" | "Ticket" | "Feedback" | "SurveyResponse")
         }
-        Role::Marketing => matches!(record, "Campaign" | "CampaignParticipation" | "Survey" | "Tag"),
+        Role::Marketing => matches!(record, "Campaign" | "CampaignParticipation" | "Survey" | "Tag" | "Segment"),
         Role::Analyst | Role::Partner => false,
     }
 }

@@ -12,7 +12,8 @@
 //! - `update set | clear`: the update input has it nullable (`null` keeps) / as
 //!   `MaybeUndefined` (`null` clears); the service struct as `Option<T>` / `Option<Option<T>>`.
 //! - Kinds: `Text`, `Int`, `Bool`, `Money`, `Date`, `DateTime`, `Texts`, `Id(Type)`,
-//!   `Enum(Name)` (the GraphQL and entity enums of that name), `Each(GqlInput, ServiceItem)`.
+//!   `Enum(Name)` (the GraphQL and entity enums of that name), `Each(GqlInput, ServiceItem)`,
+//!   `Json(GqlInput)` (a GraphQL input the service keeps as its JSON value, e.g. a stored filter).
 //!
 //! From it come the service's `New…` and `…Patch` structs (here, where the rules read them),
 //! and a macro, named after `inputs`, that the GraphQL side invokes to get the create and
@@ -125,4 +126,5 @@ macro_rules! __w_svc_ty {
     (Id($t:ident)) => { ::uuid::Uuid };
     (Enum($e:ident)) => { ::entity::enums::$e };
     (Each($g:ty, $s:ty)) => { Vec<$s> };
+    (Json($g:ty)) => { ::serde_json::Value };
 }

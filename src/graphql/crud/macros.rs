@@ -68,11 +68,13 @@ macro_rules! change_input {
     };
 }
 
-/// Declares the four standard mutations of a record type and their payloads.
+/// Declares the four standard mutations of a record type and their payloads. With
+/// `kept by path`, deleting first asks `path(viewer, &current)` (the update's service
+/// asks it too) — for shared records only some may remove.
 #[macro_export]
 macro_rules! crud_mutations {
     (
-        $mutation:ident for $module:ident as $ty:ident in $field:ident {
+        $mutation:ident for $module:ident as $ty:ident in $field:ident $(, kept by $keeper:path)? {
             $create:ident($create_input:ty) -> $create_payload:ident,
             $update:ident($update_input:ty) -> $update_payload:ident,
             $delete:ident($delete_input:ty) -> $delete_payload:ident,
@@ -133,6 +135,13 @@ macro_rules! crud_mutations {
                 ctx: &async_graphql::Context<'_>,
                 input: $delete_input,
             ) -> async_graphql::Result<$delete_payload> {
+                $(
+                    let viewer = $crate::graphql::context::viewer(ctx)?;
+                    let id = $crate::graphql::relay::expect_id(&input.id, <entity::$module::Entity as entity::record::Record>::NAME)?;
+                    let db = $crate::graphql::context::db(ctx)?;
+                    let current = $crate::service::record::load_for_write::<entity::$module::Entity>(db, viewer, id).await?;
+                    $keeper(viewer, &current)?;
+                )?
                 $crate::graphql::crud::delete::<entity::$module::Entity, entity::$module::ActiveModel, _>(
                     ctx,
                     &input.id,

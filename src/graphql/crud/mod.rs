@@ -64,7 +64,8 @@ pub trait ChangeInput: Send + Sync + Sized {
     ) -> AppResult<Change<Self::Row>>;
 }
 
-fn build<P: RecordPayload, M>(result: Checked<M>, wrap: impl Fn(M) -> P::Record, key: Option<String>) -> P {
+/// A write's payload: the record wrapped, or its field errors as `userErrors`.
+pub fn build<P: RecordPayload, M>(result: Checked<M>, wrap: impl Fn(M) -> P::Record, key: Option<String>) -> P {
     match result {
         Ok(m) => P::build(Some(wrap(m)), vec![], key),
         Err(errors) => P::build(None, user_errors(errors), key),

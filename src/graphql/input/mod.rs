@@ -7,6 +7,7 @@ pub mod customer;
 pub mod filter;
 mod filter_macros;
 pub mod marketing;
+pub mod segment;
 pub mod writes;
 
 use async_graphql::MaybeUndefined;

@@ -22,6 +22,24 @@ pub fn id(value: &async_graphql::ID, kind: &str) -> uuid::Uuid {
     super::opt_id(Some(value), kind).unwrap_or_default()
 }
 
+/// An input value as the JSON a service keeps: the fields the client gave, without the
+/// `null`s of those it left out. Iterative: the value's depth is the client's.
+pub fn json<T: async_graphql::InputType>(value: &T) -> serde_json::Value {
+    let mut json = value.to_value().into_json().unwrap_or_default();
+    let mut stack = vec![&mut json];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.retain(|_, x| !x.is_null());
+                stack.extend(map.values_mut());
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    json
+}
+
 /// The input objects of a `writes!` declaration: munches the field lines one at a time,
 /// collecting each input field and its conversion.
 #[doc(hidden)]
@@ -139,6 +157,7 @@ macro_rules! __w_gql_ty {
     (Id($t:ident)) => { async_graphql::ID };
     (Enum($e:ident)) => { $crate::graphql::types::enums::$e };
     (Each($g:ty, $s:ty)) => { Vec<$g> };
+    (Json($g:ty)) => { $g };
 }
 
 /// The conversion of a kind's GraphQL value to the service's.
@@ -156,6 +175,9 @@ macro_rules! __w_conv {
     };
     (Each($g:ty, $s:ty)) => {
         |list: Vec<$g>| list.into_iter().map(<$s>::from).collect::<Vec<$s>>()
+    };
+    (Json($g:ty)) => {
+        |v: $g| $crate::graphql::input::writes::json(&v)
     };
     ($kind:ident) => {
         ::std::convert::identity

@@ -6,6 +6,7 @@ mod batch;
 mod contact;
 mod customer;
 mod marketing;
+mod segment;
 
 use async_graphql::MergedObject;
 
@@ -27,13 +28,15 @@ pub struct MutationRoot(
     marketing::SurveyMutation,
     marketing::TagMutation,
     marketing::ResponseMutation,
+    segment::SegmentMutation,
+    crate::graphql::types::follow_up::FollowUpMutation,
     batch::BatchMutation,
     auth::AuthMutation,
 );
 
 /// The `create<Type>` mutations of [`crud`](crate::graphql::crud), the only ones a guessed
 /// viewer may run (their write confirms the credential: `auth::gate`).
-const GATED: [&str; 11] = [
+const GATED: [&str; 12] = [
     customer::CustomerMutation::CREATE,
     contact::ContactMutation::CREATE,
     activity::InteractionMutation::CREATE,
@@ -45,6 +48,7 @@ const GATED: [&str; 11] = [
     marketing::CampaignParticipationMutation::CREATE,
     marketing::SurveyMutation::CREATE,
     marketing::TagMutation::CREATE,
+    segment::SegmentMutation::CREATE,
 ];
 
 /// True when the mutation field `name` (`createDeal`) may run as a guessed viewer.

@@ -30,5 +30,7 @@ pub struct QueryRoot(
     SurveyQuery,
     SurveyResponseQuery,
     TagQuery,
+    SegmentQuery,
+    crate::graphql::types::follow_up::FollowUpQuery,
     report::ReportQuery,
 );

@@ -80,6 +80,7 @@ async fn fetch(db: &DatabaseConnection, viewer: &Viewer, kind: &str, ids: &[Uuid
         "Survey" => survey as Survey,
         "SurveyResponse" => survey_response as SurveyResponse,
         "Tag" => tag as Tag,
+        "Segment" => segment as Segment,
         "User" => user as User,
         "Team" => team as Team,
     })

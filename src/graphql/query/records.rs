@@ -4,6 +4,7 @@ use crate::graphql::context;
 use crate::graphql::input::activity::*;
 use crate::graphql::input::contact::*;
 use crate::graphql::input::marketing::*;
+use crate::graphql::input::segment::*;
 use crate::graphql::relay::{Conn, TotalCount, connection, expect_id, page_args, page_complexity};
 use crate::graphql::types::all::*;
 use crate::service::record;
@@ -69,3 +70,4 @@ record_query!(CampaignParticipationQuery: campaign_participation, campaign_parti
 record_query!(SurveyQuery: survey, surveys => survey as Survey, SurveyFilter, SurveyOrder);
 record_query!(SurveyResponseQuery: survey_response, survey_responses => survey_response as SurveyResponse, SurveyResponseFilter, SurveyResponseOrder);
 record_query!(TagQuery: tag, tags => tag as Tag, TagFilter, TagOrder);
+record_query!(SegmentQuery: segment, segments => segment as Segment, SegmentFilter, SegmentOrder);

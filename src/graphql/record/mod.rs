@@ -207,6 +207,7 @@ mod tests {
         ("Survey", Survey::COLUMNS),
         ("SurveyResponse", SurveyResponse::COLUMNS),
         ("Tag", Tag::COLUMNS),
+        ("Segment", Segment::COLUMNS),
         ("User", User::COLUMNS),
     ];
 

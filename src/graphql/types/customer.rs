@@ -54,6 +54,8 @@ crate::record! {
         value_tier ValueTier: OptEnum(ValueTier), filter ValueTierFilter;
         next_follow_up_at NextFollowUpAt: OptDateTime, filter DateTimeFilter;
         last_interaction_at LastInteractionAt: OptDateTime, filter DateTimeFilter;
+        /// When the record was last reviewed (`markReviewed`).
+        last_reviewed_at LastReviewedAt: OptDateTime, filter DateTimeFilter;
     }
     references {
         /// The user responsible for this customer (负责人).

@@ -6,9 +6,11 @@ pub mod classification;
 pub mod contact;
 pub mod customer;
 pub mod enums;
+pub mod follow_up;
 pub mod lists;
 pub mod marketing;
 pub mod people;
+pub mod segment;
 pub mod user_error;
 
 /// Every output type, for `use types::all::*`.
@@ -18,4 +20,5 @@ pub mod all {
     pub use super::customer::Customer;
     pub use super::marketing::{Campaign, CampaignParticipation, Survey, SurveyQuestion, SurveyResponse, Tag};
     pub use super::people::{Team, User};
+    pub use super::segment::Segment;
 }

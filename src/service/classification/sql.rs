@@ -130,7 +130,8 @@ pub(super) async fn run<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value
     Ok(db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?.rows_affected())
 }
 
-fn months_before(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
+/// `at` less `months` calendar months (the earliest time when that underflows).
+pub fn months_before(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     at.checked_sub_months(Months::new(months)).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 

@@ -133,3 +133,10 @@ pub fn missing_fields(c: &customer::Model) -> Vec<&'static str> {
     }
     missing
 }
+
+/// How many live customers the viewer may see match `filter`.
+pub async fn count(db: &DatabaseConnection, viewer: &Viewer, filter: Condition) -> AppResult<u64> {
+    use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
+    let visible = record::visible::<customer::Entity>(viewer, false);
+    Ok(customer::Entity::find().filter(visible).filter(filter).count(db).await?)
+}
