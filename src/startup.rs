@@ -81,6 +81,13 @@ async fn prepare_database(db: &sea_orm::DatabaseConnection, config: &Config) -> 
     if config.migrate {
         crate::db::migrate(&config.database_url).await?;
     }
+    // Customers written before the duplicate-matching keys existed get them now.
+    let filled = crate::service::duplicate::backfill(db)
+        .await
+        .map_err(|e| StartupError::Setup(format!("cannot fill the duplicate-matching keys: {e:?}")))?;
+    if filled > 0 {
+        tracing::info!(filled, "filled the duplicate-matching keys of existing customers");
+    }
     Ok(true)
 }
 

@@ -52,6 +52,11 @@ pub struct Model {
     pub last_reviewed_at: Option<DateTimeUtc>,
     /// Room for fields a team adds without a schema change: a JSON object.
     pub custom_fields: Json,
+    /// The folded name, its pinyin and the company without its legal suffix, for finding
+    /// duplicates (`service::duplicate::keys`); `None` until filled.
+    pub match_name: Option<String>,
+    pub match_pinyin: Option<String>,
+    pub match_company: Option<String>,
     /// Created with `allowDuplicate`: exempt from the live phone/email uniqueness.
     pub duplicate_allowed: bool,
     pub version: i32,

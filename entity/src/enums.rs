@@ -49,6 +49,8 @@ db_enum!(/// A dimension a customer is classified on; the behaviours hold or not
     ClassificationDimension { Lifecycle = "LIFECYCLE", Value = "VALUE", Need = "NEED",
                               HighFrequency = "HIGH_FREQUENCY", Dormant = "DORMANT",
                               Complainant = "COMPLAINANT" });
+db_enum!(/// How a customer write treats likely duplicates.
+    DuplicatePolicy { Block = "BLOCK", Warn = "WARN", Allow = "ALLOW" });
 db_enum!(/// Industry of a company customer.
     Industry { Manufacturing = "MANUFACTURING", Services = "SERVICES", Education = "EDUCATION",
                Retail = "RETAIL", Finance = "FINANCE", Healthcare = "HEALTHCARE",

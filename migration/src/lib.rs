@@ -14,6 +14,7 @@ mod m20261129_000008_add_owner_list_indexes;
 mod m20261204_000009_add_customer_duplicate_guard;
 mod m20261205_000010_create_classification_tables;
 mod m20261205_000011_create_segments_and_reviews;
+mod m20261205_000012_add_customer_match_keys;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000009_add_customer_duplicate_guard::Migration),
             Box::new(m20261205_000010_create_classification_tables::Migration),
             Box::new(m20261205_000011_create_segments_and_reviews::Migration),
+            Box::new(m20261205_000012_add_customer_match_keys::Migration),
         ]
     }
 }

@@ -77,15 +77,17 @@ fn canonical(value: &serde_json::Value) -> serde_json::Value {
 }
 
 /// Declares a mutation payload: the written record (or `null`), `userErrors`, and the
-/// echoed `clientMutationId`.
+/// echoed `clientMutationId`; after `;`, extra fields a resolver fills after the write
+/// (empty when built).
 #[macro_export]
 macro_rules! payload {
-    ($(#[$doc:meta])* $name:ident { $field:ident : $ty:ty }) => {
+    ($(#[$doc:meta])* $name:ident { $field:ident : $ty:ty $(; $(#[$edoc:meta])* $extra:ident : $ety:ty)* }) => {
         $(#[$doc])*
         #[derive(async_graphql::SimpleObject, serde::Serialize, serde::Deserialize)]
         pub struct $name {
             /// The record as stored after the write; `null` when nothing was written.
             pub $field: Option<$ty>,
+            $($(#[$edoc])* #[serde(default)] pub $extra: $ety,)*
             /// Expected business outcomes that stopped the write.
             pub user_errors: Vec<$crate::graphql::types::user_error::UserError>,
             /// The idempotency key the request carried.
@@ -94,7 +96,7 @@ macro_rules! payload {
 
         impl $crate::graphql::idempotency::Payload for $name {
             fn rejected(errors: Vec<$crate::graphql::types::user_error::UserError>) -> Self {
-                Self { $field: None, user_errors: errors, client_mutation_id: None }
+                Self { $field: None, $($extra: Default::default(),)* user_errors: errors, client_mutation_id: None }
             }
         }
 
@@ -105,7 +107,7 @@ macro_rules! payload {
                 errors: Vec<$crate::graphql::types::user_error::UserError>,
                 key: Option<String>,
             ) -> Self {
-                Self { $field: record, user_errors: errors, client_mutation_id: key }
+                Self { $field: record, $($extra: Default::default(),)* user_errors: errors, client_mutation_id: key }
             }
         }
     };

@@ -8,6 +8,7 @@ pub mod contact;
 pub mod cursor;
 pub mod customer;
 pub mod deal;
+pub mod duplicate;
 pub mod feedback;
 pub mod follow_up;
 pub mod idempotency;

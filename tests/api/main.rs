@@ -9,6 +9,7 @@ mod classification;
 mod cli;
 mod customers;
 mod direct;
+mod duplicates;
 mod engine;
 mod follow_ups;
 mod gate;

@@ -32,5 +32,6 @@ pub struct QueryRoot(
     TagQuery,
     SegmentQuery,
     crate::graphql::types::follow_up::FollowUpQuery,
+    crate::graphql::types::duplicate::DuplicateQuery,
     report::ReportQuery,
 );

@@ -30,6 +30,10 @@ mirror!(/// Need classification: an urgent need or a routine one.
     NeedUrgency = "entity::enums::NeedUrgency" { Urgent, Routine });
 mirror!(/// A dimension customers are classified on; the behaviours hold or not.
     ClassificationDimension = "entity::enums::ClassificationDimension" { Lifecycle, Value, Need, HighFrequency, Dormant, Complainant });
+mirror!(/// How a customer write treats likely duplicates: BLOCK refuses any; WARN (the
+    /// default) refuses an exact phone or email match and saves a fuzzier one, listing it;
+    /// ALLOW saves anyway (exempt from phone/email uniqueness), listing matches.
+    DuplicatePolicy = "entity::enums::DuplicatePolicy" { Block, Warn, Allow });
 mirror!(/// Industry of a company customer.
     Industry = "entity::enums::Industry" { Manufacturing, Services, Education, Retail, Finance, Healthcare, Technology, Government, Other });
 mirror!(/// A contact person's part in a purchase decision.

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod classification;
 pub mod contact;
 pub mod customer;
+pub mod duplicate;
 pub mod enums;
 pub mod follow_up;
 pub mod lists;

@@ -166,9 +166,11 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
         format!("{} {}", pick(rng, FIRST), pick(rng, LAST))
     };
     let code = sequence::next_code(db, "C", created.date_naive()).await?;
-    let saved = customer::ActiveModel {
+    let kind = if company { CustomerKind::Company } else { CustomerKind::Individual };
+    let keys = crate::service::duplicate::keys(kind, &name, company.then_some(name.as_str()));
+    let mut row = customer::ActiveModel {
         code: Set(code),
-        kind: Set(if company { CustomerKind::Company } else { CustomerKind::Individual }),
+        kind: Set(kind),
         name: Set(name.clone()),
         gender: Set((!company).then(|| if rng.bool() { Gender::Female } else { Gender::Male })),
         birth_date: Set((!company).then(|| (Utc::now() - Duration::days(rng.i64(8_000..20_000))).date_naive())),
@@ -210,9 +212,9 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
         custom_fields: Set(serde_json::json!({})),
         duplicate_allowed: Set(false),
         ..new_row::<customer::Entity>(created)
-    }
-    .insert(db)
-    .await?;
+    };
+    crate::service::duplicate::set_keys(&mut row, keys);
+    let saved = row.insert(db).await?;
     if company {
         insert_contacts(db, rng, i, saved.id).await?;
     }

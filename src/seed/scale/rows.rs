@@ -62,7 +62,12 @@ fn build_customer(
     } else {
         format!("{} {}", pick(rng, FIRST), pick(rng, LAST))
     };
-    b.customers.push(customer::ActiveModel {
+    let keys = crate::service::duplicate::keys(
+        if company { CustomerKind::Company } else { CustomerKind::Individual },
+        &name,
+        company.then_some(name.as_str()),
+    );
+    let mut row = customer::ActiveModel {
         id: Set(id),
         code: Set(codes.next("C", created)),
         kind: Set(if company { CustomerKind::Company } else { CustomerKind::Individual }),
@@ -93,7 +98,9 @@ fn build_customer(
         custom_fields: Set(serde_json::json!({})),
         duplicate_allowed: Set(false),
         ..new_row::<customer::Entity>(created)
-    });
+    };
+    crate::service::duplicate::set_keys(&mut row, keys);
+    b.customers.push(row);
     (id, owner, created)
 }
 

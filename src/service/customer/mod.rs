@@ -43,11 +43,14 @@ crate::writes! {
         owner_id: Id(User) [create optional "Owner (admins and managers only); defaults to the caller."] [update set];
         marketing_consent: Bool [create default] [update set];
         next_follow_up_at: DateTime [create optional] [update clear];
-        allow_duplicate: Bool [create default "Create even if a customer with the same phone or email exists."];
+        allow_duplicate: Bool [create default "Create even if a customer with the same phone or email exists (as `duplicatePolicy: ALLOW`)."];
+        /// How likely duplicates are treated (default WARN); the payload lists them.
+        duplicate_policy: Enum(DuplicatePolicy) [create optional] [update set];
     }
 }
 
 mod checks;
+pub mod likeness;
 mod write;
 
 pub use write::{change, prepare};

@@ -1,6 +1,7 @@
 //! Validating new customers and changes to them.
 
 use super::checks::{check_duplicate, check_owner};
+use super::likeness;
 use super::{CustomerPatch, NewCustomer};
 use crate::auth::Viewer;
 use crate::error::AppResult;
@@ -10,7 +11,7 @@ use crate::service::{now, record, sequence};
 use crate::set_field;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::customer;
-use entity::enums::{CustomerKind, CustomerSource, LifecycleStage};
+use entity::enums::{CustomerKind, CustomerSource, DuplicatePolicy, LifecycleStage};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
@@ -81,12 +82,16 @@ pub async fn prepare(
     check_birth_date(&mut c, input.birth_date);
     check_company_size(&mut c, input.company_size);
     let owner_id = check_owner(db, viewer, &mut c, input.owner_id).await?;
-    if c.errors.is_empty() && !input.allow_duplicate {
+    let policy = input.duplicate_policy.unwrap_or(DuplicatePolicy::Warn);
+    if c.errors.is_empty() && !allows_duplicates(input.allow_duplicate, policy) {
         let (phone, email) = (clean.phone.as_deref(), clean.email.as_deref());
         check_duplicate(db, viewer, &mut c, phone, email, None).await?;
         if let Some(error) = c.errors.last_mut() {
-            error.message.push_str("; pass allowDuplicate to create anyway");
+            error.message.push_str("; pass duplicatePolicy ALLOW to create anyway");
         }
+    }
+    if c.errors.is_empty() && policy == DuplicatePolicy::Block {
+        likeness::refuse_likely(db, viewer, &mut c, &likeness::probe_new(&input), None).await?;
     }
     let clean = match c.finish(clean) {
         Ok(clean) => clean,
@@ -106,9 +111,11 @@ fn new_row(
     owner_id: Uuid,
     now: DateTime<Utc>,
 ) -> customer::ActiveModel {
-    customer::ActiveModel {
+    let kind = input.kind.unwrap_or(CustomerKind::Individual);
+    let keys = crate::service::duplicate::keys(kind, &clean.name, clean.company_name.as_deref());
+    let mut row = customer::ActiveModel {
         code: Set(code),
-        kind: Set(input.kind.unwrap_or(CustomerKind::Individual)),
+        kind: Set(kind),
         name: Set(clean.name),
         gender: Set(input.gender),
         birth_date: Set(input.birth_date),
@@ -135,9 +142,19 @@ fn new_row(
         next_follow_up_at: Set(input.next_follow_up_at),
         last_interaction_at: Set(None),
         custom_fields: Set(serde_json::json!({})),
-        duplicate_allowed: Set(input.allow_duplicate),
+        duplicate_allowed: Set(allows_duplicates(
+            input.allow_duplicate,
+            input.duplicate_policy.unwrap_or(DuplicatePolicy::Warn),
+        )),
         ..entity::record::new_row::<entity::customer::Entity>(now)
-    }
+    };
+    crate::service::duplicate::set_keys(&mut row, keys);
+    row
+}
+
+/// True when the write is exempt from the exact phone/email rule.
+fn allows_duplicates(allow_duplicate: bool, policy: DuplicatePolicy) -> bool {
+    allow_duplicate || policy == DuplicatePolicy::Allow
 }
 
 /// The change `patch` makes to `current` (only the given fields are written).
@@ -167,11 +184,22 @@ pub async fn change(
     if let Some(v) = patch.next_follow_up_at {
         set_field!(row, fields, next_follow_up_at, "nextFollowUpAt", v);
     }
+    let policy = patch.duplicate_policy.unwrap_or(DuplicatePolicy::Warn);
     // A new phone or email may not be another live customer's.
-    if c.is_clean() {
+    if c.is_clean() && policy != DuplicatePolicy::Allow {
         let phone = new_phone.filter(|p| current.phone.as_deref() != Some(p.as_str()));
         let email = new_email.filter(|e| current.email.as_deref() != Some(e.as_str()));
         check_duplicate(db, viewer, &mut c, phone.as_deref(), email.as_deref(), Some(current.id)).await?;
+    } else if policy == DuplicatePolicy::Allow && !current.duplicate_allowed {
+        row.duplicate_allowed = Set(true);
+    }
+    let identity = ["kind", "name", "companyName", "phone", "email"];
+    if fields.iter().any(|f| identity.contains(f)) {
+        let probe = likeness::probe_change(current, &patch);
+        if c.is_clean() && policy == DuplicatePolicy::Block {
+            likeness::refuse_likely(db, viewer, &mut c, &probe, Some(current.id)).await?;
+        }
+        crate::service::duplicate::set_keys(&mut row, probe.keys);
     }
     Ok(c.finish((row, fields)))
 }
