@@ -57,6 +57,8 @@ pub struct Model {
     pub match_name: Option<String>,
     pub match_pinyin: Option<String>,
     pub match_company: Option<String>,
+    /// Merged into this customer (`mergeCustomers`): the record is a tombstone.
+    pub merged_into: Option<Uuid>,
     /// Created with `allowDuplicate`: exempt from the live phone/email uniqueness.
     pub duplicate_allowed: bool,
     pub version: i32,

@@ -12,6 +12,7 @@ pub mod campaign_participation;
 pub mod classification;
 pub mod contact;
 pub mod customer;
+pub mod customer_merge;
 pub mod customer_review;
 pub mod customer_tag;
 pub mod deal;

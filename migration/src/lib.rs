@@ -15,6 +15,7 @@ mod m20261204_000009_add_customer_duplicate_guard;
 mod m20261205_000010_create_classification_tables;
 mod m20261205_000011_create_segments_and_reviews;
 mod m20261205_000012_add_customer_match_keys;
+mod m20261205_000013_create_customer_merges;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_create_classification_tables::Migration),
             Box::new(m20261205_000011_create_segments_and_reviews::Migration),
             Box::new(m20261205_000012_add_customer_match_keys::Migration),
+            Box::new(m20261205_000013_create_customer_merges::Migration),
         ]
     }
 }

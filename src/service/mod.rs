@@ -14,6 +14,7 @@ pub mod follow_up;
 pub mod idempotency;
 pub mod insert;
 pub mod interaction;
+pub mod merge;
 pub mod page;
 pub mod permission;
 pub mod purchase;

@@ -18,6 +18,7 @@ mod helpers;
 mod interactions;
 mod lists;
 mod loaders;
+mod merges;
 mod oidc;
 mod pagination;
 mod records;

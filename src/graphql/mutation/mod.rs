@@ -30,6 +30,7 @@ pub struct MutationRoot(
     marketing::ResponseMutation,
     segment::SegmentMutation,
     crate::graphql::types::follow_up::FollowUpMutation,
+    crate::graphql::types::merge::MergeMutation,
     batch::BatchMutation,
     auth::AuthMutation,
 );

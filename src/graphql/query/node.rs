@@ -53,8 +53,33 @@ impl NodeQuery {
     }
 }
 
-/// Looks up records of `kind` by id with the row scope of `viewer`, in one statement.
+/// Looks up records of `kind` by id with the row scope of `viewer`; the id of a merged
+/// customer answers the customer it was merged into.
 async fn fetch(db: &DatabaseConnection, viewer: &Viewer, kind: &str, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Node>> {
+    let mut found = fetch_kind(db, viewer, kind, ids).await?;
+    // A tombstone (an admin sees deleted records) answers its survivor too.
+    found.retain(|_, node| !matches!(node, Node::Customer(c) if c.0.merged_into.is_some()));
+    if kind == "Customer" && found.len() < ids.len() {
+        let missing: Vec<Uuid> = ids.iter().copied().filter(|id| !found.contains_key(id)).collect();
+        let survivors = crate::service::merge::survivors(db, &missing).await?;
+        let to: Vec<Uuid> = survivors.iter().map(|(_, s)| *s).collect();
+        let live = fetch_kind(db, viewer, kind, &to).await?;
+        for (merged, survivor) in survivors {
+            if let Some(node) = live.get(&survivor) {
+                found.insert(merged, node.clone());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Looks up records of `kind` by id with the row scope of `viewer`, in one statement.
+async fn fetch_kind(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    kind: &str,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Node>> {
     macro_rules! by_kind {
         ($($name:literal => $module:ident as $ty:ident),+ $(,)?) => {
             match kind {

@@ -10,6 +10,7 @@ pub mod enums;
 pub mod follow_up;
 pub mod lists;
 pub mod marketing;
+pub mod merge;
 pub mod people;
 pub mod segment;
 pub mod user_error;
