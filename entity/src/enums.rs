@@ -51,6 +51,11 @@ db_enum!(/// A dimension a customer is classified on; the behaviours hold or not
                               Complainant = "COMPLAINANT" });
 db_enum!(/// How a customer write treats likely duplicates.
     DuplicatePolicy { Block = "BLOCK", Warn = "WARN", Allow = "ALLOW" });
+db_enum!(/// The record types that take custom fields.
+    CustomRecordType { Customer = "CUSTOMER" });
+db_enum!(/// The type of a custom field's value.
+    CustomFieldType { Text = "TEXT", Number = "NUMBER", Decimal = "DECIMAL", Date = "DATE", Boolean = "BOOLEAN",
+                      Select = "SELECT", MultiSelect = "MULTI_SELECT" });
 db_enum!(/// Industry of a company customer.
     Industry { Manufacturing = "MANUFACTURING", Services = "SERVICES", Education = "EDUCATION",
                Retail = "RETAIL", Finance = "FINANCE", Healthcare = "HEALTHCARE",

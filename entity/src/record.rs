@@ -85,6 +85,7 @@ record!(survey, "Survey", customer: None);
 record!(survey_response, "SurveyResponse", customer: Some(crate::survey_response::Column::CustomerId));
 record!(tag, "Tag", customer: None);
 record!(segment, "Segment", customer: None);
+record!(custom_field, "CustomFieldDefinition", customer: None);
 
 impl Record for crate::customer::Entity {
     const NAME: &'static str = "Customer";

@@ -16,6 +16,7 @@ mod m20261205_000010_create_classification_tables;
 mod m20261205_000011_create_segments_and_reviews;
 mod m20261205_000012_add_customer_match_keys;
 mod m20261205_000013_create_customer_merges;
+mod m20261205_000014_create_custom_field_definitions;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_create_segments_and_reviews::Migration),
             Box::new(m20261205_000012_add_customer_match_keys::Migration),
             Box::new(m20261205_000013_create_customer_merges::Migration),
+            Box::new(m20261205_000014_create_custom_field_definitions::Migration),
         ]
     }
 }

@@ -54,6 +54,7 @@ pub const POLICY: &[(&str, &str, [Rule; 7])] = &[
     ("Customer", "occupation", [A, A, A, A, m(Full), m(Full), D]),
     ("Customer", "notes", [A, A, A, A, D, D, D]),
     ("Customer", "potentialNeeds", [A, A, A, A, A, A, D]),
+    ("Customer", "sensitiveCustomFields", [A, A, A, m(Full), m(Full), m(Full), D]),
     ("Contact", "name", [A, A, A, A, m(Name), m(Name), m(Name)]),
     ("Contact", "phone", [A, A, A, m(Phone), m(Phone), m(Phone), m(Phone)]),
     ("Contact", "email", [A, A, A, m(Email), m(Email), m(Email), m(Email)]),

@@ -37,6 +37,7 @@ pub enum Node {
     SurveyResponse(SurveyResponse),
     Tag(Tag),
     Segment(Segment),
+    CustomFieldDefinition(CustomFieldDefinition),
     User(User),
     Team(Team),
 }

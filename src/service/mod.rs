@@ -6,6 +6,7 @@ pub mod campaign;
 pub mod classification;
 pub mod contact;
 pub mod cursor;
+pub mod custom_field;
 pub mod customer;
 pub mod deal;
 pub mod duplicate;

@@ -9,7 +9,7 @@ use entity::enums::Role;
 pub fn may_write(role: Role, record: &str) -> bool {
     match role {
         Role::Admin => true,
-        Role::Manager => record != "User",
+        Role::Manager => !matches!(record, "User" | "CustomFieldDefinition"),
         Role::Sales => {
             matches!(
                 record,

@@ -7,6 +7,7 @@ mod actions;
 mod auth;
 mod classification;
 mod cli;
+mod custom_fields;
 mod customers;
 mod direct;
 mod duplicates;

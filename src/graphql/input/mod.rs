@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod auth;
 pub mod contact;
+pub mod custom_field;
 pub mod customer;
 pub mod filter;
 mod filter_macros;

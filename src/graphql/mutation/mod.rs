@@ -4,6 +4,7 @@ mod activity;
 mod auth;
 mod batch;
 mod contact;
+mod custom_field;
 mod customer;
 mod marketing;
 mod segment;
@@ -29,6 +30,7 @@ pub struct MutationRoot(
     marketing::TagMutation,
     marketing::ResponseMutation,
     segment::SegmentMutation,
+    custom_field::CustomFieldDefinitionMutation,
     crate::graphql::types::follow_up::FollowUpMutation,
     crate::graphql::types::merge::MergeMutation,
     batch::BatchMutation,
@@ -37,7 +39,7 @@ pub struct MutationRoot(
 
 /// The `create<Type>` mutations of [`crud`](crate::graphql::crud), the only ones a guessed
 /// viewer may run (their write confirms the credential: `auth::gate`).
-const GATED: [&str; 12] = [
+const GATED: [&str; 13] = [
     customer::CustomerMutation::CREATE,
     contact::ContactMutation::CREATE,
     activity::InteractionMutation::CREATE,
@@ -50,6 +52,7 @@ const GATED: [&str; 12] = [
     marketing::SurveyMutation::CREATE,
     marketing::TagMutation::CREATE,
     segment::SegmentMutation::CREATE,
+    custom_field::CustomFieldDefinitionMutation::CREATE,
 ];
 
 /// True when the mutation field `name` (`createDeal`) may run as a guessed viewer.

@@ -31,6 +31,7 @@ pub struct QueryRoot(
     SurveyResponseQuery,
     TagQuery,
     SegmentQuery,
+    CustomFieldDefinitionQuery,
     crate::graphql::types::follow_up::FollowUpQuery,
     crate::graphql::types::duplicate::DuplicateQuery,
     report::ReportQuery,

@@ -106,6 +106,7 @@ async fn fetch_kind(
         "SurveyResponse" => survey_response as SurveyResponse,
         "Tag" => tag as Tag,
         "Segment" => segment as Segment,
+        "CustomFieldDefinition" => custom_field as CustomFieldDefinition,
         "User" => user as User,
         "Team" => team as Team,
     })

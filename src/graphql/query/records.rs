@@ -3,6 +3,7 @@
 use crate::graphql::context;
 use crate::graphql::input::activity::*;
 use crate::graphql::input::contact::*;
+use crate::graphql::input::custom_field::*;
 use crate::graphql::input::marketing::*;
 use crate::graphql::input::segment::*;
 use crate::graphql::relay::{Conn, TotalCount, connection, expect_id, page_args, page_complexity};
@@ -70,4 +71,5 @@ record_query!(CampaignParticipationQuery: campaign_participation, campaign_parti
 record_query!(SurveyQuery: survey, surveys => survey as Survey, SurveyFilter, SurveyOrder);
 record_query!(SurveyResponseQuery: survey_response, survey_responses => survey_response as SurveyResponse, SurveyResponseFilter, SurveyResponseOrder);
 record_query!(TagQuery: tag, tags => tag as Tag, TagFilter, TagOrder);
+record_query!(CustomFieldDefinitionQuery: custom_field_definition, custom_field_definitions => custom_field as CustomFieldDefinition, CustomFieldDefinitionFilter, CustomFieldDefinitionOrder);
 record_query!(SegmentQuery: segment, segments => segment as Segment, SegmentFilter, SegmentOrder);

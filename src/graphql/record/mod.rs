@@ -208,11 +208,12 @@ mod tests {
         ("SurveyResponse", SurveyResponse::COLUMNS),
         ("Tag", Tag::COLUMNS),
         ("Segment", Segment::COLUMNS),
+        ("CustomFieldDefinition", CustomFieldDefinition::COLUMNS),
         ("User", User::COLUMNS),
     ];
 
     /// Governed fields whose resolver is written by hand (a mask that reads two columns).
-    const HAND_GUARDED: &[(&str, &str)] = &[("Customer", "address")];
+    const HAND_GUARDED: &[(&str, &str)] = &[("Customer", "address"), ("Customer", "sensitiveCustomFields")];
 
     /// A column is declared `guarded` exactly when the policy table has a row for it, so a
     /// row added to the table without the guard (or the reverse) fails here, not in

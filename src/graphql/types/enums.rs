@@ -34,6 +34,13 @@ mirror!(/// How a customer write treats likely duplicates: BLOCK refuses any; WA
     /// default) refuses an exact phone or email match and saves a fuzzier one, listing it;
     /// ALLOW saves anyway (exempt from phone/email uniqueness), listing matches.
     DuplicatePolicy = "entity::enums::DuplicatePolicy" { Block, Warn, Allow });
+mirror!(/// The record types that take custom fields (customers today; the JSON column that
+    /// holds the values is the only thing another type needs).
+    CustomRecordType = "entity::enums::CustomRecordType" { Customer });
+mirror!(/// The type of a custom field's value: TEXT (a string), NUMBER (a JSON number), DECIMAL
+    /// (an exact decimal as a string), DATE (`YYYY-MM-DD`), BOOLEAN, SELECT (one of
+    /// `options`), MULTI_SELECT (a list of distinct `options`).
+    CustomFieldType = "entity::enums::CustomFieldType" { Text, Number, Decimal, Date, Boolean, Select, MultiSelect });
 mirror!(/// Industry of a company customer.
     Industry = "entity::enums::Industry" { Manufacturing, Services, Education, Retail, Finance, Healthcare, Technology, Government, Other });
 mirror!(/// A contact person's part in a purchase decision.

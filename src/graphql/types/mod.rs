@@ -4,6 +4,7 @@ pub mod activity;
 pub mod auth;
 pub mod classification;
 pub mod contact;
+pub mod custom_field;
 pub mod customer;
 pub mod duplicate;
 pub mod enums;
@@ -19,6 +20,7 @@ pub mod user_error;
 pub mod all {
     pub use super::activity::{Deal, Feedback, Interaction, Purchase, Ticket};
     pub use super::contact::Contact;
+    pub use super::custom_field::CustomFieldDefinition;
     pub use super::customer::Customer;
     pub use super::marketing::{Campaign, CampaignParticipation, Survey, SurveyQuestion, SurveyResponse, Tag};
     pub use super::people::{Team, User};

@@ -44,6 +44,10 @@ crate::writes! {
         marketing_consent: Bool [create default] [update set];
         next_follow_up_at: DateTime [create optional] [update clear];
         allow_duplicate: Bool [create default "Create even if a customer with the same phone or email exists (as `duplicatePolicy: ALLOW`)."];
+        /// Values of the customer's custom fields (`customFieldDefinitions`); on update, the
+        /// given keys change (`null` clears), the rest stay.
+        custom_fields: Each(crate::graphql::types::custom_field::CustomFieldValueInput, crate::service::custom_field::values::FieldValue)
+            [create default] [update set];
         /// How likely duplicates are treated (default WARN); the payload lists them.
         duplicate_policy: Enum(DuplicatePolicy) [create optional] [update set];
     }

@@ -5,13 +5,14 @@ use super::likeness;
 use super::{CustomerPatch, NewCustomer};
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::service::custom_field;
 use crate::service::record::Checked;
 use crate::service::validate::{Checker, ErrorCode};
 use crate::service::{now, record, sequence};
 use crate::set_field;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::customer;
-use entity::enums::{CustomerKind, CustomerSource, DuplicatePolicy, LifecycleStage};
+use entity::enums::{CustomRecordType, CustomerKind, CustomerSource, DuplicatePolicy, LifecycleStage};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
@@ -82,6 +83,8 @@ pub async fn prepare(
     check_birth_date(&mut c, input.birth_date);
     check_company_size(&mut c, input.company_size);
     let owner_id = check_owner(db, viewer, &mut c, input.owner_id).await?;
+    let definitions = custom_field::definitions(db, CustomRecordType::Customer).await?;
+    let custom = custom_field::values::apply(&mut c, &definitions, &serde_json::json!({}), &input.custom_fields, true);
     let policy = input.duplicate_policy.unwrap_or(DuplicatePolicy::Warn);
     if c.errors.is_empty() && !allows_duplicates(input.allow_duplicate, policy) {
         let (phone, email) = (clean.phone.as_deref(), clean.email.as_deref());
@@ -100,7 +103,9 @@ pub async fn prepare(
     let now = now();
     // A number drawn for a write that then fails leaves a gap, never a duplicate.
     let code = sequence::next_code(db, "C", now.date_naive()).await?;
-    Ok(Ok(new_row(input, clean, code, owner_id, now)))
+    let mut row = new_row(input, clean, code, owner_id, now);
+    row.custom_fields = Set(custom);
+    Ok(Ok(row))
 }
 
 /// The row of a new customer from its input and its cleaned values.
@@ -183,6 +188,11 @@ pub async fn change(
     }
     if let Some(v) = patch.next_follow_up_at {
         set_field!(row, fields, next_follow_up_at, "nextFollowUpAt", v);
+    }
+    if let Some(given) = &patch.custom_fields {
+        let definitions = custom_field::definitions(db, CustomRecordType::Customer).await?;
+        let v = custom_field::values::apply(&mut c, &definitions, &current.custom_fields, given, false);
+        set_field!(row, fields, custom_fields, "customFields", v);
     }
     let policy = patch.duplicate_policy.unwrap_or(DuplicatePolicy::Warn);
     // A new phone or email may not be another live customer's.
