@@ -430,3 +430,27 @@ async fn writes_reclassify_their_customer_at_once() {
     let changed = reclassify_all(&app.db, Utc::now(), |_, _| {}).await.unwrap();
     assert_eq!((changed.lifecycle, changed.value, changed.behaviours), (0, 0, 0), "{changed:?}");
 }
+
+/// A customer's need class follows its need as it is written, without waiting for a run.
+#[tokio::test]
+async fn a_need_written_on_a_customer_is_classified_at_once() {
+    let app = spawn_app().await;
+    let id =
+        customer_with(&app, json!({ "name": "急单", "phone": null, "potentialNeeds": "扩产", "needPriority": "HIGH" }))
+            .await;
+    assert_eq!(classes(&app, &id).await["needUrgency"], json!("URGENT"));
+    let update = "mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) {
+        customer { needUrgency version } userErrors { field message } } }";
+    let input = json!({ "id": id, "expectedVersion": 1, "needPriority": "LOW", "needExpectedDate": "2030-01-01" });
+    let body = app.gql(&app.admin_token, update, json!({ "input": input })).await;
+    assert_eq!(body["data"]["updateCustomer"]["customer"]["needUrgency"], json!("ROUTINE"), "{body}");
+    let node = classes(&app, &id).await;
+    assert_eq!(node["needUrgency"], json!("ROUTINE"));
+    let changes = node["classificationHistory"]["nodes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["dimension"] == json!("NEED") && c["from"] == json!("URGENT") && c["to"] == json!("ROUTINE")),
+        "{node}"
+    );
+}

@@ -27,6 +27,12 @@ impl crate::graphql::crud::CreateInput for CreateCustomerInput {
     async fn row(self, db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Checked<Self::Row>> {
         customer::prepare(db, viewer, self.into()).await
     }
+    fn hooks() -> crate::service::insert::Hooks<'static, Self::Row, entity::customer::Model> {
+        crate::service::insert::Hooks {
+            before: None,
+            after: Some(Box::new(|txn, model| Box::pin(customer::reclassify_need(txn, model)))),
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -97,7 +103,12 @@ impl CustomerMutation {
             || patch.company_name.is_some()
             || patch.phone.is_some()
             || patch.email.is_some();
+        let need =
+            patch.potential_needs.is_some() || patch.need_priority.is_some() || patch.need_expected_date.is_some();
         let mut payload: UpdateCustomerPayload = crud::change(ctx, input, Customer).await?;
+        if need && let Some(saved) = &mut payload.customer {
+            saved.0 = customer::need_changed(context::db(ctx)?, &saved.0).await?;
+        }
         if identity {
             let viewer = context::viewer(ctx)?;
             let probe = match &payload.customer {

@@ -61,7 +61,13 @@ async fn fetch(db: &DatabaseConnection, viewer: &Viewer, kind: &str, ids: &[Uuid
     found.retain(|_, node| !matches!(node, Node::Customer(c) if c.0.merged_into.is_some()));
     if kind == "Customer" && found.len() < ids.len() {
         let missing: Vec<Uuid> = ids.iter().copied().filter(|id| !found.contains_key(id)).collect();
+        if missing.is_empty() {
+            return Ok(found);
+        }
         let survivors = crate::service::merge::survivors(db, &missing).await?;
+        if survivors.is_empty() {
+            return Ok(found);
+        }
         let to: Vec<Uuid> = survivors.iter().map(|(_, s)| *s).collect();
         let live = fetch_kind(db, viewer, kind, &to).await?;
         for (merged, survivor) in survivors {

@@ -288,21 +288,29 @@ pub async fn unmerge(
     Ok(Ok(Outcome { merge: Some(record), survivor, merged: rows, counts: Vec::new() }))
 }
 
-/// The customers that merged ids now live on, following merges of survivors (a few hops).
+/// The customers that merged ids now live on, following merges of survivors (a few
+/// hops), one statement per hop.
 pub async fn survivors(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<Vec<(Uuid, Uuid)>> {
-    let mut out = Vec::new();
-    for &id in ids {
-        let mut at = id;
-        for _ in 0..8 {
-            let next = customer::Entity::find_by_id(at).one(db).await?.and_then(|m| m.merged_into);
-            match next {
-                Some(n) => at = n,
-                None => break,
+    use sea_orm::QuerySelect;
+    let mut at: Vec<(Uuid, Uuid)> = ids.iter().map(|id| (*id, *id)).collect();
+    for _ in 0..8 {
+        let current: Vec<Uuid> = at.iter().map(|(_, now)| *now).collect();
+        let next: Vec<(Uuid, Option<Uuid>)> = customer::Entity::find()
+            .select_only()
+            .columns([Column::Id, Column::MergedInto])
+            .filter(Column::Id.is_in(current))
+            .filter(Column::MergedInto.is_not_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        if next.is_empty() {
+            break;
+        }
+        for (_, now) in &mut at {
+            if let Some((_, Some(to))) = next.iter().find(|(id, _)| id == now) {
+                *now = *to;
             }
         }
-        if at != id {
-            out.push((id, at));
-        }
     }
-    Ok(out)
+    Ok(at.into_iter().filter(|(from, now)| from != now).collect())
 }
