@@ -6,6 +6,7 @@
 //! SALES rep at 1 and 8 connections. Reports requests/s, p50/p99, server and database CPU
 //! per request, SQL statements per request and peak RSS, as a table and as JSON.
 
+mod extras;
 mod floor;
 mod load;
 mod procs;
@@ -164,13 +165,9 @@ async fn run(args: Args) -> SetupResult<()> {
             }
         }
     }
-    // Classification over every customer (one set-based statement per dimension), timed
-    // as an operator runs it, once the load is over.
-    let started = std::time::Instant::now();
-    let reclassified = setup::cli(&url, &["reclassify"])?;
-    let reclassify_seconds = started.elapsed().as_secs_f64();
-    eprintln!("{reclassified}");
-    let report = report::Report { scale, seconds, idle_rss_mib, reclassify_seconds, cells };
+    let extras =
+        extras::measure(&db, &url, |body| post(&client, graphql_url.clone(), admin_auth.clone(), body)).await?;
+    let report = report::Report { scale, seconds, idle_rss_mib, extras, cells };
     println!("{}", report.table());
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;

@@ -45,7 +45,7 @@ pub struct Report {
     pub seconds: u64,
     pub idle_rss_mib: f64,
     /// Wall time of `clientele reclassify` over the whole database.
-    pub reclassify_seconds: f64,
+    pub extras: crate::extras::Extras,
     pub cells: Vec<Cell>,
 }
 
@@ -103,8 +103,13 @@ impl Report {
             }
         }
         out.push(("idle RSS < 60 MiB".into(), format!("{:.0} MiB", self.idle_rss_mib), self.idle_rss_mib < 60.0));
-        let seconds = self.reclassify_seconds;
+        let e = &self.extras;
+        let seconds = e.reclassify_seconds;
         out.push(("reclassify every customer < 10 s".into(), format!("{seconds:.1} s"), seconds < 10.0));
+        let seconds = e.duplicates_seconds;
+        out.push(("duplicateCandidates over every customer < 10 s".into(), format!("{seconds:.1} s"), seconds < 10.0));
+        let ms = e.custom_field_p50_ms;
+        out.push(("customField filter p50 < 50 ms".into(), format!("{ms:.1} ms"), ms < 50.0));
         out
     }
 
@@ -151,7 +156,10 @@ impl Report {
             "scale": self.scale,
             "seconds_per_run": self.seconds,
             "idle_rss_mib": round(self.idle_rss_mib),
-            "reclassify_seconds": round(self.reclassify_seconds),
+            "reclassify_seconds": round(self.extras.reclassify_seconds),
+            "duplicates_seconds": round(self.extras.duplicates_seconds),
+            "duplicate_clusters": self.extras.duplicate_clusters,
+            "custom_field_p50_ms": round(self.extras.custom_field_p50_ms),
             "cells": self.cells.iter().map(Cell::json).collect::<Vec<_>>(),
             "targets": self.targets().into_iter()
                 .map(|(target, reading, holds)| json!({"target": target, "reading": reading, "holds": holds}))

@@ -133,14 +133,23 @@ async fn update_keys(db: &DatabaseConnection, rows: &[(Uuid, CustomerKind, Strin
         values.push(Some(k.pinyin).filter(|s| !s.is_empty()).into());
         values.push(Some(k.company).filter(|s| !s.is_empty()).into());
     }
-    let set = |column: &str, v: &str| format!("{column} = (SELECT {v} FROM k WHERE k.id = customers.id)");
-    let sql = format!(
-        "WITH k(id, n, p, c) AS (VALUES {}) UPDATE customers SET {}, {}, {} WHERE id IN (SELECT id FROM k)",
-        tuples.join(", "),
-        set("match_name", "n"),
-        set("match_pinyin", "p"),
-        set("match_company", "c"),
-    );
+    let sql = if pg {
+        // A join on the values (SQLite's UPDATE … FROM cannot name the values' columns).
+        format!(
+            "UPDATE customers SET match_name = k.n, match_pinyin = k.p, match_company = k.c \
+             FROM (VALUES {}) AS k(id, n, p, c) WHERE customers.id = k.id",
+            tuples.join(", ")
+        )
+    } else {
+        let set = |column: &str, v: &str| format!("{column} = (SELECT {v} FROM k WHERE k.id = customers.id)");
+        format!(
+            "WITH k(id, n, p, c) AS (VALUES {}) UPDATE customers SET {}, {}, {} WHERE id IN (SELECT id FROM k)",
+            tuples.join(", "),
+            set("match_name", "n"),
+            set("match_pinyin", "p"),
+            set("match_company", "c"),
+        )
+    };
     db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
     Ok(())
 }
