@@ -189,6 +189,13 @@ where
         return Ok(Err(stale(version, latest.as_ref().map_or(version, model_version::<E>))));
     }
     audit::record(&txn, viewer, action, E::NAME, id, fields).await?;
+    // A change that can move its customer's classes re-evaluates them before it commits.
+    let touched = super::classification::touched_by(E::NAME, fields);
+    if let Some(Value::Uuid(Some(customer))) = E::customer_column().map(|c| current.get(c))
+        && !touched.is_empty()
+    {
+        super::classification::one::reevaluate(&txn, customer, touched, now()).await?;
+    }
     let saved =
         crate::engine::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
     crate::engine::rows::commit(txn).await?;

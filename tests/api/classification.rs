@@ -454,3 +454,50 @@ async fn a_need_written_on_a_customer_is_classified_at_once() {
         "{node}"
     );
 }
+
+/// Deleting, restoring or changing a record re-evaluates its customer as creating it did.
+#[tokio::test]
+async fn deletes_restores_and_updates_reclassify_their_customer_at_once() {
+    let app = spawn_app().await;
+    let id = customer(&app, "Returner").await;
+    let body = app
+        .gql(
+            &app.admin_token,
+            "mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }",
+            json!({ "input": { "customerId": id, "subject": "Broken", "category": "COMPLAINT" } }),
+        )
+        .await;
+    let ticket = body["data"]["createTicket"]["ticket"]["id"].clone();
+    let complainant = |node: &Value| {
+        node["classification"].as_array().unwrap().iter().any(|c| c["dimension"] == json!("COMPLAINANT"))
+    };
+    assert!(complainant(&classes(&app, &id).await));
+    let delete = "mutation($input: DeleteTicketInput!) { deleteTicket(input: $input) { userErrors { message } } }";
+    app.gql(&app.admin_token, delete, json!({ "input": { "id": ticket } })).await;
+    assert!(!complainant(&classes(&app, &id).await), "a deleted complaint no longer counts");
+    let restore = "mutation($input: RestoreTicketInput!) { restoreTicket(input: $input) { userErrors { message } } }";
+    app.gql(&app.admin_token, restore, json!({ "input": { "id": ticket } })).await;
+    assert!(complainant(&classes(&app, &id).await), "a restored complaint counts again");
+
+    purchase(&app, &id, "60000.00", &today_plus(-3)).await;
+    assert_eq!(class(&app, &id).await.1, json!("HIGH"));
+    let purchases = app
+        .gql(
+            &app.admin_token,
+            "query($id: ID!) { customer(id: $id) { purchases { nodes { id } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let purchase_id = purchases["data"]["customer"]["purchases"]["nodes"][0]["id"].clone();
+    let update = "mutation($input: UpdatePurchaseInput!) { updatePurchase(input: $input) { userErrors { message } } }";
+    let body = app
+        .gql(
+            &app.admin_token,
+            update,
+            json!({ "input": { "id": purchase_id, "expectedVersion": 1, "amount": "500.00" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["updatePurchase"]["userErrors"], json!([]), "{body}");
+    // Below HIGH, and the last three months spent more than the three before: POTENTIAL.
+    assert_eq!(class(&app, &id).await.1, json!("POTENTIAL"), "a corrected amount moves the tier");
+}

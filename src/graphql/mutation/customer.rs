@@ -103,12 +103,7 @@ impl CustomerMutation {
             || patch.company_name.is_some()
             || patch.phone.is_some()
             || patch.email.is_some();
-        let need =
-            patch.potential_needs.is_some() || patch.need_priority.is_some() || patch.need_expected_date.is_some();
         let mut payload: UpdateCustomerPayload = crud::change(ctx, input, Customer).await?;
-        if need && let Some(saved) = &mut payload.customer {
-            saved.0 = customer::need_changed(context::db(ctx)?, &saved.0).await?;
-        }
         if identity {
             let viewer = context::viewer(ctx)?;
             let probe = match &payload.customer {

@@ -32,3 +32,17 @@ pub async fn reclassify_all<C: ConnectionTrait + TransactionTrait>(
     let stored = rules::current(db).await?;
     reclassify(db, &stored.rules, stored.version, at, step).await
 }
+
+/// The dimensions a write of `record` (changing `fields`) may move for its customer: what
+/// an update, delete or restore re-evaluates in its own transaction (`record::write_versioned`).
+pub fn touched_by(record: &str, fields: &[&str]) -> &'static [&'static str] {
+    match record {
+        "Interaction" => &["LIFECYCLE", "HIGH_FREQUENCY", "DORMANT"],
+        "Purchase" => &["LIFECYCLE", "VALUE"],
+        "Ticket" | "Feedback" => &["COMPLAINANT"],
+        "Customer" if fields.iter().any(|f| matches!(*f, "potentialNeeds" | "needPriority" | "needExpectedDate")) => {
+            &["NEED"]
+        }
+        _ => &[],
+    }
+}

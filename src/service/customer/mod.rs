@@ -152,14 +152,3 @@ pub async fn count(db: &DatabaseConnection, viewer: &Viewer, filter: Condition) 
 pub async fn reclassify_need(txn: &sea_orm::DatabaseTransaction, saved: &customer::Model) -> AppResult<()> {
     crate::service::classification::one::reevaluate(txn, saved.id, &["NEED"], crate::service::now()).await.map(drop)
 }
-
-/// After a change to a customer's potential need: its need class re-evaluated, and the
-/// customer as stored afterwards.
-pub async fn need_changed(db: &DatabaseConnection, saved: &customer::Model) -> AppResult<customer::Model> {
-    use sea_orm::EntityTrait;
-    let txn = crate::engine::rows::begin(db).await?;
-    crate::service::classification::one::reevaluate(&txn, saved.id, &["NEED"], crate::service::now()).await?;
-    let fresh = customer::Entity::find_by_id(saved.id).one(&txn).await?;
-    crate::engine::rows::commit(txn).await?;
-    Ok(fresh.unwrap_or_else(|| saved.clone()))
-}
