@@ -45,3 +45,22 @@ impl CustomerQuery {
         Ok(connection(page, TotalCount::Statement(Box::new(count)), Customer))
     }
 }
+
+/// A page of the live customers the caller may see that match `filter`, in `order_by`:
+/// the list behind `Segment.members` and `followUps`.
+pub async fn matching(
+    ctx: &Context<'_>,
+    filter: sea_orm::Condition,
+    order_by: Option<Vec<CustomerOrder>>,
+    args: crate::service::page::PageArgs,
+) -> Result<(crate::service::page::Page<entity::customer::Model>, TotalCount)> {
+    let viewer = context::viewer(ctx)?;
+    let query = ListQuery {
+        filter: Some(filter),
+        search: None,
+        order: CustomerOrder::spec(viewer, order_by)?,
+        include_deleted: false,
+    };
+    let (page, count) = customer::list(context::db(ctx)?, viewer, query, &args).await?;
+    Ok((page, TotalCount::Statement(Box::new(count))))
+}

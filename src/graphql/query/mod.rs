@@ -1,7 +1,7 @@
 //! Root queries, merged from one object per domain noun.
 
 mod auth;
-mod customer;
+pub mod customer;
 mod node;
 mod records;
 mod report;

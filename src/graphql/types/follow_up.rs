@@ -6,9 +6,9 @@ use crate::graphql::context;
 use crate::graphql::crud;
 use crate::graphql::idempotency::idempotent;
 use crate::graphql::input::customer::CustomerOrder;
-use crate::graphql::relay::{Conn, TotalCount, connection, expect_id, page_args, page_complexity};
+use crate::graphql::relay::{Conn, connection, expect_id, page_args, page_complexity};
 use crate::graphql::types::customer::Customer;
-use crate::service::customer::{self as customers, ListQuery};
+use crate::service::customer as customers;
 use crate::service::follow_up::{self as service, Queue, Reason};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
@@ -87,7 +87,6 @@ impl FollowUpQuery {
         filter: Option<FollowUpFilter>,
         order_by: Option<Vec<CustomerOrder>>,
     ) -> Result<Conn<FollowUp>> {
-        let viewer = context::viewer(ctx)?;
         let filter = filter.unwrap_or_default();
         let queue = Arc::new(Queue {
             // A malformed id matches no owner, as in every id filter.
@@ -95,18 +94,9 @@ impl FollowUpQuery {
             due_before: filter.due_before.unwrap_or_else(crate::service::now),
             reasons: filter.reasons.unwrap_or_default().into_iter().map(Reason::from).collect(),
         });
-        let query = ListQuery {
-            filter: Some(queue.condition()),
-            search: None,
-            order: CustomerOrder::spec(viewer, order_by)?,
-            include_deleted: false,
-        };
         let args = page_args(first, after, last, before);
-        let (page, count) = customers::list(context::db(ctx)?, viewer, query, &args).await?;
-        Ok(connection(page, TotalCount::Statement(Box::new(count)), |m| FollowUp {
-            customer: Customer(m),
-            queue: queue.clone(),
-        }))
+        let (page, count) = crate::graphql::query::customer::matching(ctx, queue.condition(), order_by, args).await?;
+        Ok(connection(page, count, |m| FollowUp { customer: Customer(m), queue: queue.clone() }))
     }
 }
 

@@ -6,10 +6,10 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context;
 use crate::graphql::input::customer::{CustomerFilter, CustomerOrder};
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
-use crate::graphql::relay::{Conn, TotalCount, connection, page_args, page_complexity};
+use crate::graphql::relay::{Conn, connection, page_args, page_complexity};
 use crate::graphql::types::all::User;
 use crate::graphql::types::customer::Customer;
-use crate::service::customer::{self, ListQuery};
+use crate::service::customer;
 use async_graphql::{Context, InputType, Result};
 use sea_orm::Condition;
 
@@ -63,16 +63,10 @@ impl SegmentMembers {
         before: Option<String>,
         order_by: Option<Vec<CustomerOrder>>,
     ) -> Result<Conn<Customer>> {
-        let viewer = context::viewer(ctx)?;
-        let query = ListQuery {
-            filter: Some(condition(&self.0, viewer)?),
-            search: None,
-            order: CustomerOrder::spec(viewer, order_by)?,
-            include_deleted: false,
-        };
+        let filter = condition(&self.0, context::viewer(ctx)?)?;
         let args = page_args(first, after, last, before);
-        let (page, count) = customer::list(context::db(ctx)?, viewer, query, &args).await?;
-        Ok(connection(page, TotalCount::Statement(Box::new(count)), Customer))
+        let (page, count) = crate::graphql::query::customer::matching(ctx, filter, order_by, args).await?;
+        Ok(connection(page, count, Customer))
     }
     /// How many customers the caller may see match the filter now.
     async fn count(&self, ctx: &Context<'_>) -> Result<u64> {

@@ -68,6 +68,10 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
         // One classification at a time across instances (a second waits, then finds
         // nothing left to change); the daily job tries the same lock and skips if taken.
         run(&txn, &format!("SELECT pg_advisory_xact_lock({LOCK})"), vec![]).await?;
+        // A run over every customer is a batch job, not a request: the request-sized
+        // statement timeout (`CLIENTELE_DB_STATEMENT_TIMEOUT_MS`) would cut a first run,
+        // which writes every class. Bounded still, for this transaction only.
+        run(&txn, "SET LOCAL statement_timeout = '300s'", vec![]).await?;
     }
     let mut changed = Changed::default();
     run(&txn, "DROP TABLE IF EXISTS cls_stage", vec![]).await?;
