@@ -188,7 +188,7 @@ pub async fn mark_reviewed(
     .exec_without_returning(&txn)
     .await?;
     customer::Entity::update_many()
-        .col_expr(Column::LastReviewedAt, Expr::val(at).into())
+        .col_expr(Column::LastReviewedAt, Expr::val(at))
         .filter(Column::Id.eq(id))
         .exec(&txn)
         .await?;

@@ -174,9 +174,9 @@ async fn tombstone<C: ConnectionTrait>(
 ) -> AppResult<bool> {
     for m in merged {
         let done = customer::Entity::update_many()
-            .col_expr(Column::MergedInto, Expr::val(survivor).into())
-            .col_expr(Column::DeletedAt, Expr::val(at).into())
-            .col_expr(Column::UpdatedAt, Expr::val(at).into())
+            .col_expr(Column::MergedInto, Expr::val(survivor))
+            .col_expr(Column::DeletedAt, Expr::val(at))
+            .col_expr(Column::UpdatedAt, Expr::val(at))
             .col_expr(Column::Version, Expr::col(Column::Version).add(1))
             .filter(Column::Id.eq(m.id))
             .filter(Column::Version.eq(m.version))
