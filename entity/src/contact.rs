@@ -17,6 +17,8 @@ pub struct Model {
     pub email: Option<String>,
     pub is_primary: bool,
     pub notes: Option<String>,
+    /// Values of the team's custom fields, a JSON object (`service::custom_field`).
+    pub custom_fields: Json,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -21,6 +21,8 @@ pub struct Model {
     pub expected_close_date: Option<Date>,
     pub closed_at: Option<DateTimeUtc>,
     pub lost_reason: Option<String>,
+    /// Values of the team's custom fields, a JSON object (`service::custom_field`).
+    pub custom_fields: Json,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -52,7 +52,7 @@ db_enum!(/// A dimension a customer is classified on; the behaviours hold or not
 db_enum!(/// How a customer write treats likely duplicates.
     DuplicatePolicy { Block = "BLOCK", Warn = "WARN", Allow = "ALLOW" });
 db_enum!(/// The record types that take custom fields.
-    CustomRecordType { Customer = "CUSTOMER" });
+    CustomRecordType { Customer = "CUSTOMER", Contact = "CONTACT", Deal = "DEAL", Ticket = "TICKET" });
 db_enum!(/// The type of a custom field's value.
     CustomFieldType { Text = "TEXT", Number = "NUMBER", Decimal = "DECIMAL", Date = "DATE", Boolean = "BOOLEAN",
                       Select = "SELECT", MultiSelect = "MULTI_SELECT" });

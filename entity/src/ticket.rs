@@ -25,6 +25,8 @@ pub struct Model {
     pub resolved_at: Option<DateTimeUtc>,
     pub due_at: Option<DateTimeUtc>,
     pub resolution: Option<String>,
+    /// Values of the team's custom fields, a JSON object (`service::custom_field`).
+    pub custom_fields: Json,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,6 +17,7 @@ mod m20261205_000011_create_segments_and_reviews;
 mod m20261205_000012_add_customer_match_keys;
 mod m20261205_000013_create_customer_merges;
 mod m20261205_000014_create_custom_field_definitions;
+mod m20261205_000015_add_custom_fields_to_contacts_deals_tickets;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_add_customer_match_keys::Migration),
             Box::new(m20261205_000013_create_customer_merges::Migration),
             Box::new(m20261205_000014_create_custom_field_definitions::Migration),
+            Box::new(m20261205_000015_add_custom_fields_to_contacts_deals_tickets::Migration),
         ]
     }
 }

@@ -5,8 +5,10 @@ use super::record::{Change, Checked, check_ref};
 use super::validate::Checker;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::service::custom_field;
 use crate::set_field;
 use entity::contact::{self, Column};
+use entity::enums::CustomRecordType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -47,6 +49,10 @@ crate::writes! {
         is_primary: Bool [create default "Makes this the customer's main contact (the previous one is demoted)."]
             [update set];
         notes: Text [create optional] [update clear];
+        /// Values of custom fields (`customFieldDefinitions`); on update, the given keys
+        /// change (`null` clears), the rest stay.
+        custom_fields: Each(crate::graphql::types::custom_field::CustomFieldValueInput, crate::service::custom_field::values::FieldValue)
+            [create default] [update set];
     }
 }
 
@@ -59,7 +65,9 @@ pub async fn prepare(
     let mut c = Checker::default();
     let customer_id = new.customer_id.or(Some(Uuid::nil()));
     let customer = check_ref::<entity::customer::Entity>(db, viewer, &mut c, "customerId", customer_id).await?;
+    let custom = custom_field::for_new(db, &mut c, CustomRecordType::Contact, &new.custom_fields).await?;
     let row = contact::ActiveModel {
+        custom_fields: Set(custom),
         customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
         name: Set(c.name("name", &new.name, 200)),
         title: Set(c.text("title", new.title.as_deref(), 200)),
@@ -75,9 +83,9 @@ pub async fn prepare(
 
 /// The change `patch` makes to a contact.
 pub async fn change(
-    _db: &DatabaseConnection,
+    db: &DatabaseConnection,
     _viewer: &Viewer,
-    _current: &contact::Model,
+    current: &contact::Model,
     patch: ContactPatch,
 ) -> AppResult<Change<contact::ActiveModel>> {
     let mut c = Checker::default();
@@ -103,6 +111,10 @@ pub async fn change(
     }
     if let Some(v) = patch.notes {
         set_field!(row, fields, notes, "notes", c.long_text("notes", v.as_deref(), 10_000));
+    }
+    if let Some(given) = &patch.custom_fields {
+        let v = custom_field::for_change(db, &mut c, CustomRecordType::Contact, &current.custom_fields, given).await?;
+        set_field!(row, fields, custom_fields, "customFields", v);
     }
     Ok(c.finish((row, fields)))
 }

@@ -5,7 +5,9 @@ use super::record::{Change, Checked, check_ref};
 use super::validate::{Checker, ErrorCode};
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::service::custom_field;
 use crate::set_field;
+use entity::enums::CustomRecordType;
 use entity::enums::{DealStage, Role};
 use entity::{customer, deal, user};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
@@ -26,6 +28,10 @@ crate::writes! {
         expected_close_date: Date [create optional] [update clear];
         owner_id: Id(User) [create optional "Owner (admins and managers only); the caller when left out."]
             [update set "Reassign (admins and managers only)."];
+        /// Values of custom fields (`customFieldDefinitions`); on update, the given keys
+        /// change (`null` clears), the rest stay.
+        custom_fields: Each(crate::graphql::types::custom_field::CustomFieldValueInput, crate::service::custom_field::values::FieldValue)
+            [create default] [update set];
     }
 }
 
@@ -63,7 +69,9 @@ pub async fn prepare(db: &DatabaseConnection, viewer: &Viewer, new: NewDeal) -> 
     if matches!(stage, DealStage::Won | DealStage::Lost) {
         c.push("stage", ErrorCode::Invalid, "open a deal in an open stage; close it with moveDealStage");
     }
+    let custom = custom_field::for_new(db, &mut c, CustomRecordType::Deal, &new.custom_fields).await?;
     let row = deal::ActiveModel {
+        custom_fields: Set(custom),
         customer_id: Set(customer.map(|m| m.id).unwrap_or_default()),
         owner_id: Set(owner),
         title: Set(c.name("title", &new.title, 200)),
@@ -103,6 +111,10 @@ pub async fn change(
     }
     if let Some(v) = patch.expected_close_date {
         set_field!(row, fields, expected_close_date, "expectedCloseDate", v);
+    }
+    if let Some(given) = &patch.custom_fields {
+        let v = custom_field::for_change(db, &mut c, CustomRecordType::Deal, &current.custom_fields, given).await?;
+        set_field!(row, fields, custom_fields, "customFields", v);
     }
     if let Some(owner) = patch.owner_id.filter(|o| *o != current.owner_id) {
         if !matches!(viewer.role, Role::Admin | Role::Manager) {

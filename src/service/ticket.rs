@@ -20,6 +20,8 @@ pub async fn reclassify(txn: &sea_orm::DatabaseTransaction, saved: &ticket::Mode
     }
     super::classification::one::reevaluate(txn, saved.customer_id, &["COMPLAINANT"], now()).await.map(drop)
 }
+use crate::service::custom_field;
+use entity::enums::CustomRecordType;
 
 crate::writes! {
     inputs ticket_inputs;
@@ -38,6 +40,10 @@ crate::writes! {
             [update set "OPEN, IN_PROGRESS, WAITING or CLOSED; RESOLVED goes through `resolveTicket`."];
         due_at: DateTime [create optional] [update clear];
         assignee_id: Id(User) [create optional];
+        /// Values of custom fields (`customFieldDefinitions`); on update, the given keys
+        /// change (`null` clears), the rest stay.
+        custom_fields: Each(crate::graphql::types::custom_field::CustomFieldValueInput, crate::service::custom_field::values::FieldValue)
+            [create default] [update set];
     }
 }
 
@@ -60,6 +66,7 @@ pub async fn prepare(
     if new.due_at.is_some_and(|d| d < ts) {
         c.push("dueAt", ErrorCode::Invalid, "dueAt cannot be in the past");
     }
+    let custom = custom_field::for_new(db, &mut c, CustomRecordType::Ticket, &new.custom_fields).await?;
     if !c.is_clean() {
         return Ok(Err(c.errors));
     }
@@ -78,6 +85,7 @@ pub async fn prepare(
         resolved_at: Set(None),
         due_at: Set(new.due_at),
         resolution: Set(None),
+        custom_fields: Set(custom),
         ..entity::record::new_row::<ticket::Entity>(ts)
     }))
 }
@@ -85,7 +93,7 @@ pub async fn prepare(
 /// The change `patch` makes to `current`: leaving OPEN records the first response,
 /// reopening clears the resolution time.
 pub async fn change(
-    _db: &DatabaseConnection,
+    db: &DatabaseConnection,
     _viewer: &Viewer,
     current: &ticket::Model,
     patch: TicketPatch,
@@ -122,6 +130,10 @@ pub async fn change(
     }
     if let Some(v) = patch.due_at {
         set_field!(row, fields, due_at, "dueAt", v);
+    }
+    if let Some(given) = &patch.custom_fields {
+        let v = custom_field::for_change(db, &mut c, CustomRecordType::Ticket, &current.custom_fields, given).await?;
+        set_field!(row, fields, custom_fields, "customFields", v);
     }
     Ok(c.finish((row, fields)))
 }

@@ -171,3 +171,81 @@ async fn a_sensitive_field_leaves_through_the_field_policy_and_cannot_be_probed(
     assert_eq!(names(&app, &app.admin_token, probe.clone()).await, ["张明"]);
     assert!(names(&app, &service, probe).await.is_empty(), "a masked field cannot be probed by filter");
 }
+
+#[tokio::test]
+async fn contacts_deals_and_tickets_take_their_own_custom_fields() {
+    let app = spawn_app().await;
+    for (ty, key, field_type, sensitive) in [
+        ("CONTACT", "wechat", "TEXT", true),
+        ("DEAL", "contract_no", "TEXT", false),
+        ("TICKET", "sla_tier", "SELECT", false),
+    ] {
+        let mut input =
+            json!({ "recordType": ty, "key": key, "label": key, "fieldType": field_type, "sensitive": sensitive });
+        if field_type == "SELECT" {
+            input["options"] = json!(["GOLD", "SILVER"]);
+        }
+        let body = define(&app, &app.admin_token, input).await;
+        assert_eq!(body["data"]["createCustomFieldDefinition"]["userErrors"], json!([]), "{body}");
+    }
+    let customer = customer(&app, "华兴", json!([])).await["customer"]["id"].clone();
+    let create = |ty: &str, fields: &str| {
+        format!(
+            "mutation($input: Create{ty}Input!) {{ create{ty}(input: $input) {{ {fields} userErrors {{ field code }} }} }}"
+        )
+    };
+    let body = app
+        .gql(&app.admin_token, &create("Contact", "contact { id customField(key: \"wechat\") }"),
+            json!({ "input": { "customerId": customer, "name": "秘书", "customFields": [{ "key": "wechat", "value": "hx_sec" }] } }))
+        .await;
+    let contact = body["data"]["createContact"]["contact"].clone();
+    assert_eq!(contact["customField"], json!("hx_sec"), "{body}");
+    let body = app
+        .gql(&app.admin_token, &create("Deal", "deal { id customFields { key value } }"),
+            json!({ "input": { "customerId": customer, "title": "二期", "amount": "1000", "customFields": [{ "key": "contract_no", "value": "HT-7" }] } }))
+        .await;
+    assert_eq!(
+        body["data"]["createDeal"]["deal"]["customFields"],
+        json!([{ "key": "contract_no", "value": "HT-7" }]),
+        "{body}"
+    );
+    let body = app
+        .gql(&app.admin_token, &create("Ticket", "ticket { id }"),
+            json!({ "input": { "customerId": customer, "subject": "漏水", "category": "REQUEST", "customFields": [{ "key": "sla_tier", "value": "BRONZE" }] } }))
+        .await;
+    assert_eq!(
+        body["data"]["createTicket"]["userErrors"][0]["field"],
+        json!(["input", "customFields", "sla_tier"]),
+        "{body}"
+    );
+    let body = app
+        .gql(&app.admin_token, &create("Ticket", "ticket { id }"),
+            json!({ "input": { "customerId": customer, "subject": "漏水", "category": "REQUEST", "customFields": [{ "key": "contract_no", "value": "x" }] } }))
+        .await;
+    assert_eq!(
+        body["data"]["createTicket"]["userErrors"][0]["field"],
+        json!(["input", "customFields", "0", "key"]),
+        "a deal's field is not a ticket's: {body}"
+    );
+
+    let body = app
+        .gql(
+            &app.admin_token,
+            "{ deals(filter: { customField: { key: \"contract_no\", eq: \"HT-7\" } }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["deals"]["totalCount"], json!(1), "{body}");
+    let (_, service) = app.user(Role::Service, None).await;
+    let read = "query($id: ID!) { contact(id: $id) { customField(key: \"wechat\") } }";
+    let body = app.gql(&service, read, json!({ "id": contact["id"] })).await;
+    assert_eq!(body["data"]["contact"]["customField"], json!("****"), "a sensitive contact field is masked: {body}");
+    let body = app
+        .gql(
+            &service,
+            "{ contacts(filter: { customField: { key: \"wechat\", eq: \"hx_sec\" } }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["contacts"]["totalCount"], json!(0), "and cannot be probed: {body}");
+}

@@ -213,7 +213,13 @@ mod tests {
     ];
 
     /// Governed fields whose resolver is written by hand (a mask that reads two columns).
-    const HAND_GUARDED: &[(&str, &str)] = &[("Customer", "address"), ("Customer", "sensitiveCustomFields")];
+    const HAND_GUARDED: &[(&str, &str)] = &[
+        ("Customer", "address"),
+        ("Customer", "sensitiveCustomFields"),
+        ("Contact", "sensitiveCustomFields"),
+        ("Deal", "sensitiveCustomFields"),
+        ("Ticket", "sensitiveCustomFields"),
+    ];
 
     /// A column is declared `guarded` exactly when the policy table has a row for it, so a
     /// row added to the table without the guard (or the reverse) fails here, not in

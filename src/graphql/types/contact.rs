@@ -37,6 +37,10 @@ crate::record! {
     related {
         customer: CustomerFilter => (Column::CustomerId, entity::customer::Entity, entity::customer::Column::Id),
     }
+    custom {
+        custom_field: crate::graphql::types::custom_field::CustomFieldFilter
+            => crate::graphql::types::custom_field::contact_custom_field,
+    }
     order ContactOrder(ContactOrderField), default CreatedAt Asc {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
@@ -46,6 +50,11 @@ crate::record! {
         #[graphql(flatten)]
         async fn lists(&self) -> ContactLists {
             ContactLists(self.0.id)
+        }
+        /// Custom fields.
+        #[graphql(flatten)]
+        async fn custom(&self) -> crate::graphql::types::custom_field::CustomFields {
+            crate::graphql::types::custom_field::CustomFields::of(entity::enums::CustomRecordType::Contact, &self.0.custom_fields)
         }
     }
 }

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 
 crate::record! {
     /// A custom field of a record type: key, label, type, options, required, sensitive.
+    /// Sensitive values leave through the policy row `<Type>.sensitiveCustomFields`.
     CustomFieldDefinition(custom_field) {
         record_type RecordType: Enum(CustomRecordType);
         /// The value's key in `customFields`.
@@ -28,7 +29,7 @@ crate::record! {
         field_type FieldType: Enum(CustomFieldType);
         /// Every new record must have a value; no write may clear it.
         required Required: Bool;
-        /// Personal data: masked or denied by role (`Customer.sensitiveCustomFields` in the policy).
+        /// Personal data: masked or denied by role, like a phone number.
         sensitive Sensitive: Bool;
         /// Order among the record type's fields.
         position Position: Int, sort Position;
@@ -91,15 +92,40 @@ pub struct CustomFieldFilter {
     pub is_null: Option<bool>,
 }
 
-/// The field policy's rule for the viewer on sensitive custom fields.
-fn sensitive_rule(viewer: &Viewer) -> Rule {
-    policy::rule(viewer, "Customer", "sensitiveCustomFields")
+/// The field policy's rule for the viewer on sensitive custom fields of `ty`.
+fn sensitive_rule(viewer: &Viewer, ty: entity::enums::CustomRecordType) -> Rule {
+    policy::rule(viewer, type_name(ty), "sensitiveCustomFields")
 }
 
-/// Customers whose custom field `f.key` matches, on the expression its index covers. A
-/// sensitive field the caller may not read in full matches nothing: a filter would reveal
+/// The GraphQL type of the records of `ty`.
+fn type_name(ty: entity::enums::CustomRecordType) -> &'static str {
+    use entity::enums::CustomRecordType as T;
+    match ty {
+        T::Customer => "Customer",
+        T::Contact => "Contact",
+        T::Deal => "Deal",
+        T::Ticket => "Ticket",
+    }
+}
+
+/// The `customField` filter of each record type that has custom fields.
+macro_rules! filters {
+    ($($name:ident => $ty:ident),+ $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($ty), "` records whose custom field matches.")]
+            pub fn $name(f: &CustomFieldFilter, viewer: &Viewer) -> AppResult<Condition> {
+                condition(f, viewer, entity::enums::CustomRecordType::$ty)
+            }
+        )+
+    };
+}
+
+filters!(customer_custom_field => Customer, contact_custom_field => Contact, deal_custom_field => Deal, ticket_custom_field => Ticket);
+
+/// Records of `ty` whose custom field `f.key` matches, on the expression its index covers.
+/// A sensitive field the caller may not read in full matches nothing: a filter would reveal
 /// it one comparison at a time.
-pub fn custom_field_condition(f: &CustomFieldFilter, viewer: &Viewer) -> AppResult<Condition> {
+fn condition(f: &CustomFieldFilter, viewer: &Viewer, ty: entity::enums::CustomRecordType) -> AppResult<Condition> {
     if !service::valid_key(&f.key) {
         return Err(AppError::BadUserInput(format!("`{}` is not a custom field key", f.key)));
     }
@@ -121,10 +147,11 @@ pub fn custom_field_condition(f: &CustomFieldFilter, viewer: &Viewer) -> AppResu
     if let Some(null) = f.is_null {
         cond = cond.add(if null { value().is_null() } else { value().is_not_null() });
     }
-    if sensitive_rule(viewer) != Rule::Allow {
+    if sensitive_rule(viewer, ty) != Rule::Allow {
         let sensitive = Query::select()
             .expr(Expr::val(1))
             .from(entity::custom_field::Entity)
+            .and_where(Expr::col(entity::custom_field::Column::RecordType).eq(ty.as_str()))
             .and_where(Expr::col(entity::custom_field::Column::Key).eq(f.key.as_str()))
             .and_where(Expr::col(entity::custom_field::Column::Sensitive).eq(true))
             .and_where(Expr::col(entity::custom_field::Column::DeletedAt).is_null())
@@ -159,13 +186,17 @@ impl Loader<entity::enums::CustomRecordType> for Definitions {
     }
 }
 
-/// The custom fields of a customer whose stored values are `stored`, as `ctx`'s caller
-/// may see them, in definition order.
-pub async fn of_customer(ctx: &Context<'_>, stored: &Value) -> Result<Vec<CustomFieldValue>> {
+/// The custom fields of a record of `ty` whose stored values are `stored`, as `ctx`'s
+/// caller may see them, in definition order.
+pub async fn of_record(
+    ctx: &Context<'_>,
+    ty: entity::enums::CustomRecordType,
+    stored: &Value,
+) -> Result<Vec<CustomFieldValue>> {
     let viewer = context::viewer(ctx)?;
     let loader = context::loaders(ctx)?.get::<entity::enums::CustomRecordType, Definitions>();
-    let defs = loader.load_one(entity::enums::CustomRecordType::Customer).await?.unwrap_or_default();
-    let rule = sensitive_rule(viewer);
+    let defs = loader.load_one(ty).await?.unwrap_or_default();
+    let rule = sensitive_rule(viewer, ty);
     Ok(defs
         .iter()
         .map(|def| CustomFieldValue {
@@ -177,13 +208,18 @@ pub async fn of_customer(ctx: &Context<'_>, stored: &Value) -> Result<Vec<Custom
         .collect())
 }
 
-/// One custom field of a customer; `FORBIDDEN` when the caller's role is denied it.
-pub async fn one_of_customer(ctx: &Context<'_>, stored: &Value, key: &str) -> Result<Option<Json<Value>>> {
+/// One custom field of a record of `ty`; `FORBIDDEN` when the caller's role is denied it.
+pub async fn one_of_record(
+    ctx: &Context<'_>,
+    ty: entity::enums::CustomRecordType,
+    stored: &Value,
+    key: &str,
+) -> Result<Option<Json<Value>>> {
     let viewer = context::viewer(ctx)?;
     let loader = context::loaders(ctx)?.get::<entity::enums::CustomRecordType, Definitions>();
-    let defs = loader.load_one(entity::enums::CustomRecordType::Customer).await?.unwrap_or_default();
+    let defs = loader.load_one(ty).await?.unwrap_or_default();
     let Some(def) = defs.iter().find(|d| d.key == key) else { return Ok(None) };
-    let rule = sensitive_rule(viewer);
+    let rule = sensitive_rule(viewer, ty);
     if def.sensitive && rule == Rule::Deny {
         return Err(AppError::Forbidden(format!("your role may not read the custom field {key}")).into());
     }
@@ -196,5 +232,31 @@ fn shown(def: &Definition, stored: &Value, rule: Rule) -> Option<Value> {
         (false, _) | (true, Rule::Allow) => Some(values::shown(def, stored)),
         (true, Rule::Mask(_)) => Some(Value::String("****".into())),
         (true, Rule::Deny) => None,
+    }
+}
+
+/// The custom-field fields of a record, flattened into its type.
+pub struct CustomFields {
+    ty: entity::enums::CustomRecordType,
+    stored: Value,
+}
+
+impl CustomFields {
+    /// The fields of a record of `ty` holding `stored`.
+    pub fn of(ty: entity::enums::CustomRecordType, stored: &Value) -> Self {
+        Self { ty, stored: stored.clone() }
+    }
+}
+
+#[async_graphql::Object]
+impl CustomFields {
+    /// The values of the record's custom fields, in definition order; a sensitive one
+    /// through the field policy (`<Type>.sensitiveCustomFields`).
+    async fn custom_fields(&self, ctx: &Context<'_>) -> Result<Vec<CustomFieldValue>> {
+        of_record(ctx, self.ty, &self.stored).await
+    }
+    /// One custom field's value (`null`: none, or no such field).
+    async fn custom_field(&self, ctx: &Context<'_>, key: String) -> Result<Option<Json<Value>>> {
+        one_of_record(ctx, self.ty, &self.stored, &key).await
     }
 }

@@ -82,7 +82,7 @@ crate::record! {
         has_tag: TagFilter => tagged,
         behaviours: BehaviourFilter => crate::graphql::input::customer::behaving,
         custom_field: crate::graphql::types::custom_field::CustomFieldFilter
-            => crate::graphql::types::custom_field::custom_field_condition,
+            => crate::graphql::types::custom_field::customer_custom_field,
     }
     order CustomerOrder(CustomerOrderField), default CreatedAt Asc {
         CreatedAt => CreatedAt,
@@ -94,14 +94,10 @@ crate::record! {
         async fn classes(&self) -> crate::graphql::types::classification::CustomerClasses {
             crate::graphql::types::classification::CustomerClasses::of(&self.0)
         }
-        /// The values of the customer's custom fields, in definition order; a sensitive one
-        /// through the field policy (`Customer.sensitiveCustomFields`).
-        async fn custom_fields(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::types::custom_field::CustomFieldValue>> {
-            crate::graphql::types::custom_field::of_customer(ctx, &self.0.custom_fields).await
-        }
-        /// One custom field's value (`null`: none, or no such field).
-        async fn custom_field(&self, ctx: &Context<'_>, key: String) -> Result<Option<async_graphql::Json<serde_json::Value>>> {
-            crate::graphql::types::custom_field::one_of_customer(ctx, &self.0.custom_fields, &key).await
+        /// Custom fields.
+        #[graphql(flatten)]
+        async fn custom(&self) -> crate::graphql::types::custom_field::CustomFields {
+            crate::graphql::types::custom_field::CustomFields::of(entity::enums::CustomRecordType::Customer, &self.0.custom_fields)
         }
         /// Street address (masked to the region for roles that need no more).
         async fn address(&self, ctx: &Context<'_>) -> Result<Option<String>> {

@@ -34,9 +34,8 @@ mirror!(/// How a customer write treats likely duplicates: BLOCK refuses any; WA
     /// default) refuses an exact phone or email match and saves a fuzzier one, listing it;
     /// ALLOW saves anyway (exempt from phone/email uniqueness), listing matches.
     DuplicatePolicy = "entity::enums::DuplicatePolicy" { Block, Warn, Allow });
-mirror!(/// The record types that take custom fields (customers today; the JSON column that
-    /// holds the values is the only thing another type needs).
-    CustomRecordType = "entity::enums::CustomRecordType" { Customer });
+mirror!(/// The record types that take custom fields.
+    CustomRecordType = "entity::enums::CustomRecordType" { Customer, Contact, Deal, Ticket });
 mirror!(/// The type of a custom field's value: TEXT (a string), NUMBER (a JSON number), DECIMAL
     /// (an exact decimal as a string), DATE (`YYYY-MM-DD`), BOOLEAN, SELECT (one of
     /// `options`), MULTI_SELECT (a list of distinct `options`).

@@ -145,12 +145,46 @@ pub async fn definitions<C: ConnectionTrait>(db: &C, ty: CustomRecordType) -> Ap
         .await?)
 }
 
+/// The table whose records `ty` names.
+pub fn table(ty: CustomRecordType) -> &'static str {
+    match ty {
+        CustomRecordType::Customer => "customers",
+        CustomRecordType::Contact => "contacts",
+        CustomRecordType::Deal => "deals",
+        CustomRecordType::Ticket => "tickets",
+    }
+}
+
+/// A new record's custom fields: `given`, checked against the definitions of `ty`.
+pub async fn for_new<C: ConnectionTrait>(
+    db: &C,
+    c: &mut Checker,
+    ty: CustomRecordType,
+    given: &[values::FieldValue],
+) -> AppResult<serde_json::Value> {
+    let defs = definitions(db, ty).await?;
+    Ok(values::apply(c, &defs, &serde_json::json!({}), given, true))
+}
+
+/// A record's custom fields after `given` (checked against the definitions of `ty`).
+pub async fn for_change<C: ConnectionTrait>(
+    db: &C,
+    c: &mut Checker,
+    ty: CustomRecordType,
+    current: &serde_json::Value,
+    given: &[values::FieldValue],
+) -> AppResult<serde_json::Value> {
+    let defs = definitions(db, ty).await?;
+    Ok(values::apply(c, &defs, current, given, false))
+}
+
 /// After a definition is saved: an index on its value, so a filter on it over many
 /// records reads the index (the key is a checked identifier, safe to name in SQL).
 pub async fn index(db: &sea_orm::DatabaseTransaction, model: &custom_field::Model) -> AppResult<()> {
     let backend = db.get_database_backend();
+    let table = table(model.record_type);
     let sql = format!(
-        "CREATE INDEX IF NOT EXISTS idx_customers_cf_{key} ON customers ({expr})",
+        "CREATE INDEX IF NOT EXISTS idx_{table}_cf_{key} ON {table} ({expr})",
         key = model.key,
         expr = values::expression(&model.key)
     );

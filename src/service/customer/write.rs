@@ -83,8 +83,7 @@ pub async fn prepare(
     check_birth_date(&mut c, input.birth_date);
     check_company_size(&mut c, input.company_size);
     let owner_id = check_owner(db, viewer, &mut c, input.owner_id).await?;
-    let definitions = custom_field::definitions(db, CustomRecordType::Customer).await?;
-    let custom = custom_field::values::apply(&mut c, &definitions, &serde_json::json!({}), &input.custom_fields, true);
+    let custom = custom_field::for_new(db, &mut c, CustomRecordType::Customer, &input.custom_fields).await?;
     let policy = input.duplicate_policy.unwrap_or(DuplicatePolicy::Warn);
     if c.errors.is_empty() && !allows_duplicates(input.allow_duplicate, policy) {
         let (phone, email) = (clean.phone.as_deref(), clean.email.as_deref());
@@ -190,8 +189,7 @@ pub async fn change(
         set_field!(row, fields, next_follow_up_at, "nextFollowUpAt", v);
     }
     if let Some(given) = &patch.custom_fields {
-        let definitions = custom_field::definitions(db, CustomRecordType::Customer).await?;
-        let v = custom_field::values::apply(&mut c, &definitions, &current.custom_fields, given, false);
+        let v = custom_field::for_change(db, &mut c, CustomRecordType::Customer, &current.custom_fields, given).await?;
         set_field!(row, fields, custom_fields, "customFields", v);
     }
     let policy = patch.duplicate_policy.unwrap_or(DuplicatePolicy::Warn);

@@ -40,6 +40,10 @@ crate::record! {
     related {
         customer: CustomerFilter => (deal::Column::CustomerId, customer::Entity, customer::Column::Id),
     }
+    custom {
+        custom_field: crate::graphql::types::custom_field::CustomFieldFilter
+            => crate::graphql::types::custom_field::deal_custom_field,
+    }
     order DealOrder(DealOrderField), default CreatedAt Desc {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
@@ -49,6 +53,11 @@ crate::record! {
         #[graphql(flatten)]
         async fn lists(&self) -> DealLists {
             DealLists(self.0.id)
+        }
+        /// Custom fields.
+        #[graphql(flatten)]
+        async fn custom(&self) -> crate::graphql::types::custom_field::CustomFields {
+            crate::graphql::types::custom_field::CustomFields::of(entity::enums::CustomRecordType::Deal, &self.0.custom_fields)
         }
     }
 }

@@ -42,6 +42,10 @@ crate::record! {
     related {
         customer: CustomerFilter => (ticket::Column::CustomerId, customer::Entity, customer::Column::Id),
     }
+    custom {
+        custom_field: crate::graphql::types::custom_field::CustomFieldFilter
+            => crate::graphql::types::custom_field::ticket_custom_field,
+    }
     order TicketOrder(TicketOrderField), default OpenedAt Desc {
         UpdatedAt => UpdatedAt,
     }
@@ -50,6 +54,11 @@ crate::record! {
         #[graphql(flatten)]
         async fn lists(&self) -> TicketLists {
             TicketLists(self.0.id)
+        }
+        /// Custom fields.
+        #[graphql(flatten)]
+        async fn custom(&self) -> crate::graphql::types::custom_field::CustomFields {
+            crate::graphql::types::custom_field::CustomFields::of(entity::enums::CustomRecordType::Ticket, &self.0.custom_fields)
         }
     }
 }
