@@ -49,6 +49,28 @@ pub async fn claim_customer(
     }
 }
 
+/// After an interaction is changed, deleted or restored: the customer's
+/// `lastInteractionAt` is the latest of its live interactions again (creating only moves it
+/// forward, in [`claim_customer`]).
+pub async fn refresh_last<C: sea_orm::ConnectionTrait>(txn: &C, customer_id: uuid::Uuid) -> AppResult<()> {
+    use sea_orm::sea_query::{Query, QueryStatementBuilder};
+    let latest = Query::select()
+        .expr(Expr::col(interaction::Column::OccurredAt).max())
+        .from(interaction::Entity)
+        .and_where(Expr::col(interaction::Column::CustomerId).eq(customer_id))
+        .and_where(Expr::col(interaction::Column::DeletedAt).is_null())
+        .to_owned();
+    customer::Entity::update_many()
+        .col_expr(
+            customer::Column::LastInteractionAt,
+            Expr::SubQuery(None, Box::new(latest.into_sub_query_statement())),
+        )
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Re-evaluates the customer's lifecycle and contact behaviours in the interaction's
 /// transaction.
 pub async fn reclassify(txn: &sea_orm::DatabaseTransaction, saved: &interaction::Model) -> AppResult<()> {

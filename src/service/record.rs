@@ -194,6 +194,9 @@ where
     if let Some(Value::Uuid(Some(customer))) = E::customer_column().map(|c| current.get(c))
         && !touched.is_empty()
     {
+        if E::NAME == "Interaction" {
+            super::interaction::refresh_last(&txn, customer).await?;
+        }
         super::classification::one::reevaluate(&txn, customer, touched, now()).await?;
     }
     let saved =

@@ -501,3 +501,29 @@ async fn deletes_restores_and_updates_reclassify_their_customer_at_once() {
     // Below HIGH, and the last three months spent more than the three before: POTENTIAL.
     assert_eq!(class(&app, &id).await.1, json!("POTENTIAL"), "a corrected amount moves the tier");
 }
+
+/// Deleting the latest interaction takes the customer's last contact back to the one before.
+#[tokio::test]
+async fn deleting_the_latest_interaction_moves_last_contact_back() {
+    let app = spawn_app().await;
+    let id = customer(&app, "Caller").await;
+    let (earlier, later) = (format!("{}T09:00:00Z", today_plus(-5)), format!("{}T09:00:00Z", today_plus(-1)));
+    interaction(&app, &id, &earlier).await;
+    interaction(&app, &id, &later).await;
+    let read = "query($id: ID!) { customer(id: $id) { lastInteractionAt interactions { nodes { id occurredAt } } } }";
+    let body = app.gql(&app.admin_token, read, json!({ "id": id })).await;
+    let at = |body: &Value| {
+        body["data"]["customer"]["lastInteractionAt"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap()
+    };
+    assert_eq!(at(&body), later.parse::<DateTime<Utc>>().unwrap());
+    let nodes = body["data"]["customer"]["interactions"]["nodes"].as_array().unwrap().clone();
+    let latest = nodes
+        .iter()
+        .find(|n| n["occurredAt"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap() == at(&body))
+        .unwrap();
+    let delete =
+        "mutation($input: DeleteInteractionInput!) { deleteInteraction(input: $input) { userErrors { message } } }";
+    app.gql(&app.admin_token, delete, json!({ "input": { "id": latest["id"] } })).await;
+    let body = app.gql(&app.admin_token, read, json!({ "id": id })).await;
+    assert_eq!(at(&body), earlier.parse::<DateTime<Utc>>().unwrap(), "{body}");
+}
