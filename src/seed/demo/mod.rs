@@ -67,12 +67,44 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
             activity::insert_frequent_contact(&txn, &refs).await?;
         }
     }
+    lookalikes(&txn).await?;
     // Every customer classified as the rules make it of this data.
     crate::service::classification::reclassify_all(&txn, crate::service::now(), |_, _| {}).await?;
     txn.commit().await?;
     println!("seeded {CUSTOMERS} demo customers with contacts, interactions, purchases, deals, tickets and surveys");
     println!("demo admin: {DEMO_ADMIN} / {password} (id {})", admin.id);
     println!("token for scripts: clientele token --user {DEMO_ADMIN}");
+    Ok(())
+}
+
+/// One person entered three ways (张明 / Zhang Ming at one company, 张先生 with his phone), so
+/// `duplicateCandidates` has something to find: three of the demo's individuals renamed.
+async fn lookalikes<C: sea_orm::ConnectionTrait>(db: &C) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+    let people = customer::Entity::find()
+        .filter(customer::Column::Kind.eq(CustomerKind::Individual))
+        .order_by_asc(customer::Column::Code)
+        .limit(3)
+        .all(db)
+        .await?;
+    let phone = people.first().and_then(|p| p.phone.clone()).or_else(|| Some("+8613800138000".into()));
+    let spellings = [
+        ("张明", Some("华兴制造"), phone.clone()),
+        ("Zhang Ming", Some("华兴制造有限公司"), None),
+        ("张先生", None, phone),
+    ];
+    for (person, (name, company, phone)) in people.into_iter().zip(spellings) {
+        let mut row = person.into_active_model();
+        row.name = Set(name.to_owned());
+        row.company_name = Set(company.map(str::to_owned));
+        row.phone = Set(phone);
+        row.duplicate_allowed = Set(true);
+        crate::service::duplicate::set_keys(
+            &mut row,
+            crate::service::duplicate::keys(CustomerKind::Individual, name, company),
+        );
+        row.update(db).await?;
+    }
     Ok(())
 }
 
