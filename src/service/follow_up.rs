@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::classification::current;
 use entity::customer::{self, Column};
-use entity::enums::{CustomerKind, LifecycleStage, NeedUrgency, ValueTier};
+use entity::enums::{LifecycleStage, NeedUrgency, ValueTier};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -83,14 +83,7 @@ impl Queue {
     fn due(&self, reason: Reason) -> Condition {
         let at = self.due_before;
         match reason {
-            Reason::MissingFields => Condition::any()
-                .add(Column::Phone.is_null().and(Column::Email.is_null()))
-                .add(
-                    Column::Kind
-                        .eq(CustomerKind::Company)
-                        .and(Column::CompanyName.is_null().or(Column::Industry.is_null())),
-                )
-                .add(Column::Region.is_null()),
+            Reason::MissingFields => super::customer::missing_fields_condition(),
             Reason::FollowUpDue => Condition::all().add(Column::NextFollowUpAt.lte(at)),
             Reason::ReviewDue => Condition::any()
                 .add(

@@ -120,6 +120,15 @@ fn search_condition(viewer: &Viewer, text: &str) -> Condition {
     any
 }
 
+/// The customers [`missing_fields`] finds something missing on, as SQL (the follow-up
+/// queue's MISSING_FIELDS): the same rule, kept beside it.
+pub fn missing_fields_condition() -> Condition {
+    Condition::any()
+        .add(Column::Phone.is_null().and(Column::Email.is_null()))
+        .add(Column::Kind.eq(CustomerKind::Company).and(Column::CompanyName.is_null().or(Column::Industry.is_null())))
+        .add(Column::Region.is_null())
+}
+
 /// Key fields that are missing: the record is marked to follow up (待跟进), not refused.
 pub fn missing_fields(c: &customer::Model) -> Vec<&'static str> {
     let mut missing = Vec::new();
