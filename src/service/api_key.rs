@@ -163,7 +163,9 @@ pub async fn list(
         .select_only()
         .column_as(sea_orm::sea_query::Expr::col(Column::Id).count(), "count")
         .into_query();
-    let page = paginate(db, api_key::Entity::find(), &vec![(Column::CreatedAt, Order::Desc)], Column::Id, args).await?;
+    let page =
+        paginate(db, api_key::Entity::find(), &super::page::by(&[(Column::CreatedAt, Order::Desc)]), Column::Id, args)
+            .await?;
     Ok((page, count))
 }
 

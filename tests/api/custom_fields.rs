@@ -14,7 +14,7 @@ async fn define(app: &TestApp, token: &str, input: Value) -> Value {
     app.gql(token, DEFINE, json!({ "input": input })).await
 }
 
-async fn define_all(app: &TestApp) {
+pub async fn define_all(app: &TestApp) {
     for input in [
         json!({ "recordType": "CUSTOMER", "key": "industry_code", "label": "行业代码", "fieldType": "SELECT", "options": ["C13", "C14"] }),
         json!({ "recordType": "CUSTOMER", "key": "staff", "label": "员工数", "fieldType": "NUMBER" }),
@@ -31,7 +31,7 @@ async fn define_all(app: &TestApp) {
 const CREATE: &str = "mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {
     customer { id version customFields { key type value } } userErrors { field code message } } }";
 
-async fn customer(app: &TestApp, name: &str, fields: Value) -> Value {
+pub async fn customer(app: &TestApp, name: &str, fields: Value) -> Value {
     let body = app.gql(&app.admin_token, CREATE, json!({ "input": { "name": name, "customFields": fields } })).await;
     body["data"]["createCustomer"].clone()
 }

@@ -7,6 +7,7 @@ mod actions;
 mod auth;
 mod classification;
 mod cli;
+mod custom_field_sort;
 mod custom_fields;
 mod customers;
 mod direct;

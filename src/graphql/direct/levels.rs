@@ -217,7 +217,8 @@ impl Planner<'_> {
             rows.cond_where(filter);
         }
         rows.expr_as(self.array(cols), "j");
-        let keys = page::full_keys::<R::Child>(&order, <R::Child as Record>::id_column());
+        // A custom field's keys are expressions: that order takes the resolvers' path.
+        let keys = page::plain_columns(&page::full_keys::<R::Child>(&order, <R::Child as Record>::id_column()))?;
         let mut aggregate_order = Vec::with_capacity(keys.len());
         for (i, (column, asc)) in keys.iter().enumerate() {
             rows.expr_as(Expr::col((entity, *column)), key_alias(i));

@@ -273,8 +273,10 @@ impl Planner<'_> {
         let (select, keyset) = page::keyset(select, &order, customer::Column::Id, &page).ok()?;
         let mut conn = self.connection(Ty::Customer, &field.selection_set.node, true)?;
         let cols = node_columns(&mut conn);
-        let keys = keyset.keys.iter().map(|(column, _)| Expr::col((customer::Entity, *column))).collect();
-        let kinds = page::keys_kinds::<customer::Entity>(&keyset.keys);
+        // A custom field's keys are expressions: that order takes the resolvers' path.
+        let columns = page::plain_columns(&keyset.keys)?;
+        let keys = columns.iter().map(|(column, _)| Expr::col((customer::Entity, *column))).collect();
+        let kinds = page::keys_kinds(&keyset.keys);
         let statement = self.root_statement(select.into_query(), cols, keys, keyset.limit + 1);
         Some(Plan { key: key(field), statement: Some(statement), root: Root::Page { conn, keyset, kinds } })
     }

@@ -129,6 +129,38 @@ pub enum OrderDirection {
     Desc,
 }
 
+impl From<OrderDirection> for sea_orm::Order {
+    fn from(d: OrderDirection) -> Self {
+        match d {
+            OrderDirection::Asc => sea_orm::Order::Asc,
+            OrderDirection::Desc => sea_orm::Order::Desc,
+        }
+    }
+}
+
+/// A sort key on the custom field `key` of records of type `ty`; the pager looks up its
+/// type and whether it is sensitive.
+pub fn custom_sort<C: sea_orm::ColumnTrait>(
+    viewer: &crate::auth::Viewer,
+    ty: &str,
+    column: C,
+    record_type: entity::enums::CustomRecordType,
+    key: String,
+) -> crate::error::AppResult<crate::service::page::SortKey<C>> {
+    if !crate::service::custom_field::valid_key(&key) {
+        return Err(crate::error::AppError::BadUserInput(format!("`{key}` is not a custom field key")));
+    }
+    let sensitive_readable =
+        crate::auth::policy::rule(viewer, ty, "sensitiveCustomFields") == crate::auth::policy::Rule::Allow;
+    Ok(crate::service::page::SortKey::Custom(crate::service::page::CustomSort {
+        column,
+        record_type,
+        key,
+        sensitive_readable,
+        numeric: None,
+    }))
+}
+
 /// Operators on a text field.
 #[derive(InputObject, Default, Debug, Clone)]
 pub struct StringFilter {

@@ -81,13 +81,12 @@ macro_rules! record_filter {
 }
 
 /// Declares the `orderBy` input of a record type: the sortable fields (non-null columns
-/// only, so keyset cursors stay exact) and their translation.
+/// only, so keyset cursors stay exact) and their translation; with `custom fields of T`,
+/// also `customField` (a custom field's key, resolved to its type by the pager).
 #[macro_export]
 macro_rules! record_order {
     ($order:ident, $field_enum:ident for $module:ident as $tyname:tt, default $default:ident $ddir:ident { $($variant:ident => $col:ident),+ $(,)? }) => {
-        /// Fields this list can be ordered by.
-        #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
-        pub enum $field_enum { $($variant),+ }
+        $crate::__order_fields!($field_enum { $($variant),+ });
 
         /// One sort key; ties are always broken by id.
         #[derive(async_graphql::InputObject, Debug, Clone)]
@@ -109,14 +108,79 @@ macro_rules! record_order {
                 order
                     .into_iter()
                     .map(|o| {
-                        let (col, name) = match o.field { $($field_enum::$variant => (entity::$module::Column::$col, stringify!($variant))),+ };
-                        $crate::graphql::policy::require_readable(viewer, $tyname, &$crate::graphql::policy::camel_variant(name))?;
-                        Ok((col, if o.direction == OrderDirection::Asc { sea_orm::Order::Asc } else { sea_orm::Order::Desc }))
+                        let key = $crate::__order_column!(viewer, $tyname, $module, $field_enum, o.field => { $($variant => $col),+ })?;
+                        Ok((key, o.direction.into()))
                     })
                     .collect()
             }
         }
     };
+    ($order:ident, $field_enum:ident for $module:ident as $tyname:tt, custom fields of $custom:ident, default $default:ident $ddir:ident { $($variant:ident => $col:ident),+ $(,)? }) => {
+        $crate::__order_fields!($field_enum { $($variant),+ });
+
+        /// One sort key — a field or a custom field, not both; ties are always broken by
+        /// id. Records without a value for a custom field come last in either direction.
+        #[derive(async_graphql::InputObject, Debug, Clone)]
+        pub struct $order {
+            pub field: Option<$field_enum>,
+            /// A custom field's key (not a MULTI_SELECT; a sensitive one only for roles
+            /// that read it in full).
+            pub custom_field: Option<String>,
+            #[graphql(default)]
+            pub direction: $crate::graphql::input::filter::OrderDirection,
+        }
+
+        impl $order {
+            /// The sort keys as the service takes them. A field the viewer sees masked
+            /// or denied cannot be sorted on (`FORBIDDEN`).
+            pub fn spec(
+                viewer: &$crate::auth::Viewer,
+                order: Option<Vec<$order>>,
+            ) -> $crate::error::AppResult<$crate::service::page::SortSpec<entity::$module::Column>> {
+                use $crate::graphql::input::filter::OrderDirection;
+                let order = order.filter(|o| !o.is_empty()).unwrap_or_else(|| vec![$order { field: Some($field_enum::$default), custom_field: None, direction: OrderDirection::$ddir }]);
+                order
+                    .into_iter()
+                    .map(|o| {
+                        let key = match (o.field, o.custom_field) {
+                            (Some(field), None) => $crate::__order_column!(viewer, $tyname, $module, $field_enum, field => { $($variant => $col),+ })?,
+                            (None, Some(key)) => $crate::graphql::input::filter::custom_sort(
+                                viewer,
+                                $tyname,
+                                entity::$module::Column::CustomFields,
+                                entity::enums::CustomRecordType::$custom,
+                                key,
+                            )?,
+                            _ => return Err($crate::error::AppError::BadUserInput("give each sort key `field` or `customField`, one of them".into())),
+                        };
+                        Ok((key, o.direction.into()))
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+/// The enum of a record type's sortable fields.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __order_fields {
+    ($field_enum:ident { $($variant:ident),+ }) => {
+        /// Fields this list can be ordered by.
+        #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+        pub enum $field_enum { $($variant),+ }
+    };
+}
+
+/// A sortable field's column, once the viewer is known to read it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __order_column {
+    ($viewer:ident, $tyname:tt, $module:ident, $field_enum:ident, $field:expr => { $($variant:ident => $col:ident),+ }) => {{
+        let (col, name) = match $field { $($field_enum::$variant => (entity::$module::Column::$col, stringify!($variant))),+ };
+        $crate::graphql::policy::require_readable($viewer, $tyname, &$crate::graphql::policy::camel_variant(name))
+            .map(|()| $crate::service::page::SortKey::Column(col))
+    }};
 }
 
 /// Declares `<Enum>Filter { eq, in, isNull }` for a GraphQL enum mirrored from an entity enum.

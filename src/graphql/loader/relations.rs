@@ -19,7 +19,7 @@ macro_rules! relation {
                 $child::Column::$parent
             }
             fn order() -> SortSpec<<$child::Entity as EntityTrait>::Column> {
-                vec![$(($child::Column::$col, Order::$dir)),+]
+                crate::service::page::by(&[$(($child::Column::$col, Order::$dir)),+])
             }
             const SAME_CUSTOMER: bool = $same;
         }

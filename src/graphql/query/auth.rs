@@ -26,7 +26,7 @@ impl AuthQuery {
         #[graphql(default)] include_deleted: bool,
     ) -> Result<Conn<User>> {
         let viewer = context::viewer(ctx)?;
-        let order = vec![(user::Column::Name, Order::Asc)];
+        let order = crate::service::page::by(&[(user::Column::Name, Order::Asc)]);
         let args = page_args(first, after, last, before);
         let (page, count) =
             record::list::<user::Entity>(context::db(ctx)?, viewer, None, &order, &args, include_deleted).await?;
@@ -44,7 +44,7 @@ impl AuthQuery {
         before: Option<String>,
     ) -> Result<Conn<Team>> {
         let viewer = context::viewer(ctx)?;
-        let order = vec![(team::Column::Name, Order::Asc)];
+        let order = crate::service::page::by(&[(team::Column::Name, Order::Asc)]);
         let args = page_args(first, after, last, before);
         let (page, count) = record::list::<team::Entity>(context::db(ctx)?, viewer, None, &order, &args, false).await?;
         Ok(connection(page, TotalCount::Statement(Box::new(count)), Team))

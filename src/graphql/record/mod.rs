@@ -77,7 +77,7 @@ macro_rules! record {
         references { $($references:tt)* }
         $(#[$filter_doc:meta])*
         filter $filter_name:ident { $($filters:tt)* } related { $($related:tt)* } $(custom { $($custom:tt)* })?
-        order $order:ident($order_field:ident), default $default:ident $dir:ident { $($sorts:tt)* }
+        order $order:ident($order_field:ident), default $default:ident $dir:ident $(, custom fields of $cf:ident)? { $($sorts:tt)* }
         resolvers { $($extra:tt)* }
     ) => {
         $crate::record! {
@@ -102,7 +102,7 @@ macro_rules! record {
             $(custom { $($custom)* })?
         }
 
-        $crate::record_order!($order, $order_field for $module as (stringify!($ty)), default $default $dir {
+        $crate::record_order!($order, $order_field for $module as (stringify!($ty)), $(custom fields of $cf,)? default $default $dir {
             $($($sort => $col,)?)*
             $($sorts)*
         });

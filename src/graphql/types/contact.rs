@@ -41,7 +41,7 @@ crate::record! {
         custom_field: crate::graphql::types::custom_field::CustomFieldFilter
             => crate::graphql::types::custom_field::contact_custom_field,
     }
-    order ContactOrder(ContactOrderField), default CreatedAt Asc {
+    order ContactOrder(ContactOrderField), default CreatedAt Asc, custom fields of Contact {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
     }

@@ -84,7 +84,7 @@ crate::record! {
         custom_field: crate::graphql::types::custom_field::CustomFieldFilter
             => crate::graphql::types::custom_field::customer_custom_field,
     }
-    order CustomerOrder(CustomerOrderField), default CreatedAt Asc {
+    order CustomerOrder(CustomerOrderField), default CreatedAt Asc, custom fields of Customer {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
     }

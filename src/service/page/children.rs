@@ -1,6 +1,6 @@
 //! Nested pages: a page of children for each of many parents, in one statement.
 
-use super::{Page, PageArgs, Plan, SortSpec, between_cursors, full_keys, plan, row_values, signature};
+use super::{Key, Page, PageArgs, Plan, SortSpec, between_cursors, full_keys, plan, resolve, row_values, signature};
 use crate::error::AppResult;
 use crate::service::cursor::RowCursor;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SimpleExpr, WindowStatement};
@@ -27,15 +27,16 @@ where
     C: crate::engine::rows::Reader,
 {
     let plan = plan(args)?;
-    let keys = full_keys::<E>(order, id);
+    let order = resolve(db, order).await?;
+    let keys = full_keys::<E>(&order, id);
     let sig = signature(&keys);
     let mut select = between_cursors(base.filter(parent.is_in(parent_ids.iter().copied())), &keys, &sig, args)?;
     let rows = if parent_ids.len() == 1 {
         // One parent (a single record and its children): a plain ordered LIMIT, which the
         // planner serves from the parent's index without numbering every child row.
-        for (col, asc) in &keys {
+        for (key, asc) in &keys {
             let ascending = *asc != plan.backward;
-            select = select.order_by(*col, if ascending { Order::Asc } else { Order::Desc });
+            select = select.order_by(key.expr(), if ascending { Order::Asc } else { Order::Desc });
         }
         crate::engine::rows::all(db, select.limit(plan.limit + 1)).await?
     } else {
@@ -50,13 +51,17 @@ where
 fn ranked<E: EntityTrait>(
     select: Select<E>,
     parent: E::Column,
-    keys: &[(E::Column, bool)],
+    keys: &[(Key<E::Column>, bool)],
     plan: &Plan,
 ) -> SelectStatement {
     let mut window = WindowStatement::partition_by((E::default(), parent));
-    for (col, asc) in keys {
+    for (key, asc) in keys {
         let ascending = *asc != plan.backward;
-        window.order_by((E::default(), *col), if ascending { Order::Asc } else { Order::Desc });
+        let ord = if ascending { Order::Asc } else { Order::Desc };
+        match key.column() {
+            Some(col) => window.order_by((E::default(), col), ord),
+            None => window.order_by_expr(key.expr(), ord),
+        };
     }
     let mut inner = select.into_query();
     inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
@@ -73,7 +78,7 @@ fn ranked<E: EntityTrait>(
 fn by_parent<E: EntityTrait>(
     rows: Vec<E::Model>,
     parent: E::Column,
-    keys: &[(E::Column, bool)],
+    keys: &[(Key<E::Column>, bool)],
     sig: std::sync::Arc<str>,
     plan: &Plan,
     args: &PageArgs,

@@ -44,7 +44,7 @@ crate::record! {
         custom_field: crate::graphql::types::custom_field::CustomFieldFilter
             => crate::graphql::types::custom_field::deal_custom_field,
     }
-    order DealOrder(DealOrderField), default CreatedAt Desc {
+    order DealOrder(DealOrderField), default CreatedAt Desc, custom fields of Deal {
         CreatedAt => CreatedAt,
         UpdatedAt => UpdatedAt,
     }

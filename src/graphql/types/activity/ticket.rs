@@ -46,7 +46,7 @@ crate::record! {
         custom_field: crate::graphql::types::custom_field::CustomFieldFilter
             => crate::graphql::types::custom_field::ticket_custom_field,
     }
-    order TicketOrder(TicketOrderField), default OpenedAt Desc {
+    order TicketOrder(TicketOrderField), default OpenedAt Desc, custom fields of Ticket {
         UpdatedAt => UpdatedAt,
     }
     resolvers {

@@ -163,7 +163,7 @@ impl CustomerClasses {
         let select = history::Entity::find().filter(history::Column::CustomerId.eq(self.id));
         let count =
             select.clone().select_only().column_as(Expr::col(history::Column::Id).count(), "count").into_query();
-        let order = vec![(history::Column::ChangedAt, Order::Desc)];
+        let order = crate::service::page::by(&[(history::Column::ChangedAt, Order::Desc)]);
         let args = page_args(first, after, last, before);
         let page = crate::service::page::paginate(db, select, &order, history::Column::Id, &args).await?;
         Ok(connection(page, TotalCount::Statement(Box::new(count)), ClassificationChange))
