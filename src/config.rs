@@ -85,6 +85,11 @@ pub struct Config {
     /// `CLIENTELE_CLASSIFY_EVERY_HOURS`: how often the in-server classification runs
     /// (default 24; 0: never, e.g. when a scheduler runs `clientele reclassify`).
     pub classify_every: Option<Duration>,
+    /// `CLIENTELE_TIME_ZONE`: the IANA zone of business hours (default Asia/Shanghai).
+    pub time_zone: chrono_tz::Tz,
+    /// `CLIENTELE_SLA_SWEEP_SECS`: how often the service-level sweep runs (default 60;
+    /// 0: never).
+    pub sla_sweep_every: Option<Duration>,
 }
 
 /// A variable that is present but unusable.
@@ -151,6 +156,11 @@ impl Config {
             classify_every: match parse::<u64>(&get, "CLIENTELE_CLASSIFY_EVERY_HOURS", "24")? {
                 0 => None,
                 hours => Some(Duration::from_secs(hours.saturating_mul(3_600))),
+            },
+            time_zone: parse(&get, "CLIENTELE_TIME_ZONE", "Asia/Shanghai")?,
+            sla_sweep_every: match parse::<u64>(&get, "CLIENTELE_SLA_SWEEP_SECS", "60")? {
+                0 => None,
+                secs => Some(Duration::from_secs(secs)),
             },
         };
         config.check()?;

@@ -135,6 +135,10 @@ impl Application {
         let external =
             crate::auth::external::ExternalKeys::from_config(config).map_err(StartupError::Setup)?.map(Arc::new);
         let (db, keys) = open(config, &metrics).await?;
+        crate::service::sla::set_time_zone(config.time_zone);
+        if let Some(every) = config.sla_sweep_every {
+            tokio::spawn(crate::service::sla::job::run_forever(db.clone(), every, crate::service::now));
+        }
         if let Some(every) = config.classify_every {
             let check = every.min(std::time::Duration::from_secs(3_600));
             tokio::spawn(crate::service::classification::job::run_forever(

@@ -71,6 +71,8 @@ db_enum!(/// Kind of service ticket.
                      Incident = "INCIDENT", Other = "OTHER" });
 db_enum!(/// Urgency of a ticket.
     TicketPriority { Low = "LOW", Normal = "NORMAL", High = "HIGH", Urgent = "URGENT" });
+db_enum!(/// What became of a ticket's resolution.
+    ResolutionOutcome { Confirmed = "CONFIRMED", Reopened = "REOPENED", NoAnswer = "NO_ANSWER" });
 db_enum!(/// Handling state of a ticket.
     TicketStatus { Open = "OPEN", InProgress = "IN_PROGRESS", Waiting = "WAITING",
                    Resolved = "RESOLVED", Closed = "CLOSED" });

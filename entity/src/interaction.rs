@@ -12,6 +12,8 @@ pub struct Model {
     pub customer_id: Uuid,
     pub contact_id: Option<Uuid>,
     pub deal_id: Option<Uuid>,
+    /// The service ticket this communication answers.
+    pub ticket_id: Option<Uuid>,
     /// Who talked to the customer.
     pub user_id: Uuid,
     pub channel: Channel,

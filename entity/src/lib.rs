@@ -27,11 +27,13 @@ pub mod record;
 pub mod refresh_token;
 pub mod segment;
 pub mod setting;
+pub mod sla_policy;
 pub mod survey;
 pub mod survey_response;
 pub mod tag;
 pub mod team;
 pub mod ticket;
+pub mod ticket_status_change;
 pub mod user;
 
 pub use sea_orm;

@@ -1,6 +1,6 @@
 //! An after-sales service request and its resolution.
 
-use crate::enums::{TicketCategory, TicketPriority, TicketStatus};
+use crate::enums::{ResolutionOutcome, TicketCategory, TicketPriority, TicketStatus};
 use sea_orm::entity::prelude::*;
 
 /// A row of `tickets`.
@@ -25,6 +25,20 @@ pub struct Model {
     pub resolved_at: Option<DateTimeUtc>,
     pub due_at: Option<DateTimeUtc>,
     pub resolution: Option<String>,
+    /// When the first response is due under the SLA policy.
+    pub first_response_due_at: Option<DateTimeUtc>,
+    /// When the resolution is due under the SLA policy.
+    pub resolution_due_at: Option<DateTimeUtc>,
+    /// The first response came (or has not come) after its due time.
+    pub first_response_breached: bool,
+    /// The resolution came (or has not come) after its due time.
+    pub resolution_breached: bool,
+    /// The customer's value tier the due times were computed for (`NONE`: unclassified).
+    pub sla_tier: Option<String>,
+    /// What became of the last resolution (`ResolutionOutcome`).
+    pub resolution_outcome: Option<ResolutionOutcome>,
+    /// Times the ticket was reopened after a resolution.
+    pub reopen_count: i32,
     /// Values of the team's custom fields, a JSON object (`service::custom_field`).
     pub custom_fields: Json,
     pub version: i32,

@@ -17,6 +17,8 @@ pub struct Model {
     /// Argon2id PHC string; `None` for users who only sign in through an identity provider.
     pub password_hash: Option<String>,
     pub active: bool,
+    /// Senior service staff: urgent tickets of high-value customers are routed to them.
+    pub senior: bool,
     /// The subject of this user at an outside identity provider.
     #[sea_orm(unique)]
     pub external_id: Option<String>,

@@ -111,6 +111,7 @@ fn expected(scalar: &str) -> Option<&'static str> {
         "Date" => "a date as YYYY-MM-DD, e.g. \"2026-11-01\"",
         "DateTime" => "an RFC 3339 date and time, e.g. \"2026-11-01T10:00:00Z\"",
         "Decimal" => "a decimal number as a string with a dot, e.g. \"1234.50\"",
+        "Duration" => "an ISO 8601 duration of days, hours, minutes and seconds up to a year, e.g. \"PT4H\"",
         _ => return None,
     })
 }
@@ -120,6 +121,7 @@ fn scalar(name: &str, value: &Value, path: &[String]) -> ServerResult<()> {
         "Date" => super::relay::Date::parse(Some(value.clone())).is_ok(),
         "DateTime" => <chrono::DateTime<chrono::Utc> as InputType>::parse(Some(value.clone())).is_ok(),
         "Decimal" => <rust_decimal::Decimal as InputType>::parse(Some(value.clone())).is_ok(),
+        "Duration" => <super::types::sla::IsoDuration as InputType>::parse(Some(value.clone())).is_ok(),
         "String" | "ID" => {
             if let Value::String(s) = value
                 && s.contains('\0')

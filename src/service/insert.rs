@@ -11,9 +11,9 @@ use entity::record::Record;
 use futures::future::BoxFuture;
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, IntoActiveModel};
 
-/// Work done inside the insert's transaction after the row is stored.
+/// Work done inside the insert's transaction after the row is stored, by the viewer.
 pub type After<'a, M> =
-    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction, &'t M) -> BoxFuture<'t, AppResult<()>> + Send + 'a>;
+    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction, &'t Viewer, &'t M) -> BoxFuture<'t, AppResult<()>> + Send + 'a>;
 
 /// Work done inside the insert's transaction before the row is stored, which may refuse
 /// the row with field errors (the transaction is then rolled back: nothing is written).
@@ -67,7 +67,7 @@ where
             }
         };
         if let Some(after) = after {
-            after(&txn, &model).await?;
+            after(&txn, viewer, &model).await?;
         }
         let id = model_id::<E>(&model)?;
         match gate.filter(|g| !g.passed()) {

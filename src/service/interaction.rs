@@ -9,7 +9,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::set_field;
 use entity::record::Record;
-use entity::{contact, customer, deal, interaction};
+use entity::{contact, customer, deal, interaction, ticket};
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -73,7 +73,15 @@ pub async fn refresh_last<C: sea_orm::ConnectionTrait>(txn: &C, customer_id: uui
 
 /// Re-evaluates the customer's lifecycle and contact behaviours in the interaction's
 /// transaction.
-pub async fn reclassify(txn: &sea_orm::DatabaseTransaction, saved: &interaction::Model) -> AppResult<()> {
+pub async fn after_create(
+    txn: &sea_orm::DatabaseTransaction,
+    _viewer: &crate::auth::Viewer,
+    saved: &interaction::Model,
+) -> AppResult<()> {
+    // A staff member's communication about a ticket is its first response, if none came yet.
+    if let Some(ticket) = saved.ticket_id {
+        super::sla::tickets::responded(txn, ticket, std::cmp::min(saved.occurred_at, now())).await?;
+    }
     let dimensions = ["LIFECYCLE", "HIGH_FREQUENCY", "DORMANT"];
     super::classification::one::reevaluate(txn, saved.customer_id, &dimensions, now()).await.map(drop)
 }
@@ -88,6 +96,9 @@ crate::writes! {
         customer_id: Id(Customer) [create required];
         contact_id: Id(Contact) [create optional];
         deal_id: Id(Deal) [create optional];
+        /// The service ticket this answers (the customer's own); the first such record is
+        /// the ticket's first response.
+        ticket_id: Id(Ticket) [create optional];
         channel: Enum(Channel) [create required] [update set];
         occurred_at: DateTime [create optional "When it happened; now when left out."] [update set];
         summary: Text [create required] [update set];
@@ -111,6 +122,8 @@ pub async fn prepare(
     same_customer(&mut c, "contactId", customer_id, contact.as_ref().map(|m| m.customer_id));
     let deal = check_ref::<deal::Entity>(db, viewer, &mut c, "dealId", new.deal_id).await?;
     same_customer(&mut c, "dealId", customer_id, deal.as_ref().map(|m| m.customer_id));
+    let ticket = check_ref::<ticket::Entity>(db, viewer, &mut c, "ticketId", new.ticket_id).await?;
+    same_customer(&mut c, "ticketId", customer_id, ticket.as_ref().map(|m| m.customer_id));
     let ts = now();
     let occurred_at = new.occurred_at.unwrap_or(ts);
     if occurred_at > ts + chrono::Duration::minutes(5) {
@@ -120,6 +133,7 @@ pub async fn prepare(
         customer_id: Set(customer_id),
         contact_id: Set(contact.map(|m| m.id)),
         deal_id: Set(deal.map(|m| m.id)),
+        ticket_id: Set(ticket.map(|m| m.id)),
         user_id: Set(viewer.user_id),
         channel: Set(new.channel),
         occurred_at: Set(occurred_at),

@@ -25,6 +25,7 @@ pub mod report;
 pub mod segment;
 pub mod sequence;
 pub mod session;
+pub mod sla;
 pub mod survey;
 pub mod tag;
 pub mod ticket;

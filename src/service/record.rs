@@ -201,6 +201,13 @@ where
     }
     let saved =
         crate::engine::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
+    // A ticket's status move goes into its history, in the same transaction.
+    if E::NAME == "Ticket"
+        && let Ok(status) = <E::Column as std::str::FromStr>::from_str("status")
+    {
+        let ticket = entity::ticket::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+        super::sla::tickets::after_write(&txn, viewer.user_id, &ticket, current.get(status)).await?;
+    }
     crate::engine::rows::commit(txn).await?;
     Ok(Ok(saved))
 }

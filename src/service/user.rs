@@ -113,6 +113,7 @@ pub struct UserPatch {
     pub role: Option<Role>,
     pub team_id: Option<Option<Uuid>>,
     pub active: Option<bool>,
+    pub senior: Option<bool>,
 }
 
 /// The change `patch` makes to `current`.
@@ -140,6 +141,10 @@ pub async fn change(
         }
         row.team_id = Set(team);
         fields.push("teamId");
+    }
+    if let Some(senior) = patch.senior {
+        row.senior = Set(senior);
+        fields.push("senior");
     }
     if let Some(active) = patch.active {
         row.active = Set(active);

@@ -51,6 +51,8 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
         ("CLIENTELE_DB_MAX_CONNECTIONS".into(), "5".into()),
         // Tests classify when they choose, at the time they choose.
         ("CLIENTELE_CLASSIFY_EVERY_HOURS".into(), "0".into()),
+        // … and sweep service levels likewise.
+        ("CLIENTELE_SLA_SWEEP_SECS".into(), "0".into()),
     ]);
     // `.ci/run` runs the suite once more with every speed path off.
     if let Ok(paths) = std::env::var("CLIENTELE_FAST_PATHS") {

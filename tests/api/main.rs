@@ -27,4 +27,5 @@ mod records;
 mod robustness;
 mod rows;
 mod segments;
+mod service_levels;
 mod sessions;

@@ -10,7 +10,17 @@ macro_rules! create_input {
             fn hooks() -> $crate::service::insert::Hooks<'static, Self::Row, entity::$module::Model> {
                 $crate::service::insert::Hooks {
                     before: None,
-                    after: Some(Box::new(|txn, model| Box::pin($after(txn, model)))),
+                    after: Some(Box::new(|txn, _viewer, model| Box::pin($after(txn, model)))),
+                }
+            }
+        );
+    };
+    ($input:ty => $module:ident via $prepare:path, after by viewer $after:path) => {
+        $crate::create_input!(@impl $input => $module via $prepare;
+            fn hooks() -> $crate::service::insert::Hooks<'static, Self::Row, entity::$module::Model> {
+                $crate::service::insert::Hooks {
+                    before: None,
+                    after: Some(Box::new(|txn, viewer, model| Box::pin($after(txn, viewer, model)))),
                 }
             }
         );

@@ -63,6 +63,8 @@ pub struct UpdateUserInput {
     pub team_id: MaybeUndefined<ID>,
     /// `false` stops the user's tokens and keys at once.
     pub active: Option<bool>,
+    /// Senior service staff: URGENT tickets of HIGH-value customers are routed to them.
+    pub senior: Option<bool>,
 }
 
 /// A new team.

@@ -28,7 +28,9 @@ impl CreateInput for CreateInteractionInput {
     fn hooks() -> Hooks<'static, interaction::ActiveModel, interaction::Model> {
         Hooks {
             before: Some(Box::new(|txn, viewer, row| Box::pin(claim_customer(txn, viewer, row)))),
-            after: Some(Box::new(|txn, model| Box::pin(service::interaction::reclassify(txn, model)))),
+            after: Some(Box::new(|txn, viewer, model| {
+                Box::pin(service::interaction::after_create(txn, viewer, model))
+            })),
         }
     }
 }
@@ -39,10 +41,12 @@ change_input!(UpdatePurchaseInput => purchase via service::purchase::change);
 create_input!(CreateDealInput => deal via service::deal::prepare);
 change_input!(UpdateDealInput => deal via service::deal::change);
 change_input!(MoveDealStageInput => deal via service::deal::move_stage);
-create_input!(CreateTicketInput => ticket via service::ticket::prepare, after service::ticket::reclassify);
+create_input!(CreateTicketInput => ticket via service::ticket::prepare, after by viewer service::ticket::after_create);
 change_input!(UpdateTicketInput => ticket via service::ticket::change);
 change_input!(AssignTicketInput => ticket via service::ticket::assign);
 change_input!(ResolveTicketInput => ticket via service::ticket::resolve);
+change_input!(ReopenTicketInput => ticket via service::ticket::reopen);
+change_input!(ConfirmTicketResolutionInput => ticket via service::ticket::confirm);
 create_input!(CreateFeedbackInput => feedback via service::feedback::prepare, after service::feedback::reclassify);
 change_input!(UpdateFeedbackInput => feedback via service::feedback::change);
 
@@ -97,6 +101,10 @@ payload!(/// The result of `assignTicket`.
     AssignTicketPayload { ticket: Ticket });
 payload!(/// The result of `resolveTicket`.
     ResolveTicketPayload { ticket: Ticket });
+payload!(/// The result of `reopenTicket`.
+    ReopenTicketPayload { ticket: Ticket });
+payload!(/// The result of `confirmTicketResolution`.
+    ConfirmTicketResolutionPayload { ticket: Ticket });
 
 /// Pipeline and service-desk actions.
 #[derive(Default)]
@@ -116,6 +124,21 @@ impl WorkflowMutation {
 
     /// Resolves a ticket, recording the solution and `resolvedAt`.
     async fn resolve_ticket(&self, ctx: &Context<'_>, input: ResolveTicketInput) -> Result<ResolveTicketPayload> {
+        crud::change(ctx, input, Ticket).await
+    }
+
+    /// Reopens a resolved or closed ticket: back to IN_PROGRESS (OPEN when unassigned), the
+    /// resolution's outcome REOPENED, `reopenCount` up by one.
+    async fn reopen_ticket(&self, ctx: &Context<'_>, input: ReopenTicketInput) -> Result<ReopenTicketPayload> {
+        crud::change(ctx, input, Ticket).await
+    }
+
+    /// The customer confirmed a resolved ticket's solution: it closes, outcome CONFIRMED.
+    async fn confirm_ticket_resolution(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfirmTicketResolutionInput,
+    ) -> Result<ConfirmTicketResolutionPayload> {
         crud::change(ctx, input, Ticket).await
     }
 }

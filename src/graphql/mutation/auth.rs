@@ -178,6 +178,7 @@ impl AuthMutation {
                     async_graphql::MaybeUndefined::Value(t) => Some(Some(expect_id(t, "Team").unwrap_or_default())),
                 },
                 active: input.active,
+                senior: input.senior,
             };
             let result = match user::change(db, &current, patch).await? {
                 Ok((row, fields)) => {

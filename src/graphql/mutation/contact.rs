@@ -24,7 +24,9 @@ impl CreateInput for CreateContactInput {
     fn hooks() -> Hooks<'static, contact::ActiveModel, contact::Model> {
         Hooks {
             before: None,
-            after: Some(Box::new(|txn, model| Box::pin(crate::service::contact::demote_other_primaries(txn, model)))),
+            after: Some(Box::new(|txn, _viewer, model| {
+                Box::pin(crate::service::contact::demote_other_primaries(txn, model))
+            })),
         }
     }
 }

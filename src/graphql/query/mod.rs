@@ -34,5 +34,6 @@ pub struct QueryRoot(
     CustomFieldDefinitionQuery,
     crate::graphql::types::follow_up::FollowUpQuery,
     crate::graphql::types::duplicate::DuplicateQuery,
+    crate::graphql::types::sla::SlaQuery,
     report::ReportQuery,
 );

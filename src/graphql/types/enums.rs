@@ -4,7 +4,8 @@
 macro_rules! mirror {
     ($(#[$doc:meta])* $name:ident = $remote:literal { $($variant:ident),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+        #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
         #[graphql(remote = $remote)]
         pub enum $name { $($variant),+ }
     };
@@ -50,6 +51,8 @@ mirror!(/// Kind of service ticket.
     TicketCategory = "entity::enums::TicketCategory" { Request, Question, Complaint, Incident, Other });
 mirror!(/// Urgency of a ticket.
     TicketPriority = "entity::enums::TicketPriority" { Low, Normal, High, Urgent });
+mirror!(/// What became of a ticket's resolution.
+    ResolutionOutcome = "entity::enums::ResolutionOutcome" { Confirmed, Reopened, NoAnswer });
 mirror!(/// Handling state of a ticket.
     TicketStatus = "entity::enums::TicketStatus" { Open, InProgress, Waiting, Resolved, Closed });
 mirror!(/// Praise, suggestion or complaint.

@@ -14,6 +14,7 @@ pub mod marketing;
 pub mod merge;
 pub mod people;
 pub mod segment;
+pub mod sla;
 pub mod user_error;
 
 /// Every output type, for `use types::all::*`.

@@ -17,6 +17,8 @@ crate::record! {
         email Email: Text guarded_nonnull;
         role Role: Enum(Role);
         active Active: Bool;
+        /// Senior service staff: URGENT tickets of HIGH-value customers are routed to them.
+        senior Senior: Bool;
     }
     references {
         team team_id: Team(team) optional;

@@ -113,6 +113,7 @@ async fn insert_people(db: &DatabaseConnection, customers: usize) -> AppResult<P
             team_id: Set(team_id),
             password_hash: Set(None),
             active: Set(true),
+            senior: Set(role == Role::Service),
             external_id: Set(None),
             version: Set(1),
             created_at: Set(ts),

@@ -49,3 +49,35 @@ impl From<ResolveTicketInput> for String {
         input.resolution
     }
 }
+
+/// Reopens a resolved or closed ticket (the customer says it is not solved).
+#[derive(InputObject, Debug, Clone)]
+pub struct ReopenTicketInput {
+    /// Idempotency key: a retry with the same key replays the first result.
+    pub client_mutation_id: Option<String>,
+    pub id: ID,
+    pub expected_version: i32,
+    /// Why: what the customer reported.
+    pub reason: String,
+}
+
+/// The reason for reopening.
+impl From<ReopenTicketInput> for String {
+    fn from(input: ReopenTicketInput) -> Self {
+        input.reason
+    }
+}
+
+/// Records that the customer confirmed a resolved ticket's solution; the ticket closes.
+#[derive(InputObject, Debug, Clone)]
+pub struct ConfirmTicketResolutionInput {
+    /// Idempotency key: a retry with the same key replays the first result.
+    pub client_mutation_id: Option<String>,
+    pub id: ID,
+    pub expected_version: i32,
+}
+
+/// Nothing beyond the ticket.
+impl From<ConfirmTicketResolutionInput> for () {
+    fn from(_: ConfirmTicketResolutionInput) -> Self {}
+}

@@ -4,7 +4,7 @@ use super::Deal;
 use crate::graphql::input::activity::InteractionChannelFilter;
 use crate::graphql::input::customer::CustomerFilter;
 use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
-use crate::graphql::types::all::{Contact, Customer, User};
+use crate::graphql::types::all::{Contact, Customer, Ticket, User};
 use crate::graphql::types::enums::Channel;
 use entity::{customer, interaction};
 
@@ -24,6 +24,8 @@ crate::record! {
         customer customer_id: Customer(customer);
         contact contact_id: Contact(contact) optional;
         deal deal_id: Deal(deal) optional;
+        /// The service ticket this answers.
+        ticket ticket_id: Ticket(ticket) optional;
     }
     /// Conditions on communication records.
     filter InteractionFilter {

@@ -3,11 +3,11 @@
 use crate::graphql::input::activity::{FeedbackFilter, FeedbackOrder};
 use crate::graphql::input::activity::{TicketCategoryFilter, TicketPriorityFilter, TicketStatusFilter};
 use crate::graphql::input::customer::CustomerFilter;
-use crate::graphql::input::filter::{DateTimeFilter, IdFilter, StringFilter};
+use crate::graphql::input::filter::{BooleanFilter, DateTimeFilter, IdFilter, StringFilter};
 use crate::graphql::input::marketing::{SurveyResponseFilter, SurveyResponseOrder};
 use crate::graphql::loader::{TicketFeedback, TicketSurveyResponses};
 use crate::graphql::types::all::{Contact, Customer, Feedback, SurveyResponse, User};
-use crate::graphql::types::enums::{TicketCategory, TicketPriority, TicketStatus};
+use crate::graphql::types::enums::{ResolutionOutcome, TicketCategory, TicketPriority, TicketStatus};
 use entity::{customer, ticket};
 
 crate::record! {
@@ -25,6 +25,18 @@ crate::record! {
         resolved_at ResolvedAt: OptDateTime, filter DateTimeFilter;
         due_at DueAt: OptDateTime, filter DateTimeFilter;
         resolution Resolution: OptText guarded;
+        /// When the first response is due under the SLA policy.
+        first_response_due_at FirstResponseDueAt: OptDateTime, filter DateTimeFilter;
+        /// When the resolution is due under the SLA policy.
+        resolution_due_at ResolutionDueAt: OptDateTime, filter DateTimeFilter;
+        /// The first response came, or is still missing, after its due time.
+        first_response_breached FirstResponseBreached: Bool, filter BooleanFilter;
+        /// The resolution came, or is still missing, after its due time.
+        resolution_breached ResolutionBreached: Bool, filter BooleanFilter;
+        /// What became of the last resolution (`null` while none or awaiting the customer).
+        resolution_outcome ResolutionOutcome: OptEnum(ResolutionOutcome);
+        /// Times the ticket was reopened after a resolution.
+        reopen_count ReopenCount: Int;
     }
     references {
         assignee assignee_id: User(user) optional;
@@ -50,6 +62,22 @@ crate::record! {
         UpdatedAt => UpdatedAt,
     }
     resolvers {
+        /// Either service level was missed.
+        async fn breached(&self) -> bool {
+            self.0.first_response_breached || self.0.resolution_breached
+        }
+        /// From opening to the first response (`null` until then).
+        async fn time_to_first_response(&self) -> Option<crate::graphql::types::sla::IsoDuration> {
+            self.0.first_response_at.map(|at| crate::graphql::types::sla::IsoDuration(at - self.0.opened_at))
+        }
+        /// From opening to the resolution (`null` until resolved).
+        async fn time_to_resolution(&self) -> Option<crate::graphql::types::sla::IsoDuration> {
+            self.0.resolved_at.map(|at| crate::graphql::types::sla::IsoDuration(at - self.0.opened_at))
+        }
+        /// Every status move, oldest first: who moved it from what to what, when.
+        async fn history(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Vec<crate::graphql::types::sla::TicketStatusChange>> {
+            crate::graphql::types::sla::history(ctx, self.0.id).await
+        }
         /// The nested lists.
         #[graphql(flatten)]
         async fn lists(&self) -> TicketLists {
