@@ -29,6 +29,7 @@ pub mod segment;
 pub mod setting;
 pub mod sla_policy;
 pub mod survey;
+pub mod survey_invitation;
 pub mod survey_response;
 pub mod tag;
 pub mod team;

@@ -19,6 +19,7 @@ mod m20261205_000013_create_customer_merges;
 mod m20261205_000014_create_custom_field_definitions;
 mod m20261205_000015_add_custom_fields_to_contacts_deals_tickets;
 mod m20261205_000016_create_service_levels;
+mod m20261205_000017_create_survey_invitations;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_create_custom_field_definitions::Migration),
             Box::new(m20261205_000015_add_custom_fields_to_contacts_deals_tickets::Migration),
             Box::new(m20261205_000016_create_service_levels::Migration),
+            Box::new(m20261205_000017_create_survey_invitations::Migration),
         ]
     }
 }

@@ -72,6 +72,7 @@ pub const POLICY: &[(&str, &str, [Rule; 7])] = &[
     ("Ticket", "resolution", [A, A, A, A, D, A, D]),
     ("Ticket", "sensitiveCustomFields", [A, A, A, A, D, m(Full), D]),
     ("Feedback", "content", [A, A, A, A, A, A, D]),
+    ("SurveyResponse", "textAnswers", [A, A, A, A, A, m(Full), D]),
     ("User", "email", [A, A, A, A, A, A, m(Email)]),
 ];
 

@@ -19,8 +19,22 @@ pub async fn record<C: ConnectionTrait>(
     id: Uuid,
     fields: &[&str],
 ) -> AppResult<()> {
-    let row = event(viewer, action, entity, id, fields);
+    let row = event(Some(viewer.user_id), action, entity, id, fields);
     // Nothing is read back: the row is written and never returned to the caller.
+    audit_event::Entity::insert(row).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// [`record`] for a write made without a user: a customer answering with a one-time token,
+/// the server's own jobs. The event has no actor.
+pub async fn record_unattended<C: ConnectionTrait>(
+    db: &C,
+    action: &str,
+    entity: &str,
+    id: Uuid,
+    fields: &[&str],
+) -> AppResult<()> {
+    let row = event(None, action, entity, id, fields);
     audit_event::Entity::insert(row).exec_without_returning(db).await?;
     Ok(())
 }
@@ -38,7 +52,7 @@ pub async fn record_gated<C: ConnectionTrait>(
     id: Uuid,
     fields: &[&str],
 ) -> AppResult<()> {
-    let row = event(viewer, action, entity, id, fields);
+    let row = event(Some(viewer.user_id), action, entity, id, fields);
     let backend = db.get_database_backend();
     let statement = match gated_text(backend, viewer, &gate.credential) {
         Some(sql) => {
@@ -89,7 +103,7 @@ fn gated_text(backend: DbBackend, viewer: &Viewer, credential: &Credential) -> O
     };
     let shape = base + 2 * usize::from(viewer.team_id.is_some()) + usize::from(credential.session.is_some());
     let text = TEXTS.get(shape)?.get_or_init(|| {
-        let row = event(viewer, "", "", Uuid::nil(), &[]);
+        let row = event(Some(viewer.user_id), "", "", Uuid::nil(), &[]);
         gated_insert(&row, viewer, credential).ok().map(|insert| backend.build(&insert).sql)
     });
     text.clone()
@@ -109,11 +123,11 @@ fn gated_values(row: &audit_event::ActiveModel, viewer: &Viewer, credential: &Cr
     values
 }
 
-fn event(viewer: &Viewer, action: &str, entity: &str, id: Uuid, fields: &[&str]) -> audit_event::ActiveModel {
+fn event(actor: Option<Uuid>, action: &str, entity: &str, id: Uuid, fields: &[&str]) -> audit_event::ActiveModel {
     let now = super::now();
     audit_event::ActiveModel {
         id: Set(entity::new_id()),
-        actor_id: Set(Some(viewer.user_id)),
+        actor_id: Set(actor),
         action: Set(action.to_string()),
         entity: Set(entity.to_string()),
         entity_id: Set(id),
@@ -136,7 +150,7 @@ mod tests {
                 for session in [None, Some(Uuid::now_v7())] {
                     let viewer = Viewer { user_id: Uuid::now_v7(), role: Role::Sales, team_id: team, scopes: None };
                     let credential = Credential { user_id: viewer.user_id, session };
-                    let row = event(&viewer, "create", "Interaction", Uuid::now_v7(), &["*"]);
+                    let row = event(Some(viewer.user_id), "create", "Interaction", Uuid::now_v7(), &["*"]);
                     let built = backend.build(&gated_insert(&row, &viewer, &credential).unwrap());
                     assert_eq!(gated_text(backend, &viewer, &credential), Some(built.sql));
                     assert_eq!(Some(Values(gated_values(&row, &viewer, &credential))), built.values);

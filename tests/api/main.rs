@@ -26,6 +26,7 @@ mod pagination;
 mod records;
 mod robustness;
 mod rows;
+mod satisfaction;
 mod segments;
 mod service_levels;
 mod sessions;

@@ -60,7 +60,10 @@ crud_mutations! {
 }
 
 payload!(/// The result of `submitSurveyResponse`.
-    SubmitSurveyResponsePayload { survey_response: SurveyResponse });
+    SubmitSurveyResponsePayload { survey_response: SurveyResponse;
+        /// The answers were stored. With a token the response itself is not shown: a token
+        /// reaches nothing but its own survey.
+        accepted: bool });
 payload!(/// The result of `deleteSurveyResponse`.
     DeleteSurveyResponsePayload { survey_response: SurveyResponse });
 payload!(/// The result of `restoreSurveyResponse`.
@@ -74,14 +77,33 @@ pub struct ResponseMutation;
 
 #[Object]
 impl ResponseMutation {
-    /// Records a customer's answers to an ACTIVE survey; answers are checked against the
-    /// questions and the score (mean of the ratings) is computed.
+    /// Records a customer's answers to an ACTIVE survey — entered by staff, or by the
+    /// customer with an invitation's token and no account. Answers are checked against
+    /// the questions and scored by the survey's kind (NPS, CSAT, CES: the primary rating;
+    /// CUSTOM: the mean of the ratings).
     async fn submit_survey_response(
         &self,
         ctx: &Context<'_>,
         input: SubmitSurveyResponseInput,
     ) -> Result<SubmitSurveyResponsePayload> {
-        crud::create(ctx, input, SurveyResponse).await
+        if let Some(token) = input.token.as_deref()
+            && input.survey_id.is_none()
+            && input.customer_id.is_none()
+            && input.ticket_id.is_none()
+        {
+            let answers: Vec<service::survey::Answer> = input.answers.iter().cloned().map(Into::into).collect();
+            let result = service::survey::invite::respond(crate::graphql::context::db(ctx)?, token, &answers).await?;
+            let errors = result.err().unwrap_or_default();
+            return Ok(SubmitSurveyResponsePayload {
+                survey_response: None,
+                accepted: errors.is_empty(),
+                user_errors: errors.into_iter().map(Into::into).collect(),
+                client_mutation_id: input.client_mutation_id,
+            });
+        }
+        let mut payload: SubmitSurveyResponsePayload = crud::create(ctx, input, SurveyResponse).await?;
+        payload.accepted = payload.survey_response.is_some();
+        Ok(payload)
     }
 
     /// Soft-deletes a survey response.

@@ -35,5 +35,6 @@ pub struct QueryRoot(
     crate::graphql::types::follow_up::FollowUpQuery,
     crate::graphql::types::duplicate::DuplicateQuery,
     crate::graphql::types::sla::SlaQuery,
+    crate::graphql::types::satisfaction::SatisfactionQuery,
     report::ReportQuery,
 );

@@ -219,6 +219,7 @@ mod tests {
         ("Contact", "sensitiveCustomFields"),
         ("Deal", "sensitiveCustomFields"),
         ("Ticket", "sensitiveCustomFields"),
+        ("SurveyResponse", "textAnswers"),
     ];
 
     /// A column is declared `guarded` exactly when the policy table has a row for it, so a

@@ -1,5 +1,9 @@
 //! Survey questionnaires and the validation and scoring of responses.
 
+pub mod invite;
+pub mod results;
+pub mod scoring;
+pub mod themes;
 mod write;
 
 pub use write::{NewResponse, NewSurvey, SurveyPatch, change, prepare, submit};
@@ -95,11 +99,9 @@ pub fn check_questions(c: &mut Checker, list: &[Question]) {
     }
 }
 
-/// Validates `answers` against `questions`; returns the stored answers object and the
-/// score (the mean of the rating answers, `None` without any).
-pub fn check_answers(c: &mut Checker, questions: &[Question], answers: &[Answer]) -> (Value, Option<f64>) {
+/// Validates `answers` against `questions`; returns the stored answers object.
+pub fn check_answers(c: &mut Checker, questions: &[Question], answers: &[Answer]) -> Value {
     let mut stored = Map::new();
-    let mut ratings = Vec::new();
     for answer in answers {
         let Some(q) = questions.iter().find(|q| q.key == answer.key) else {
             c.push("answers", ErrorCode::Invalid, format!("no question `{}` in this survey", answer.key));
@@ -113,19 +115,13 @@ pub fn check_answers(c: &mut Checker, questions: &[Question], answers: &[Answer]
             c.push("answers", ErrorCode::Invalid, format!("`{}` needs {}", q.key, expected(q)));
             continue;
         };
-        if q.kind == QuestionKind::Rating
-            && let Some(r) = answer.rating
-        {
-            ratings.push(f64::from(r));
-        }
         stored.insert(q.key.clone(), value);
     }
     let answered: HashSet<&str> = answers.iter().map(|a| a.key.as_str()).collect();
     for q in questions.iter().filter(|q| q.required && !answered.contains(q.key.as_str())) {
         c.push("answers", ErrorCode::Required, format!("question `{}` is required", q.key));
     }
-    let score = (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64);
-    (Value::Object(stored), score)
+    Value::Object(stored)
 }
 
 /// The stored value of `answer` to `q`, or `None` when it does not fit the question.
@@ -192,10 +188,10 @@ mod tests {
     fn a_valid_response_is_scored() {
         let mut c = Checker::default();
         let answers = vec![Answer { key: "nps".into(), rating: Some(9), ..Default::default() }];
-        let (stored, score) = check_answers(&mut c, &nps(), &answers);
+        let stored = check_answers(&mut c, &nps(), &answers);
         assert!(c.errors.is_empty());
         assert_eq!(stored["nps"], 9);
-        assert_eq!(score, Some(9.0));
+        assert_eq!(scoring::score(entity::enums::SurveyKind::Nps, &nps(), &stored), Some(9.0));
     }
 
     #[test]

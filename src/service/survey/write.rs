@@ -1,6 +1,6 @@
 //! Designing surveys and taking their responses.
 
-use super::{Answer, Question, check_answers, check_questions, questions};
+use super::{Answer, Question, check_answers, check_questions, questions, scoring};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::service::now;
@@ -8,7 +8,7 @@ use crate::service::record::{Change, Checked, check_ref};
 use crate::service::reference::same_customer;
 use crate::service::validate::{Checker, ErrorCode};
 use crate::set_field;
-use entity::enums::SurveyStatus;
+use entity::enums::{SurveyKind, SurveyStatus};
 use entity::{customer, survey, survey_response, ticket};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -29,18 +29,20 @@ crate::writes! {
 
 crate::writes! {
     inputs response_inputs;
-    /// A customer's answers to an active survey.
+    /// A customer's answers to an active survey: staff entry (`surveyId`, `customerId`) or
+    /// the customer's own with an invitation's `token` (no account needed).
     create NewResponse as SubmitSurveyResponseInput;
     fields {
-        survey_id: Id(Survey) [create required];
-        customer_id: Id(Customer) [create required];
+        survey_id: Id(Survey) [create optional "Staff entry: the survey answered."];
+        customer_id: Id(Customer) [create optional "Staff entry: the customer answering."];
+        token: Text [create optional "An invitation's respondent token (`inviteToSurvey`); then leave out surveyId, customerId and ticketId."];
         ticket_id: Id(Ticket) [create optional "The ticket the survey follows up, if any."];
         answers: Each(SurveyAnswerInput, Answer) [create required];
     }
 }
 
-/// The questionnaire trimmed and checked, as stored.
-fn questionnaire(c: &mut Checker, list: Vec<Question>) -> serde_json::Value {
+/// The questionnaire trimmed and checked (for a survey of `kind`), as stored.
+fn questionnaire(c: &mut Checker, kind: SurveyKind, list: Vec<Question>) -> serde_json::Value {
     let list: Vec<Question> = list
         .into_iter()
         .map(|q| Question {
@@ -51,6 +53,9 @@ fn questionnaire(c: &mut Checker, list: Vec<Question>) -> serde_json::Value {
         })
         .collect();
     check_questions(c, &list);
+    if let Some(why) = scoring::misfit(kind, &list) {
+        c.push("questions", ErrorCode::Invalid, why);
+    }
     serde_json::to_value(list).unwrap_or_default()
 }
 
@@ -65,7 +70,7 @@ pub async fn prepare(
         title: Set(c.name("title", &new.title, 200)),
         kind: Set(new.kind),
         status: Set(new.status.unwrap_or(SurveyStatus::Draft)),
-        questions: Set(questionnaire(&mut c, new.questions)),
+        questions: Set(questionnaire(&mut c, new.kind, new.questions)),
         ..entity::record::new_row::<survey::Entity>(now())
     };
     Ok(c.finish(row))
@@ -93,7 +98,7 @@ pub async fn change(
         if answered > 0 {
             c.push("questions", ErrorCode::InvalidState, "the survey has responses; create a new survey instead");
         }
-        set_field!(row, fields, questions, "questions", questionnaire(&mut c, list));
+        set_field!(row, fields, questions, "questions", questionnaire(&mut c, current.kind, list));
     }
     Ok(c.finish((row, fields)))
 }
@@ -106,6 +111,14 @@ pub async fn submit(
     new: NewResponse,
 ) -> AppResult<Checked<survey_response::ActiveModel>> {
     let mut c = Checker::default();
+    if new.token.is_some() {
+        c.push("token", ErrorCode::Invalid, "answer with a token without surveyId, customerId or ticketId");
+    }
+    for (field, given) in [("surveyId", new.survey_id.is_some()), ("customerId", new.customer_id.is_some())] {
+        if !given {
+            c.push(field, ErrorCode::Required, format!("{field} is required for staff entry"));
+        }
+    }
     let survey = check_ref::<survey::Entity>(db, viewer, &mut c, "surveyId", new.survey_id).await?;
     let customer = check_ref::<customer::Entity>(db, viewer, &mut c, "customerId", new.customer_id).await?;
     let ticket = check_ref::<ticket::Entity>(db, viewer, &mut c, "ticketId", new.ticket_id).await?;
@@ -117,7 +130,12 @@ pub async fn submit(
             c.push("surveyId", ErrorCode::InvalidState, "the survey is not active");
             (serde_json::Value::Null, None)
         }
-        Some(s) => check_answers(&mut c, &questions(&s.questions), &new.answers),
+        Some(s) => {
+            let list = questions(&s.questions);
+            let stored = check_answers(&mut c, &list, &new.answers);
+            let score = scoring::score(s.kind, &list, &stored);
+            (stored, score)
+        }
         None => (serde_json::Value::Null, None),
     };
     let ts = now();

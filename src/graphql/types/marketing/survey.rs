@@ -74,16 +74,25 @@ crate::record! {
         CreatedAt => CreatedAt,
     }
     resolvers {
-        async fn answers(&self) -> Vec<SurveyAnswer> {
-            let Some(map) = self.0.answers.as_object() else { return Vec::new() };
-            map.iter()
+        /// The answers; free-text answers through the field policy (`SurveyResponse.textAnswers`:
+        /// masked, or `null` for roles that may not read them).
+        async fn answers(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Vec<SurveyAnswer>> {
+            use crate::auth::policy::{Rule, mask};
+            let rule = crate::auth::policy::rule(crate::graphql::context::viewer(ctx)?, "SurveyResponse", "textAnswers");
+            let Some(map) = self.0.answers.as_object() else { return Ok(Vec::new()) };
+            Ok(map
+                .iter()
                 .map(|(key, value)| SurveyAnswer {
                     key: key.clone(),
                     rating: value.as_i64().and_then(|v| i32::try_from(v).ok()),
                     choices: value.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
-                    text: value.as_str().map(str::to_string),
+                    text: value.as_str().and_then(|t| match rule {
+                        Rule::Allow => Some(t.to_string()),
+                        Rule::Mask(strategy) => Some(mask(strategy, t)),
+                        Rule::Deny => None,
+                    }),
                 })
-                .collect()
+                .collect())
         }
     }
 }
