@@ -24,6 +24,7 @@ mod merges;
 mod oidc;
 mod pagination;
 mod records;
+mod reports;
 mod robustness;
 mod rows;
 mod satisfaction;

@@ -37,4 +37,5 @@ pub struct QueryRoot(
     crate::graphql::types::sla::SlaQuery,
     crate::graphql::types::satisfaction::SatisfactionQuery,
     report::ReportQuery,
+    crate::graphql::types::reports::ReportsQuery,
 );

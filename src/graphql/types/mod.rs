@@ -13,6 +13,7 @@ pub mod lists;
 pub mod marketing;
 pub mod merge;
 pub mod people;
+pub mod reports;
 pub mod satisfaction;
 pub mod segment;
 pub mod sla;

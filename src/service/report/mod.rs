@@ -1,4 +1,10 @@
-//! Aggregates: pipeline by stage.
+//! Aggregates over exactly the rows the caller may see: the pipeline by stage (here), sales
+//! by period (`sales`), service times (`service`) and satisfaction by value tier
+//! (`satisfaction`).
+
+pub mod sales;
+pub mod satisfaction;
+pub mod service;
 
 use super::record::visible;
 use crate::auth::Viewer;
@@ -19,13 +25,16 @@ pub struct StageTotal {
     pub amount: rust_decimal::Decimal,
 }
 
-/// `SUM(amount_e4 / SPLIT)` and `SUM(amount_e4 % SPLIT)`: sums that cannot overflow 64
-/// bits for amounts within `entity::money::MAX_AMOUNT_E4` (SQLite's `SUM` would fail on
-/// overflow, and a plain sum of two large deals overflows).
-fn split_sums() -> [Expr; 2] {
+/// `SUM(units / SPLIT)` and `SUM(units % SPLIT)` of an `amount_e4` column: sums that
+/// cannot overflow 64 bits for amounts within `entity::money::MAX_AMOUNT_E4` (SQLite's
+/// `SUM` would fail on overflow, and a plain sum of two large deals overflows).
+pub(crate) fn split_sums_of(units: impl Fn() -> Expr) -> [Expr; 2] {
     let part = |e: Expr| Func::coalesce([Func::cast_as(e.sum(), "BIGINT").into(), Expr::val(0i64)]).into();
-    let units = || Expr::col((deal::Entity, Column::AmountE4));
     [part(units().div(money::SPLIT)), part(units().modulo(money::SPLIT))]
+}
+
+fn split_sums() -> [Expr; 2] {
+    split_sums_of(|| Expr::col((deal::Entity, Column::AmountE4)))
 }
 
 /// The split sums as one `"<high>:<low>"` text (for the direct path, one JSON value).

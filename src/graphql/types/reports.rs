@@ -1,0 +1,238 @@
+//! The business reports in the API: sales by period, service times, satisfaction by value
+//! tier. Every figure is over exactly the rows the caller may see; amounts only where the
+//! field policy lets the caller read them. The statements live in `service::report`.
+
+use crate::error::AppError;
+use crate::graphql::context;
+use crate::graphql::input::activity::PurchaseFilter;
+use crate::graphql::policy;
+use crate::graphql::relay::{Date, One, expect_id, one};
+use crate::graphql::types::all::{Team, User};
+use crate::graphql::types::enums::{TicketCategory, TicketPriority, ValueTier};
+use crate::service::report::{sales, satisfaction, service};
+use async_graphql::{Context, Enum, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+/// The length of a report period.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ReportPeriod {
+    Day,
+    /// From Monday.
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+/// What sales are split by, besides period and currency.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SalesGroup {
+    /// The customer's owner.
+    Owner,
+    /// The team of the customer's owner.
+    Team,
+    Product,
+    /// The customer's region.
+    Region,
+}
+
+/// Sales of one period, split and currency.
+pub struct SalesTotal(sales::SalesRow, sales::SalesBy);
+
+#[Object]
+impl SalesTotal {
+    /// The period's first day.
+    async fn period(&self) -> Date {
+        Date(self.0.period)
+    }
+    /// With `by: OWNER`.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
+        match (&self.0.key, self.1) {
+            (sales::Key::Id(Some(id)), sales::SalesBy::Owner) => {
+                one::<entity::user::Entity, _>(ctx, Some(*id), User).await
+            }
+            _ => Ok(None),
+        }
+    }
+    /// With `by: TEAM`.
+    async fn team(&self, ctx: &Context<'_>) -> Result<One<Team>> {
+        match (&self.0.key, self.1) {
+            (sales::Key::Id(Some(id)), sales::SalesBy::Team) => {
+                one::<entity::team::Entity, _>(ctx, Some(*id), Team).await
+            }
+            _ => Ok(None),
+        }
+    }
+    /// With `by: PRODUCT` or `by: REGION`.
+    async fn key(&self) -> Option<&str> {
+        match &self.0.key {
+            sales::Key::Text(text) => text.as_deref(),
+            _ => None,
+        }
+    }
+    /// ISO 4217 code.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// Number of purchases.
+    async fn count(&self) -> i64 {
+        self.0.count
+    }
+    /// Their total, exact (governed like `Purchase.amount`).
+    async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
+        policy::value(ctx, "Purchase", "amount", Some(self.0.amount))
+    }
+}
+
+/// What tickets are grouped by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ServiceGroup {
+    Priority,
+    Category,
+    Assignee,
+}
+
+/// Service figures of one group of tickets.
+pub struct ServiceTimes(service::ServiceRow);
+
+#[Object]
+impl ServiceTimes {
+    async fn priority(&self) -> Option<TicketPriority> {
+        match self.0.group {
+            service::Group::Priority(p) => Some(p.into()),
+            _ => None,
+        }
+    }
+    async fn category(&self) -> Option<TicketCategory> {
+        match self.0.group {
+            service::Group::Category(c) => Some(c.into()),
+            _ => None,
+        }
+    }
+    /// With `by: ASSIGNEE` (`null` also for unassigned tickets).
+    async fn assignee(&self, ctx: &Context<'_>) -> Result<One<User>> {
+        match self.0.group {
+            service::Group::Assignee(Some(id)) => one::<entity::user::Entity, _>(ctx, Some(id), User).await,
+            _ => Ok(None),
+        }
+    }
+    /// Tickets opened in the range.
+    async fn opened(&self) -> i64 {
+        self.0.opened
+    }
+    /// Of them, resolved or closed.
+    async fn resolved(&self) -> i64 {
+        self.0.resolved
+    }
+    /// Seconds from opening to the first response: median.
+    async fn first_response_p50(&self) -> Option<f64> {
+        self.0.first_response_p50
+    }
+    /// … 90th percentile.
+    async fn first_response_p90(&self) -> Option<f64> {
+        self.0.first_response_p90
+    }
+    /// Seconds from opening to resolution: median.
+    async fn resolution_p50(&self) -> Option<f64> {
+        self.0.resolution_p50
+    }
+    /// … 90th percentile.
+    async fn resolution_p90(&self) -> Option<f64> {
+        self.0.resolution_p90
+    }
+    /// Tickets that missed a service level.
+    async fn breached(&self) -> i64 {
+        self.0.breached
+    }
+    /// `breached` per opened ticket, in percent.
+    async fn breach_rate(&self) -> Option<f64> {
+        self.0.breach_rate()
+    }
+}
+
+/// A survey's score among customers of one value tier.
+pub struct TierSatisfaction(satisfaction::TierScore);
+
+#[Object]
+impl TierSatisfaction {
+    /// `null`: unclassified customers.
+    async fn value_tier(&self) -> Option<ValueTier> {
+        self.0.tier.map(Into::into)
+    }
+    async fn responses(&self) -> i64 {
+        self.0.responses
+    }
+    /// By the survey's kind: NPS, CSAT % or CES mean (CUSTOM: the mean response score).
+    async fn score(&self) -> Option<f64> {
+        self.0.score
+    }
+}
+
+#[derive(Default)]
+pub struct ReportsQuery;
+
+#[Object]
+impl ReportsQuery {
+    /// Purchases per period from `from` up to (not including) `to`, per currency and, with
+    /// `by`, per owner, team, product or region.
+    async fn sales_by_period(
+        &self,
+        ctx: &Context<'_>,
+        period: ReportPeriod,
+        from: Date,
+        to: Date,
+        by: Option<SalesGroup>,
+        filter: Option<PurchaseFilter>,
+    ) -> Result<Vec<SalesTotal>> {
+        let viewer = context::viewer(ctx)?;
+        let filter = filter.map(|f| f.condition(viewer)).transpose()?;
+        let period = match period {
+            ReportPeriod::Day => sales::Period::Day,
+            ReportPeriod::Week => sales::Period::Week,
+            ReportPeriod::Month => sales::Period::Month,
+            ReportPeriod::Quarter => sales::Period::Quarter,
+            ReportPeriod::Year => sales::Period::Year,
+        };
+        let by = match by {
+            None => sales::SalesBy::Nothing,
+            Some(SalesGroup::Owner) => sales::SalesBy::Owner,
+            Some(SalesGroup::Team) => sales::SalesBy::Team,
+            Some(SalesGroup::Product) => sales::SalesBy::Product,
+            Some(SalesGroup::Region) => sales::SalesBy::Region,
+        };
+        let rows = sales::sales(context::db(ctx)?, viewer, period, by, (from.0, to.0), filter).await?;
+        Ok(rows.into_iter().map(|row| SalesTotal(row, by)).collect())
+    }
+
+    /// Tickets opened in `[from, to)` per priority, category or assignee: how many, how many
+    /// resolved, first-response and resolution time percentiles, breaches.
+    async fn service_times(
+        &self,
+        ctx: &Context<'_>,
+        by: ServiceGroup,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ServiceTimes>> {
+        let viewer = context::viewer(ctx)?;
+        let by = match by {
+            ServiceGroup::Priority => service::ServiceBy::Priority,
+            ServiceGroup::Category => service::ServiceBy::Category,
+            ServiceGroup::Assignee => service::ServiceBy::Assignee,
+        };
+        let rows = service::service_times(context::db(ctx)?, viewer, by, from, to).await?;
+        Ok(rows.into_iter().map(ServiceTimes).collect())
+    }
+
+    /// A survey's score per customer value tier, over the responses you may see.
+    async fn satisfaction_by_value_tier(&self, ctx: &Context<'_>, survey_id: ID) -> Result<Vec<TierSatisfaction>> {
+        let viewer = context::viewer(ctx)?;
+        let db = context::db(ctx)?;
+        let id = expect_id(&survey_id, "Survey").map_err(|_| AppError::BadUserInput("no such Survey".into()))?;
+        let survey = crate::service::record::find::<entity::survey::Entity>(db, viewer, id)
+            .await?
+            .ok_or_else(|| AppError::BadUserInput("no such Survey".into()))?;
+        let rows = satisfaction::by_value_tier(db, viewer, survey.id, survey.kind).await?;
+        Ok(rows.into_iter().map(TierSatisfaction).collect())
+    }
+}
