@@ -176,3 +176,68 @@ async fn satisfaction_by_value_tier_scores_each_tier_by_the_survey_kind() {
     let none = rows.iter().find(|r| r["valueTier"].is_null()).unwrap();
     assert_eq!((none["responses"].clone(), none["score"].clone()), (json!(2), json!(-50.0)), "{body}");
 }
+
+#[tokio::test]
+async fn team_performance_weighs_the_open_pipeline_and_counts_wins_losses_and_activities() {
+    let app = spawn_app().await;
+    let (rep, token) = app.user(Role::Sales, None).await;
+    let customer = app.create_customer(&token, json!({ "name": "机会客户" })).await;
+    let create = "mutation($input: CreateDealInput!) { createDeal(input: $input) { deal { id version } userErrors { field code } } }";
+    let mut deals = Vec::new();
+    for (title, amount, probability) in [("甲", "1000", 50), ("乙", "200.50", 10), ("丙", "300", 60), ("丁", "999", 20)]
+    {
+        let input =
+            json!({ "customerId": customer["id"], "title": title, "amount": amount, "probability": probability });
+        let body = app.gql(&token, create, json!({ "input": input })).await;
+        deals.push(body["data"]["createDeal"]["deal"].clone());
+    }
+    let mv = "mutation($input: MoveDealStageInput!) { moveDealStage(input: $input) { deal { stage } userErrors { field code } } }";
+    let won = json!({ "id": deals[2]["id"], "expectedVersion": deals[2]["version"], "stage": "WON" });
+    assert_eq!(
+        app.gql(&token, mv, json!({ "input": won })).await["data"]["moveDealStage"]["deal"]["stage"],
+        json!("WON")
+    );
+    let lost =
+        json!({ "id": deals[3]["id"], "expectedVersion": deals[3]["version"], "stage": "LOST", "lostReason": "价格" });
+    assert_eq!(
+        app.gql(&token, mv, json!({ "input": lost })).await["data"]["moveDealStage"]["deal"]["stage"],
+        json!("LOST")
+    );
+    let log = "mutation($input: CreateInteractionInput!) { createInteraction(input: $input) { userErrors { field } } }";
+    for summary in ["拜访", "电话跟进"] {
+        app.gql(
+            &token,
+            log,
+            json!({ "input": { "customerId": customer["id"], "channel": "PHONE", "summary": summary } }),
+        )
+        .await;
+    }
+
+    let query = "query($from: DateTime!, $to: DateTime!) { teamPerformance(from: $from, to: $to) {
+        owner { id } wonCount lostCount winRate averageCycleDays activities
+        currencies { currency openCount openAmount weightedAmount wonAmount } } }";
+    let from = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let to = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let body = app.gql(&app.admin_token, query, json!({ "from": from, "to": to })).await;
+    let rows = body["data"]["teamPerformance"].as_array().unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(rows.len(), 1, "{body}");
+    let line = &rows[0];
+    assert_eq!(line["owner"]["id"], json!(clientele::graphql::relay::global_id("User", rep).0));
+    assert_eq!(
+        (line["wonCount"].clone(), line["lostCount"].clone(), line["winRate"].clone(), line["activities"].clone()),
+        (json!(1), json!(1), json!(50.0), json!(2))
+    );
+    assert_eq!(line["averageCycleDays"], json!(0.0), "won the day it was created");
+    // Open: 1000 at 50 % and 200.50 at 10 % → 1200.5 open, 520.05 weighted.
+    assert_eq!(
+        line["currencies"],
+        json!([{ "currency": "CNY", "openCount": 2, "openAmount": "1200.5", "weightedAmount": "520.05", "wonAmount": "300" }])
+    );
+
+    // Service staff may not read deal amounts: the counts stay, the amounts are null.
+    let (_, service) = app.user(Role::Service, None).await;
+    let body = app.gql(&service, query, json!({ "from": from, "to": to })).await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    assert_eq!(body["data"]["teamPerformance"][0]["currencies"][0]["openCount"], json!(2), "{body}");
+    assert_eq!(body["data"]["teamPerformance"][0]["currencies"][0]["weightedAmount"], Value::Null);
+}

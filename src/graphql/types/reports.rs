@@ -4,12 +4,12 @@
 
 use crate::error::AppError;
 use crate::graphql::context;
-use crate::graphql::input::activity::PurchaseFilter;
+use crate::graphql::input::activity::{DealFilter, PurchaseFilter};
 use crate::graphql::policy;
 use crate::graphql::relay::{Date, One, expect_id, one};
 use crate::graphql::types::all::{Team, User};
 use crate::graphql::types::enums::{TicketCategory, TicketPriority, ValueTier};
-use crate::service::report::{sales, satisfaction, service};
+use crate::service::report::{pipeline, sales, satisfaction, service};
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -169,6 +169,67 @@ impl TierSatisfaction {
     }
 }
 
+/// One owner's pipeline in one currency.
+pub struct PipelineCurrency(pipeline::CurrencyLine);
+
+#[Object]
+impl PipelineCurrency {
+    /// ISO 4217 code.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// Open deals (not WON or LOST).
+    async fn open_count(&self) -> i64 {
+        self.0.open_count
+    }
+    /// Their total (governed like `Deal.amount`).
+    async fn open_amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
+        policy::value(ctx, "Deal", "amount", Some(self.0.open_amount))
+    }
+    /// Σ amount × probability of the open deals, exact (governed like `Deal.amount`).
+    async fn weighted_amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
+        policy::value(ctx, "Deal", "amount", Some(self.0.weighted_amount))
+    }
+    /// Total of the deals won in the range (governed like `Deal.amount`).
+    async fn won_amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
+        policy::value(ctx, "Deal", "amount", Some(self.0.won_amount))
+    }
+}
+
+/// One deal owner's performance.
+pub struct OwnerPerformance(pipeline::OwnerLine);
+
+#[Object]
+impl OwnerPerformance {
+    async fn owner(&self, ctx: &Context<'_>) -> Result<One<User>> {
+        one::<entity::user::Entity, _>(ctx, Some(self.0.owner), User).await
+    }
+    /// Deals won in the range.
+    async fn won_count(&self) -> i64 {
+        self.0.won
+    }
+    /// Deals lost in the range.
+    async fn lost_count(&self) -> i64 {
+        self.0.lost
+    }
+    /// Won per closed deal, in percent.
+    async fn win_rate(&self) -> Option<f64> {
+        self.0.win_rate()
+    }
+    /// Mean days from creation to winning, of the deals won in the range.
+    async fn average_cycle_days(&self) -> Option<f64> {
+        self.0.cycle_days
+    }
+    /// Communication records the owner logged in the range.
+    async fn activities(&self) -> i64 {
+        self.0.activities
+    }
+    /// The open pipeline and won amounts per currency.
+    async fn currencies(&self) -> Vec<PipelineCurrency> {
+        self.0.currencies.iter().cloned().map(PipelineCurrency).collect()
+    }
+}
+
 #[derive(Default)]
 pub struct ReportsQuery;
 
@@ -222,6 +283,21 @@ impl ReportsQuery {
         };
         let rows = service::service_times(context::db(ctx)?, viewer, by, from, to).await?;
         Ok(rows.into_iter().map(ServiceTimes).collect())
+    }
+
+    /// Per deal owner: the open pipeline with its weighted value, deals won and lost in
+    /// `[from, to)` with the win rate and sales cycle, and the records they logged.
+    async fn team_performance(
+        &self,
+        ctx: &Context<'_>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        filter: Option<DealFilter>,
+    ) -> Result<Vec<OwnerPerformance>> {
+        let viewer = context::viewer(ctx)?;
+        let filter = filter.map(|f| f.condition(viewer)).transpose()?;
+        let rows = pipeline::by_owner(context::db(ctx)?, viewer, (from, to), filter).await?;
+        Ok(rows.into_iter().map(OwnerPerformance).collect())
     }
 
     /// A survey's score per customer value tier, over the responses you may see.
