@@ -15,6 +15,7 @@ mod duplicates;
 mod engine;
 mod follow_ups;
 mod gate;
+mod habits;
 mod health;
 mod helpers;
 mod interactions;

@@ -7,7 +7,7 @@ use entity::enums::Role;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
-async fn purchase(app: &TestApp, token: &str, customer: &Value, product: &str, amount: &str, date: &str) {
+pub async fn purchase(app: &TestApp, token: &str, customer: &Value, product: &str, amount: &str, date: &str) {
     let query = "mutation($input: CreatePurchaseInput!) { createPurchase(input: $input) { purchase { id } userErrors { field code message } } }";
     let input = json!({ "customerId": customer["id"], "product": product, "quantity": 1, "amount": amount, "currency": "CNY", "purchasedAt": date });
     let body = app.gql(token, query, json!({ "input": input })).await;

@@ -38,4 +38,5 @@ pub struct QueryRoot(
     crate::graphql::types::satisfaction::SatisfactionQuery,
     report::ReportQuery,
     crate::graphql::types::reports::ReportsQuery,
+    crate::graphql::types::habits::HabitsQuery,
 );

@@ -9,6 +9,7 @@ pub mod customer;
 pub mod duplicate;
 pub mod enums;
 pub mod follow_up;
+pub mod habits;
 pub mod lists;
 pub mod marketing;
 pub mod merge;

@@ -2,6 +2,7 @@
 //! by period (`sales`), service times (`service`) and satisfaction by value tier
 //! (`satisfaction`).
 
+pub mod habits;
 pub mod pipeline;
 pub mod sales;
 pub mod satisfaction;
