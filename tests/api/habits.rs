@@ -50,3 +50,59 @@ async fn purchase_habits_add_up_by_hand() {
         .await;
     assert_eq!(body["data"]["purchaseHabits"]["currencies"], json!([{ "purchases": 4, "customers": 3 }]), "{body}");
 }
+
+#[tokio::test]
+async fn segment_sizes_and_campaign_effectiveness_count_what_the_caller_sees() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for name in ["一", "二", "三"] {
+        ids.push(app.create_customer(&app.admin_token, json!({ "name": name })).await["id"].clone());
+    }
+    // A complaint makes its customer a COMPLAINANT at once.
+    let open = "mutation($input: CreateTicketInput!) { createTicket(input: $input) { userErrors { field } } }";
+    app.gql(
+        &app.admin_token,
+        open,
+        json!({ "input": { "customerId": ids[0], "subject": "投诉", "category": "COMPLAINT" } }),
+    )
+    .await;
+    let sizes = "query($d: SegmentDimension!) { segmentSizes(dimension: $d) { value customers } }";
+    let body = app.gql(&app.admin_token, sizes, json!({ "d": "LIFECYCLE" })).await;
+    assert_eq!(body["data"]["segmentSizes"], json!([{ "value": "POTENTIAL", "customers": 3 }]), "{body}");
+    let body = app.gql(&app.admin_token, sizes, json!({ "d": "BEHAVIOURS" })).await;
+    assert_eq!(body["data"]["segmentSizes"], json!([{ "value": "COMPLAINANT", "customers": 1 }]), "{body}");
+    let (_, rep) = app.user(Role::Sales, None).await;
+    let body = app.gql(&rep, sizes, json!({ "d": "LIFECYCLE" })).await;
+    assert_eq!(body["data"]["segmentSizes"], json!([]), "a rep owns none of them: {body}");
+
+    let starts = (chrono::Utc::now() - chrono::Duration::days(2)).date_naive();
+    let create = "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { field } } }";
+    let body = app
+        .gql(
+            &app.admin_token,
+            create,
+            json!({ "input": { "name": "秋季展会", "kind": "EXHIBITION", "startsOn": starts.to_string() } }),
+        )
+        .await;
+    let campaign = body["data"]["createCampaign"]["campaign"]["id"].clone();
+    let join = "mutation($input: CreateCampaignParticipationInput!) { createCampaignParticipation(input: $input) { userErrors { field } } }";
+    for id in &ids {
+        app.gql(&app.admin_token, join, json!({ "input": { "campaignId": campaign, "customerId": id } })).await;
+    }
+    // One participant buys three days after the start (inside 30 days), another opens a deal.
+    let bought = starts + chrono::Duration::days(1);
+    crate::reports::purchase(&app, &app.admin_token, &json!({ "id": ids[1] }), "展品", "10", &bought.to_string()).await;
+    let deal = "mutation($input: CreateDealInput!) { createDeal(input: $input) { userErrors { field } } }";
+    app.gql(&app.admin_token, deal, json!({ "input": { "customerId": ids[2], "title": "展会线索", "amount": "100" } }))
+        .await;
+    let query = "{ campaignEffectiveness(withinDays: 30) { campaign { name } kind participants withDeals withPurchases conversionRate } }";
+    let body = app.gql(&app.admin_token, query, json!({})).await;
+    assert_eq!(
+        body["data"]["campaignEffectiveness"],
+        json!([{ "campaign": { "name": "秋季展会" }, "kind": "EXHIBITION",
+        "participants": 3, "withDeals": 1, "withPurchases": 1, "conversionRate": 33.3 }]),
+        "{body}"
+    );
+    let body = app.gql(&app.admin_token, "{ campaignEffectiveness(withinDays: 0) { participants } }", json!({})).await;
+    assert_eq!(crate::helpers::error_code(&body), "BAD_USER_INPUT");
+}

@@ -7,9 +7,9 @@ use crate::graphql::context;
 use crate::graphql::input::activity::{DealFilter, PurchaseFilter};
 use crate::graphql::policy;
 use crate::graphql::relay::{Date, One, expect_id, one};
-use crate::graphql::types::all::{Team, User};
-use crate::graphql::types::enums::{TicketCategory, TicketPriority, ValueTier};
-use crate::service::report::{pipeline, sales, satisfaction, service};
+use crate::graphql::types::all::{Campaign, Team, User};
+use crate::graphql::types::enums::{CampaignKind, TicketCategory, TicketPriority, ValueTier};
+use crate::service::report::{marketing, pipeline, sales, satisfaction, service};
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -230,6 +230,58 @@ impl OwnerPerformance {
     }
 }
 
+/// A classification dimension.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SegmentDimension {
+    Lifecycle,
+    ValueTier,
+    NeedUrgency,
+    /// Each behaviour held: HIGH_FREQUENCY, DORMANT, COMPLAINANT.
+    Behaviours,
+}
+
+/// Customers with one value of a dimension.
+#[derive(async_graphql::SimpleObject, Clone, Debug)]
+pub struct SegmentSize {
+    /// The class (`null`: none yet).
+    pub value: Option<String>,
+    pub customers: i64,
+}
+
+/// One campaign's effect.
+pub struct CampaignEffect(marketing::CampaignEffect, u32);
+
+#[Object]
+impl CampaignEffect {
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<One<Campaign>> {
+        one::<entity::campaign::Entity, _>(ctx, Some(self.0.campaign), Campaign).await
+    }
+    async fn kind(&self) -> CampaignKind {
+        self.0.kind.into()
+    }
+    /// Participants you see.
+    async fn participants(&self) -> i64 {
+        self.0.participants
+    }
+    /// Of them, with a deal opened within the window after the start.
+    async fn with_deals(&self) -> i64 {
+        self.0.with_deals
+    }
+    /// Of them, with a purchase within the window.
+    async fn with_purchases(&self) -> i64 {
+        self.0.with_purchases
+    }
+    /// `withPurchases` per participant, in percent.
+    async fn conversion_rate(&self) -> Option<f64> {
+        (self.0.participants > 0)
+            .then(|| (self.0.with_purchases as f64 / self.0.participants as f64 * 1000.0).round() / 10.0)
+    }
+    /// The window, in days.
+    async fn within_days(&self) -> u32 {
+        self.1
+    }
+}
+
 #[derive(Default)]
 pub struct ReportsQuery;
 
@@ -298,6 +350,36 @@ impl ReportsQuery {
         let filter = filter.map(|f| f.condition(viewer)).transpose()?;
         let rows = pipeline::by_owner(context::db(ctx)?, viewer, (from, to), filter).await?;
         Ok(rows.into_iter().map(OwnerPerformance).collect())
+    }
+
+    /// Customers you see per class of a classification dimension.
+    async fn segment_sizes(&self, ctx: &Context<'_>, dimension: SegmentDimension) -> Result<Vec<SegmentSize>> {
+        let viewer = context::viewer(ctx)?;
+        let dimension = match dimension {
+            SegmentDimension::Lifecycle => marketing::Dimension::Lifecycle,
+            SegmentDimension::ValueTier => marketing::Dimension::ValueTier,
+            SegmentDimension::NeedUrgency => marketing::Dimension::NeedUrgency,
+            SegmentDimension::Behaviours => marketing::Dimension::Behaviours,
+        };
+        let rows = marketing::sizes(context::db(ctx)?, viewer, dimension).await?;
+        Ok(rows.into_iter().map(|(value, customers)| SegmentSize { value, customers }).collect())
+    }
+
+    /// Per campaign (of `kind`): participants, and how many opened a deal or bought within
+    /// `withinDays` (1–365, default 30) of its start.
+    async fn campaign_effectiveness(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] within_days: u32,
+        kind: Option<CampaignKind>,
+    ) -> Result<Vec<CampaignEffect>> {
+        if !(1..=365).contains(&within_days) {
+            return Err(AppError::BadUserInput("`withinDays` is between 1 and 365".into()).into());
+        }
+        let viewer = context::viewer(ctx)?;
+        let rows =
+            marketing::campaign_effectiveness(context::db(ctx)?, viewer, within_days, kind.map(Into::into)).await?;
+        Ok(rows.into_iter().map(|row| CampaignEffect(row, within_days)).collect())
     }
 
     /// A survey's score per customer value tier, over the responses you may see.

@@ -3,6 +3,7 @@
 //! (`satisfaction`).
 
 pub mod habits;
+pub mod marketing;
 pub mod pipeline;
 pub mod sales;
 pub mod satisfaction;
