@@ -39,3 +39,16 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(6)
 }
+
+/// Takes the PostgreSQL advisory lock `key` for the rest of `txn` if no other session holds
+/// it (`false`: another instance is doing the work). On SQLite the one process holds every
+/// lock: `true`.
+pub async fn try_job_lock(txn: &sea_orm::DatabaseTransaction, key: i64) -> crate::error::AppResult<bool> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(true);
+    }
+    let sql = format!("SELECT pg_try_advisory_xact_lock({key}) AS taken");
+    let row = txn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
+    Ok(row.map(|r| r.try_get("", "taken")).transpose()?.unwrap_or(false))
+}

@@ -8,9 +8,7 @@ use super::{Changed, reclassify_all};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::setting;
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use std::time::Duration;
 
 /// The `settings` key holding the last run's time (RFC 3339).
@@ -20,14 +18,9 @@ pub const LAST_RUN: &str = "classification.last_run";
 /// other instance is running it; `None` when it was not due or taken elsewhere.
 pub async fn run_due(db: &DatabaseConnection, at: DateTime<Utc>, every: Duration) -> AppResult<Option<Changed>> {
     let txn = db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        let sql = format!("SELECT pg_try_advisory_xact_lock({LOCK}) AS taken");
-        let row = txn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
-        let taken: bool = row.map(|r| r.try_get("", "taken")).transpose()?.unwrap_or(false);
-        if !taken {
-            txn.rollback().await?;
-            return Ok(None);
-        }
+    if !crate::service::try_job_lock(&txn, LOCK).await? {
+        txn.rollback().await?;
+        return Ok(None);
     }
     let last = setting::Entity::find_by_id(LAST_RUN.to_string()).one(&txn).await?;
     let last = last.and_then(|s| DateTime::parse_from_rfc3339(&s.value).ok()).map(|t| t.with_timezone(&Utc));

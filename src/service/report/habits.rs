@@ -8,7 +8,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::service::record::visible;
 use chrono::NaiveDate;
-use entity::{money, purchase};
+use entity::purchase;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
@@ -84,7 +84,7 @@ pub async fn by_currency(
                 currency: row.try_get("", "currency")?,
                 purchases: row.try_get("", "purchases")?,
                 customers: row.try_get("", "customers")?,
-                amount: money::from_parts(row.try_get("", "high")?, row.try_get("", "low")?),
+                amount: super::total(row)?,
             })
         })
         .collect()
@@ -122,7 +122,7 @@ pub async fn top_products(
                 product: row.try_get("", "product")?,
                 currency: row.try_get("", "currency")?,
                 purchases: row.try_get("", "purchases")?,
-                amount: money::from_parts(row.try_get("", "high")?, row.try_get("", "low")?),
+                amount: super::total(row)?,
             })
         })
         .collect()
@@ -185,12 +185,7 @@ pub async fn top_spenders(
     db.query_all_raw(backend.build(&q))
         .await?
         .iter()
-        .map(|row| {
-            Ok(Spender {
-                customer: row.try_get("", "customer")?,
-                amount: money::from_parts(row.try_get("", "high")?, row.try_get("", "low")?),
-            })
-        })
+        .map(|row| Ok(Spender { customer: row.try_get("", "customer")?, amount: super::total(row)? }))
         .collect()
 }
 

@@ -85,3 +85,8 @@ pub async fn deals_by_stage(
         })
         .collect())
 }
+
+/// The exact total a row's `high` and `low` split sums hold (see [`split_sums_of`]).
+pub(crate) fn total(row: &sea_orm::QueryResult) -> Result<rust_decimal::Decimal, sea_orm::DbErr> {
+    Ok(money::from_parts(row.try_get("", "high")?, row.try_get("", "low")?))
+}

@@ -8,7 +8,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::service::record::visible;
 use chrono::NaiveDate;
-use entity::{customer, money, purchase, user};
+use entity::{customer, purchase, user};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{Condition, ConnectionTrait, DatabaseConnection, DbBackend};
 use uuid::Uuid;
@@ -159,7 +159,7 @@ pub async fn sales(
                 key,
                 currency: row.try_get("", "currency")?,
                 count: row.try_get("", "count")?,
-                amount: money::from_parts(row.try_get("", "high")?, row.try_get("", "low")?),
+                amount: super::total(&row)?,
             })
         })
         .collect()

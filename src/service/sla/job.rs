@@ -11,8 +11,8 @@ use entity::enums::{ResolutionOutcome, TicketStatus};
 use entity::{customer, ticket};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 /// The advisory lock of the sweep ("SLA" in ASCII).
@@ -35,14 +35,9 @@ pub struct Swept {
 /// Sweeps as of `at`; `None` when another instance holds the sweep.
 pub async fn run(db: &DatabaseConnection, at: DateTime<Utc>) -> AppResult<Option<Swept>> {
     let txn = db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        let sql = format!("SELECT pg_try_advisory_xact_lock({LOCK}) AS taken");
-        let row = txn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
-        let taken: bool = row.map(|r| r.try_get("", "taken")).transpose()?.unwrap_or(false);
-        if !taken {
-            txn.rollback().await?;
-            return Ok(None);
-        }
+    if !crate::service::try_job_lock(&txn, LOCK).await? {
+        txn.rollback().await?;
+        return Ok(None);
     }
     let open = || ticket::Column::Status.is_in(OPEN_STATUSES).and(ticket::Column::DeletedAt.is_null());
     let first = ticket::Entity::update_many()
