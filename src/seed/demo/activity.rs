@@ -135,13 +135,19 @@ pub(super) async fn insert_frequent_contact<C: sea_orm::ConnectionTrait>(db: &C,
     Ok(())
 }
 
-/// Tickets, and a complaint's feedback.
+/// Tickets under the SLA policy in force (due times for unclassified customers, breaches as
+/// their times fall, the status history), and a complaint's feedback.
 async fn insert_tickets<C: sea_orm::ConnectionTrait>(
     db: &C,
     rng: &mut fastrand::Rng,
     refs: &Refs<'_>,
     ts: chrono::DateTime<Utc>,
 ) -> AppResult<()> {
+    use crate::service::sla::{
+        self,
+        tickets::{late, record_move, tier_code},
+    };
+    let policy = sla::current(db).await?.policy;
     for _ in 0..rng.usize(0..3) {
         let status = [TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved, TicketStatus::Closed]
             [rng.usize(..4)];
@@ -150,6 +156,12 @@ async fn insert_tickets<C: sea_orm::ConnectionTrait>(
         let category =
             [TicketCategory::Question, TicketCategory::Request, TicketCategory::Complaint, TicketCategory::Incident]
                 [rng.usize(..4)];
+        let priority =
+            [TicketPriority::Low, TicketPriority::Normal, TicketPriority::High, TicketPriority::Urgent][rng.usize(..4)];
+        let due = policy.due(opened, priority, None);
+        let first_response_at = std::cmp::min(opened + Duration::hours(rng.i64(1..30)), ts);
+        let resolved_at = resolved.then(|| std::cmp::min(opened + Duration::hours(rng.i64(3..150)), ts));
+        let resolution_due = due.map(|d| d.resolution);
         let saved = ticket::ActiveModel {
             code: Set(sequence::next_code(db, "T", opened.date_naive()).await?),
             customer_id: Set(refs.customer_id),
@@ -158,18 +170,29 @@ async fn insert_tickets<C: sea_orm::ConnectionTrait>(
             subject: Set("无法导出报表".into()),
             description: Set(Some("Export to Excel times out".into())),
             category: Set(category),
-            priority: Set([TicketPriority::Low, TicketPriority::Normal, TicketPriority::High, TicketPriority::Urgent]
-                [rng.usize(..4)]),
+            priority: Set(priority),
             status: Set(status),
             opened_at: Set(opened),
-            first_response_at: Set(Some(opened + Duration::hours(2))),
-            resolved_at: Set(resolved.then(|| opened + Duration::hours(rng.i64(3..72)))),
-            due_at: Set(Some(opened + Duration::days(3))),
+            first_response_at: Set(Some(first_response_at)),
+            resolved_at: Set(resolved_at),
+            due_at: Set(resolution_due),
             resolution: Set(resolved.then(|| "Increased the export timeout".to_string())),
+            first_response_due_at: Set(due.map(|d| d.first_response)),
+            resolution_due_at: Set(resolution_due),
+            first_response_breached: Set(late(due.map(|d| d.first_response), first_response_at)),
+            resolution_breached: Set(late(resolution_due, resolved_at.unwrap_or(ts))),
+            sla_tier: Set(Some(tier_code(None))),
+            resolution_outcome: Set((status == TicketStatus::Closed).then_some(ResolutionOutcome::Confirmed)),
+            reopen_count: Set(0),
             ..new_row::<ticket::Entity>(ts)
         }
         .insert(db)
         .await?;
+        record_move(db, saved.id, Some(refs.owner), None, TicketStatus::Open, opened).await?;
+        if status != TicketStatus::Open {
+            let moved = resolved_at.unwrap_or(first_response_at);
+            record_move(db, saved.id, Some(refs.service), Some(TicketStatus::Open), status, moved).await?;
+        }
         if category == TicketCategory::Complaint {
             feedback::ActiveModel {
                 customer_id: Set(refs.customer_id),
