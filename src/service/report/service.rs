@@ -153,10 +153,10 @@ pub async fn service_times(
                     group: group(by, row)?,
                     opened: row.try_get("", "opened")?,
                     resolved: row.try_get("", "resolved")?,
-                    first_response_p50: row.try_get("", "fr50")?,
-                    first_response_p90: row.try_get("", "fr90")?,
-                    resolution_p50: row.try_get("", "res50")?,
-                    resolution_p90: row.try_get("", "res90")?,
+                    first_response_p50: millis(row.try_get("", "fr50")?),
+                    first_response_p90: millis(row.try_get("", "fr90")?),
+                    resolution_p50: millis(row.try_get("", "res50")?),
+                    resolution_p90: millis(row.try_get("", "res90")?),
                     breached: row.try_get("", "breached")?,
                 })
             })
@@ -195,10 +195,10 @@ pub async fn service_times(
             group,
             opened,
             resolved,
-            first_response_p50: percentile(&mut fr, 0.5),
-            first_response_p90: percentile(&mut fr, 0.9),
-            resolution_p50: percentile(&mut res, 0.5),
-            resolution_p90: percentile(&mut res, 0.9),
+            first_response_p50: millis(percentile(&mut fr, 0.5)),
+            first_response_p90: millis(percentile(&mut fr, 0.9)),
+            resolution_p50: millis(percentile(&mut res, 0.5)),
+            resolution_p90: millis(percentile(&mut res, 0.9)),
             breached,
         })
         .collect())
@@ -210,6 +210,12 @@ fn group(by: ServiceBy, row: &QueryResult) -> AppResult<Group> {
         ServiceBy::Category => Group::Category(row.try_get("", "key")?),
         ServiceBy::Assignee => Group::Assignee(row.try_get("", "key")?),
     })
+}
+
+/// Seconds to the millisecond: SQLite's day fractions carry float noise, and both databases
+/// must answer alike.
+fn millis(seconds: Option<f64>) -> Option<f64> {
+    seconds.map(|s| (s * 1000.0).round() / 1000.0)
 }
 
 /// The `p` percentile of `values` with linear interpolation between ranks (PostgreSQL's
