@@ -139,3 +139,23 @@ pub async fn responded<C: ConnectionTrait>(txn: &C, id: Uuid, at: chrono::DateTi
 pub fn late(due: Option<chrono::DateTime<chrono::Utc>>, at: chrono::DateTime<chrono::Utc>) -> bool {
     due.is_some_and(|due| at > due)
 }
+
+/// Open tickets overdue at `now` (`within: None`: a first response or resolution past its
+/// due time), or, with `within`, falling due by `now + within` and not yet overdue.
+pub fn queue_condition(now: chrono::DateTime<chrono::Utc>, within: Option<chrono::Duration>) -> sea_orm::Condition {
+    use sea_orm::Condition;
+    let due_by = |at: chrono::DateTime<chrono::Utc>| {
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(ticket::Column::FirstResponseAt.is_null())
+                    .add(ticket::Column::FirstResponseDueAt.lt(at)),
+            )
+            .add(ticket::Column::ResolutionDueAt.lt(at))
+    };
+    let open = Condition::all().add(ticket::Column::Status.is_in(OPEN_STATUSES));
+    match within {
+        None => open.add(due_by(now)),
+        Some(span) => open.add(due_by(now + span)).add(due_by(now).not()),
+    }
+}
