@@ -30,15 +30,26 @@ pub struct FastPaths {
     /// `verdicts`: the limits check and the cost of a document kept per query text
     /// (`graphql::verdicts`).
     pub verdicts: bool,
+    /// `summaries`: `dealsByStage` and `salesByPeriod` read the dashboard summaries kept
+    /// current by every write (`service::report::summary`) instead of grouping the records.
+    pub summaries: bool,
 }
 
 /// Every path's name, in the order of the fields.
-pub const NAMES: [&str; 7] = ["direct", "plans", "guess", "gate", "tokens", "documents", "verdicts"];
+pub const NAMES: [&str; 8] = ["direct", "plans", "guess", "gate", "tokens", "documents", "verdicts", "summaries"];
 
 impl FastPaths {
     /// Every path on.
-    pub const ALL: Self =
-        Self { direct: true, plans: true, guess: true, gate: true, tokens: true, documents: true, verdicts: true };
+    pub const ALL: Self = Self {
+        direct: true,
+        plans: true,
+        guess: true,
+        gate: true,
+        tokens: true,
+        documents: true,
+        verdicts: true,
+        summaries: true,
+    };
 
     /// Every path off: only the plain path.
     pub const OFF: Self = Self {
@@ -49,6 +60,7 @@ impl FastPaths {
         tokens: false,
         documents: false,
         verdicts: false,
+        summaries: false,
     };
 
     /// Reads `all`, `off` or a comma-separated list of [`NAMES`].
@@ -74,12 +86,13 @@ impl FastPaths {
             "tokens" => &mut self.tokens,
             "documents" => &mut self.documents,
             "verdicts" => &mut self.verdicts,
+            "summaries" => &mut self.summaries,
             _ => return None,
         })
     }
 
-    fn flags(self) -> [bool; 7] {
-        [self.direct, self.plans, self.guess, self.gate, self.tokens, self.documents, self.verdicts]
+    fn flags(self) -> [bool; 8] {
+        [self.direct, self.plans, self.guess, self.gate, self.tokens, self.documents, self.verdicts, self.summaries]
     }
 }
 

@@ -158,7 +158,11 @@ impl Application {
             external,
             throttle: Arc::new(crate::auth::throttle::LoginThrottle::default()),
             hints: Arc::default(),
-            direct: Arc::new(crate::graphql::direct::Settings::new(config.limits, config.fast_paths.plans)),
+            direct: Arc::new(crate::graphql::direct::Settings::new(
+                config.limits,
+                config.fast_paths.plans,
+                config.fast_paths.summaries,
+            )),
             budget: Arc::new(crate::http::budget::Budget::new(config.budgets)),
             request_timeout: config.request_timeout,
             verdicts: Arc::new(crate::graphql::verdicts::Verdicts::new(

@@ -28,6 +28,7 @@ pub mod refresh_token;
 pub mod segment;
 pub mod setting;
 pub mod sla_policy;
+pub mod summary;
 pub mod survey;
 pub mod survey_invitation;
 pub mod survey_response;

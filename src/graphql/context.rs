@@ -43,3 +43,10 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
     }
     ctx.data::<Loaders>().map_err(|_| AppError::internal("loaders missing from request data"))
 }
+
+/// Whether reports read the dashboard summaries (the `summaries` speed path).
+pub fn summaries(ctx: &Context<'_>) -> crate::service::report::summary::Reads {
+    ctx.data_opt::<crate::service::report::summary::Reads>()
+        .copied()
+        .unwrap_or(crate::service::report::summary::Reads(false))
+}

@@ -149,7 +149,7 @@ mod tests {
     /// Whether async-graphql's own validation lets `query` through a schema limited to
     /// `depth` and `complexity` (the execution after it fails: the schema has no database).
     fn library_accepts(query: &str, variables: &str, depth: usize, complexity: usize) -> bool {
-        let schema = crate::graphql::schema::build(None, depth, complexity);
+        let schema = crate::graphql::schema::build(None, depth, complexity, true);
         let variables = Variables::from_json(serde_json::from_str(variables).unwrap());
         let request = async_graphql::Request::new(query).variables(variables);
         let response = tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(schema.execute(request));

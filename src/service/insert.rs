@@ -58,6 +58,11 @@ where
             txn.rollback().await?;
             return Ok(Err((index, errors)));
         }
+        // A new deal or purchase moves its customer's dashboard summaries.
+        let watch = match summed_customer::<E, A>(&row) {
+            Some(customer) => Some(super::report::summary::Watch::start(&txn, &[customer]).await?),
+            None => None,
+        };
         let model = match row.insert(&txn).await {
             Ok(model) => model,
             Err(err) => {
@@ -69,6 +74,9 @@ where
         if let Some(after) = after {
             after(&txn, viewer, &model).await?;
         }
+        if let Some(watch) = watch {
+            watch.finish(&txn).await?;
+        }
         let id = model_id::<E>(&model)?;
         match gate.filter(|g| !g.passed()) {
             Some(gate) => audit::record_gated(&txn, viewer, gate, "create", E::NAME, id, &["*"]).await?,
@@ -78,4 +86,16 @@ where
     }
     crate::engine::rows::commit(txn).await?;
     Ok(Ok(saved))
+}
+
+/// The customer a new deal or purchase is logged under (see `report::summary`).
+fn summed_customer<E: Record, A: ActiveModelTrait<Entity = E>>(row: &A) -> Option<uuid::Uuid> {
+    if !matches!(E::NAME, "Deal" | "Purchase") {
+        return None;
+    }
+    match row.get(E::customer_column()?) {
+        sea_orm::ActiveValue::Set(sea_orm::Value::Uuid(Some(id)))
+        | sea_orm::ActiveValue::Unchanged(sea_orm::Value::Uuid(Some(id))) => Some(id),
+        _ => None,
+    }
 }

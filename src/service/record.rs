@@ -26,9 +26,32 @@ pub fn visible<E: Record>(viewer: &Viewer, include_deleted: bool) -> Condition {
     cond
 }
 
+/// The rows of `E` an aggregate counts for `viewer` (reports, survey results): those it
+/// may see, except that an ANALYST — who reads aggregates only, never a personal record —
+/// counts every row.
+pub fn counted<E: Record>(viewer: &Viewer, include_deleted: bool) -> Condition {
+    if viewer.role != entity::enums::Role::Analyst {
+        return visible::<E>(viewer, include_deleted);
+    }
+    let mut cond = Condition::all().add(E::visible_to(entity::enums::Role::Admin, viewer.user_id, viewer.team_id));
+    if !include_deleted {
+        cond = cond.add(E::deleted_column().is_null());
+    }
+    cond
+}
+
+/// True for the personal records — customers and the records under them — that an
+/// ANALYST never reads one by one (DOMAIN.md: reports and aggregates only).
+fn aggregate_only<E: Record>(viewer: &Viewer) -> bool {
+    viewer.role == entity::enums::Role::Analyst && (E::NAME == "Customer" || E::customer_column().is_some())
+}
+
 /// The row scope of `E` for `viewer`. A partner key sees a record family only with its
 /// `<family>:read` scope, and then the whole family (the key is the grant).
 fn scope<E: Record>(viewer: &Viewer) -> Condition {
+    if aggregate_only::<E>(viewer) {
+        return Condition::all().add(sea_orm::sea_query::Expr::val(1).eq(0));
+    }
     if viewer.role == entity::enums::Role::Partner {
         let family = super::api_key::family(E::NAME);
         if family.is_empty() || !viewer.has_scope(&format!("{family}:read")) {
@@ -89,6 +112,9 @@ pub fn list_condition<E: Record>(
 ) -> AppResult<Condition> {
     if include_deleted && !viewer.is_admin() {
         return Err(AppError::Forbidden("only admins may list deleted records".into()));
+    }
+    if aggregate_only::<E>(viewer) {
+        return Err(AppError::Forbidden(format!("ANALYST reads reports and aggregates only, not {} records", E::NAME)));
     }
     let mut cond = visible::<E>(viewer, include_deleted);
     if let Some(filter) = filter {
@@ -169,6 +195,10 @@ where
     row.set(E::version_column(), (version + 1).into());
     row.set(E::updated_column(), now().into());
     let txn = crate::engine::rows::begin(db).await?;
+    let watch = match summed_customer::<E>(current, fields) {
+        Some(customer) => Some(super::report::summary::Watch::start(&txn, &[customer]).await?),
+        None => None,
+    };
     let result = E::update_many()
         .set(row)
         .filter(E::id_column().eq(id))
@@ -208,8 +238,26 @@ where
         let ticket = entity::ticket::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
         super::sla::tickets::after_write(&txn, viewer.user_id, &ticket, current.get(status)).await?;
     }
+    if let Some(watch) = watch {
+        watch.finish(&txn).await?;
+    }
     crate::engine::rows::commit(txn).await?;
     Ok(Ok(saved))
+}
+
+/// The customer whose dashboard summaries a write of `fields` of this record may move
+/// (`report::summary`): any write of a deal or purchase; a customer's new owner, deletion
+/// or restore.
+fn summed_customer<E: Record>(current: &E::Model, fields: &[&str]) -> Option<Uuid> {
+    let id = match E::NAME {
+        "Deal" | "Purchase" => current.get(E::customer_column()?),
+        "Customer" if fields.iter().any(|f| matches!(*f, "ownerId" | "deletedAt" | "*")) => current.get(E::id_column()),
+        _ => return None,
+    };
+    match id {
+        Value::Uuid(Some(id)) => Some(id),
+        _ => None,
+    }
 }
 
 /// A unique rule the database refused, as the field error the caller can act on; `None`

@@ -32,3 +32,4 @@ mod satisfaction;
 mod segments;
 mod service_levels;
 mod sessions;
+mod summaries;

@@ -42,6 +42,9 @@ pub struct Settings {
     pub limits: crate::graphql::limits::Limits,
     /// Plans are kept for reuse (the `plans` speed path).
     keep_plans: bool,
+    /// Reports read the dashboard summaries (the `summaries` speed path): a report they
+    /// answer is left to its resolver.
+    summaries: bool,
     validated: Mutex<LruCache<String, ()>>,
     /// Plans kept for reuse (see [`prepared`]), by [`Key::fingerprint`].
     prepared: Mutex<LruCache<u64, Arc<Prepared>>>,
@@ -54,13 +57,14 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings for a server with `limits`, keeping plans when `keep_plans`; nothing
-    /// validated yet.
-    pub fn new(limits: crate::graphql::limits::Limits, keep_plans: bool) -> Self {
+    /// Settings for a server with `limits`, keeping plans when `keep_plans`, leaving
+    /// reports to the summaries when `summaries`; nothing validated yet.
+    pub fn new(limits: crate::graphql::limits::Limits, keep_plans: bool, summaries: bool) -> Self {
         let capacity = NonZeroUsize::MIN.saturating_add(511);
         Self {
             limits,
             keep_plans,
+            summaries,
             validated: Mutex::new(LruCache::new(capacity)),
             prepared: Mutex::new(LruCache::new(capacity)),
             refused: Mutex::new(LruCache::new(capacity)),
@@ -262,7 +266,8 @@ impl Settings {
             return None;
         }
         let operation = request.operation_name.as_deref();
-        let plan = |variables| plan::plan(document, operation, variables, viewer, backend, credential);
+        let plan =
+            |variables| plan::plan(document, operation, variables, viewer, (backend, self.summaries), credential);
         let first = plan(&request.variables)?;
         let built = first.statement.as_ref().map(|s| backend.build(s));
         let Some((slot, ids)) = reuse else { return Some((Planned::Fresh(Box::new(first)), built)) };

@@ -101,7 +101,7 @@ pub fn plan(
     operation_name: Option<&str>,
     variables: &Variables,
     viewer: &Viewer,
-    backend: DbBackend,
+    (backend, summaries): (DbBackend, bool),
     credential: Option<&Credential>,
 ) -> P<Plan> {
     if !document.fragments.is_empty() {
@@ -130,6 +130,7 @@ pub fn plan(
         backend,
         open: Vec::new(),
         credential,
+        summaries,
     };
     let [item] = op.selection_set.node.items.as_slice() else { return None };
     let field = plain(item)?;
@@ -152,6 +153,8 @@ pub(super) struct Planner<'a> {
     pub(super) open: Vec<Ty>,
     /// The credential whose user record the statement reads back (column `who`).
     pub(super) credential: Option<&'a Credential>,
+    /// Reports read the dashboard summaries (their resolvers answer what those cover).
+    pub(super) summaries: bool,
 }
 
 /// A field selection without directives.

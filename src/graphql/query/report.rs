@@ -40,6 +40,10 @@ impl ReportQuery {
     async fn deals_by_stage(&self, ctx: &Context<'_>, filter: Option<DealFilter>) -> Result<Vec<DealStageTotal>> {
         let viewer = context::viewer(ctx)?;
         let filter = filter.map(|f| f.condition(viewer)).transpose()?;
-        Ok(deals_by_stage(context::db(ctx)?, viewer, filter).await?.into_iter().map(DealStageTotal).collect())
+        Ok(deals_by_stage(context::db(ctx)?, viewer, filter, context::summaries(ctx))
+            .await?
+            .into_iter()
+            .map(DealStageTotal)
+            .collect())
     }
 }

@@ -6,7 +6,7 @@ use crate::graphql::context;
 use crate::graphql::policy;
 use crate::graphql::relay::{Date, One, expect_id, one};
 use crate::graphql::types::all::Customer;
-use crate::service::record::{find, visible};
+use crate::service::record::{counted, find};
 use crate::service::report::habits;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -155,7 +155,7 @@ impl HabitsQuery {
         customers
             .column(customer::Column::Id)
             .from(customer::Entity)
-            .cond_where(visible::<customer::Entity>(viewer, false));
+            .cond_where(counted::<customer::Entity>(viewer, false));
         if let Some(segment) = segment_id {
             let id = expect_id(&segment, "Segment").map_err(|_| AppError::BadUserInput("no such Segment".into()))?;
             let segment = find::<entity::segment::Entity>(context::db(ctx)?, viewer, id)

@@ -314,7 +314,8 @@ impl ReportsQuery {
             Some(SalesGroup::Product) => sales::SalesBy::Product,
             Some(SalesGroup::Region) => sales::SalesBy::Region,
         };
-        let rows = sales::sales(context::db(ctx)?, viewer, period, by, (from.0, to.0), filter).await?;
+        let rows = sales::sales(context::db(ctx)?, viewer, period, by, (from.0, to.0), filter, context::summaries(ctx))
+            .await?;
         Ok(rows.into_iter().map(|row| SalesTotal(row, by)).collect())
     }
 

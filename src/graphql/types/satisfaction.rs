@@ -9,7 +9,7 @@ use crate::graphql::relay::expect_id;
 use crate::graphql::types::all::{Customer, Survey};
 use crate::graphql::types::enums::{Channel, ValueTier};
 use crate::graphql::types::marketing::QuestionKind;
-use crate::service::record::{find, visible};
+use crate::service::record::{counted, find};
 use crate::service::survey::{invite, results};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -218,7 +218,7 @@ fn customers(ctx: &Context<'_>, viewer: &crate::auth::Viewer, filter: &SurveyRes
     select
         .column(customer::Column::Id)
         .from(customer::Entity)
-        .cond_where(visible::<customer::Entity>(viewer, false))
+        .cond_where(counted::<customer::Entity>(viewer, false))
         .cond_where(parsed.condition(viewer)?);
     let _ = ctx;
     Ok(select.to_owned())

@@ -70,6 +70,8 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
     lookalikes(&txn).await?;
     // Every customer classified as the rules make it of this data.
     crate::service::classification::reclassify_all(&txn, crate::service::now(), |_, _| {}).await?;
+    // The dashboard summaries of the records just written.
+    migration::rebuild_summaries(&txn).await?;
     txn.commit().await?;
     println!("seeded {CUSTOMERS} demo customers with contacts, interactions, purchases, deals, tickets and surveys");
     println!("demo admin: {DEMO_ADMIN} / {password} (id {})", admin.id);

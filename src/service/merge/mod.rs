@@ -17,6 +17,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::service::classification::{DIMENSIONS, one::reevaluate};
 use crate::service::record::Checked;
+use crate::service::report::summary;
 use crate::service::validate::{Checker, ErrorCode};
 use crate::service::{audit, duplicate, permission};
 use chrono::{DateTime, Utc};
@@ -94,6 +95,9 @@ pub async fn merge(
         txn.rollback().await?;
         return Ok(Ok(Outcome { merge: None, survivor: preview, merged, counts }));
     }
+    let mut touched = ids.clone();
+    touched.push(survivor.id);
+    let watch = summary::Watch::start(&txn, &touched).await?;
     if !tombstone(&txn, &merged, survivor.id, at).await? {
         let message = "a customer changed while merging; reload and try again";
         return rollback(
@@ -104,6 +108,7 @@ pub async fn merge(
     }
     children::apply(&txn, &moves, |_| survivor.id).await?;
     let saved = write_survivor(&txn, &survivor, row, &preview, at).await?;
+    watch.finish(&txn).await?;
     let record = keep(&txn, viewer, &saved, &survivor, &merged, &moves, at).await?;
     audit::record(&txn, viewer, "merge", "CustomerMerge", record.id, &["survivor", "merged"]).await?;
     reevaluate(&txn, saved.id, &DIMENSIONS, at).await?;

@@ -53,11 +53,14 @@ pub async fn unmerge(
     let parse = |e: serde_json::Error| AppError::internal(format!("merge {id} cannot be read back: {e}"));
     let before: Vec<customer::Model> = serde_json::from_str(&record.before_image).map_err(parse)?;
     let moves: Vec<Move> = serde_json::from_str(&record.moves).map_err(parse)?;
+    let touched: Vec<Uuid> = before.iter().map(|m| m.id).collect();
+    let watch = crate::service::report::summary::Watch::start(&txn, &touched).await?;
     children::apply(&txn, &moves, |m| m.from).await?;
     // The survivor first: it gives back a phone or email a merged record had.
     for row in &before {
         row.clone().into_active_model().reset_all().update(&txn).await?;
     }
+    watch.finish(&txn).await?;
     let mut done = record.clone().into_active_model();
     done.undone_at = Set(Some(at));
     done.undone_by = Set(Some(viewer.user_id));

@@ -6,7 +6,7 @@
 use super::split_sums_of;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::service::record::visible;
+use crate::service::record::counted;
 use chrono::NaiveDate;
 use entity::purchase;
 use rust_decimal::Decimal;
@@ -47,7 +47,7 @@ fn base(viewer: &Viewer, (from, to): (NaiveDate, NaiveDate), customers: &SelectS
     let col = |c| Expr::col((purchase::Entity, c));
     Query::select()
         .from(purchase::Entity)
-        .cond_where(visible::<purchase::Entity>(viewer, false))
+        .cond_where(counted::<purchase::Entity>(viewer, false))
         .and_where(col(purchase::Column::PurchasedAt).gte(from))
         .and_where(col(purchase::Column::PurchasedAt).lt(to))
         .and_where(col(purchase::Column::CustomerId).in_subquery(customers.clone()))

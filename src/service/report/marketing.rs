@@ -3,7 +3,7 @@
 
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::service::record::visible;
+use crate::service::record::counted;
 use entity::classification::current as class;
 use entity::enums::CampaignKind;
 use entity::{campaign, campaign_participation as participation, customer};
@@ -51,7 +51,7 @@ pub async fn sizes(
     q.expr_as(key.clone(), Alias::new("key"))
         .expr_as(Expr::col((customer::Entity, customer::Column::Id)).count(), Alias::new("count"))
         .from(customer::Entity)
-        .cond_where(visible::<customer::Entity>(viewer, false))
+        .cond_where(counted::<customer::Entity>(viewer, false))
         .add_group_by([key.clone()])
         .order_by_expr(key, Order::Asc);
     db.query_all_raw(backend.build(&q))
@@ -106,7 +106,7 @@ pub async fn campaign_effectiveness(
             Expr::col((campaign::Entity, campaign::Column::Id))
                 .equals((participation::Entity, participation::Column::CampaignId)),
         )
-        .cond_where(visible::<participation::Entity>(viewer, false))
+        .cond_where(counted::<participation::Entity>(viewer, false))
         .and_where(Expr::col((campaign::Entity, campaign::Column::DeletedAt)).is_null())
         .group_by_col((campaign::Entity, campaign::Column::Id))
         .group_by_col((campaign::Entity, campaign::Column::Kind))

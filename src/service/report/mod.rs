@@ -8,8 +8,9 @@ pub mod pipeline;
 pub mod sales;
 pub mod satisfaction;
 pub mod service;
+pub mod summary;
 
-use super::record::visible;
+use super::record::counted;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use entity::deal::{self, Column};
@@ -50,8 +51,58 @@ pub fn split_sum_text() -> Expr {
 }
 
 /// Deal count and total amount per stage and currency over the deals the viewer may see
-/// (and `filter`), in one grouped statement.
+/// (and `filter`): from the summaries when there is no filter and the row scope is one of
+/// owners, else in one grouped statement over the deals.
 pub async fn deals_by_stage(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: Option<Condition>,
+    summaries: summary::Reads,
+) -> AppResult<Vec<StageTotal>> {
+    use entity::summary::deal_total;
+    if filter.is_none()
+        && summaries.0
+        && let Some(scope) = summary::scope(viewer, "Deal", deal_total::Column::ScopeOwnerId)
+    {
+        return deals_by_stage_summed(db, scope).await;
+    }
+    deals_by_stage_grouped(db, viewer, filter).await
+}
+
+/// [`deals_by_stage`] from the summaries, over the rows `scope` admits.
+pub async fn deals_by_stage_summed(db: &DatabaseConnection, scope: Condition) -> AppResult<Vec<StageTotal>> {
+    use entity::summary::deal_total::{Column as T, Entity};
+    let sum =
+        |c: T| -> Expr { Func::coalesce([Func::cast_as(Expr::col(c).sum(), "BIGINT").into(), Expr::val(0i64)]).into() };
+    let rows: Vec<(DealStage, String, i64, i64, i64)> = Entity::find()
+        .select_only()
+        .column(T::Stage)
+        .column(T::Currency)
+        .column_as(sum(T::Count), "count")
+        .column_as(sum(T::High), "high")
+        .column_as(sum(T::Low), "low")
+        .filter(scope)
+        .group_by(T::Stage)
+        .group_by(T::Currency)
+        .having(Expr::col(T::Count).sum().gt(0))
+        .order_by_asc(T::Stage)
+        .order_by_asc(T::Currency)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(stage, currency, count, high, low)| StageTotal {
+            stage,
+            currency,
+            count,
+            amount: money::from_parts(high, low),
+        })
+        .collect())
+}
+
+/// [`deals_by_stage`] as one grouped statement over the deals (the definition).
+pub async fn deals_by_stage_grouped(
     db: &DatabaseConnection,
     viewer: &Viewer,
     filter: Option<Condition>,
@@ -63,7 +114,7 @@ pub async fn deals_by_stage(
         .column_as(Expr::col(Column::Id).count(), "count");
     let [high, low] = split_sums();
     let mut select =
-        select.column_as(high, "high").column_as(low, "low").filter(visible::<deal::Entity>(viewer, false));
+        select.column_as(high, "high").column_as(low, "low").filter(counted::<deal::Entity>(viewer, false));
     if let Some(filter) = filter {
         select = select.filter(filter);
     }

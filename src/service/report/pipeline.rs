@@ -6,7 +6,7 @@
 use super::split_sums_of;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::service::record::visible;
+use crate::service::record::counted;
 use chrono::{DateTime, Utc};
 use entity::enums::DealStage;
 use entity::{deal, interaction, money};
@@ -99,7 +99,7 @@ pub async fn by_owner(
         .expr_as(sum_if(&lost, Expr::val(1), "BIGINT"), Alias::new("lost"))
         .expr_as(sum_if(&won, days, "DOUBLE PRECISION"), Alias::new("cycle"))
         .from(deal::Entity)
-        .cond_where(visible::<deal::Entity>(viewer, false))
+        .cond_where(counted::<deal::Entity>(viewer, false))
         .group_by_col((deal::Entity, deal::Column::OwnerId))
         .group_by_col((deal::Entity, deal::Column::Currency))
         .order_by((deal::Entity, deal::Column::OwnerId), Order::Asc)
@@ -130,7 +130,7 @@ pub async fn by_owner(
     a.expr_as(Expr::col((interaction::Entity, interaction::Column::UserId)), Alias::new("owner"))
         .expr_as(Expr::col((interaction::Entity, interaction::Column::Id)).count(), Alias::new("activities"))
         .from(interaction::Entity)
-        .cond_where(visible::<interaction::Entity>(viewer, false))
+        .cond_where(counted::<interaction::Entity>(viewer, false))
         .and_where(Expr::col((interaction::Entity, interaction::Column::OccurredAt)).gte(from))
         .and_where(Expr::col((interaction::Entity, interaction::Column::OccurredAt)).lt(to))
         .group_by_col((interaction::Entity, interaction::Column::UserId));

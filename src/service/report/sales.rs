@@ -3,13 +3,13 @@
 //! the purchases the caller may see, in one grouped statement. A purchase's date is a
 //! calendar date, so periods need no time-zone conversion.
 
-use super::split_sums_of;
+use super::{split_sums_of, summary};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::service::record::visible;
+use crate::service::record::counted;
 use chrono::NaiveDate;
 use entity::{customer, purchase, user};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query};
 use sea_orm::{Condition, ConnectionTrait, DatabaseConnection, DbBackend};
 use uuid::Uuid;
 
@@ -57,31 +57,118 @@ pub struct SalesRow {
     pub amount: rust_decimal::Decimal,
 }
 
-/// The first day of the period holding `purchases.purchased_at`, as `YYYY-MM-DD` text.
-fn bucket(backend: DbBackend, period: Period) -> Expr {
+/// The first day of the period holding the date in `column` (SQL), as `YYYY-MM-DD` text.
+fn bucket(backend: DbBackend, period: Period, column: &str) -> Expr {
     let sql = match (backend, period) {
-        (DbBackend::Postgres, Period::Day) => "to_char(purchases.purchased_at, 'YYYY-MM-DD')",
-        (DbBackend::Postgres, Period::Week) => "to_char(date_trunc('week', purchases.purchased_at), 'YYYY-MM-DD')",
-        (DbBackend::Postgres, Period::Month) => "to_char(date_trunc('month', purchases.purchased_at), 'YYYY-MM-DD')",
-        (DbBackend::Postgres, Period::Quarter) => {
-            "to_char(date_trunc('quarter', purchases.purchased_at), 'YYYY-MM-DD')"
+        (DbBackend::Postgres, Period::Day) => format!("to_char({column}, 'YYYY-MM-DD')"),
+        (DbBackend::Postgres, period) => {
+            let unit = match period {
+                Period::Week => "week",
+                Period::Month => "month",
+                Period::Quarter => "quarter",
+                _ => "year",
+            };
+            format!("to_char(date_trunc('{unit}', {column}), 'YYYY-MM-DD')")
         }
-        (DbBackend::Postgres, Period::Year) => "to_char(date_trunc('year', purchases.purchased_at), 'YYYY-MM-DD')",
-        (_, Period::Day) => "date(purchases.purchased_at)",
+        (_, Period::Day) => format!("date({column})"),
         (_, Period::Week) => {
-            "date(purchases.purchased_at, '-' || ((CAST(strftime('%w', purchases.purchased_at) AS INTEGER) + 6) % 7) || ' days')"
+            format!("date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7) || ' days')")
         }
-        (_, Period::Month) => "date(purchases.purchased_at, 'start of month')",
-        (_, Period::Quarter) => {
-            "date(purchases.purchased_at, 'start of month', '-' || ((CAST(strftime('%m', purchases.purchased_at) AS INTEGER) - 1) % 3) || ' months')"
-        }
-        (_, Period::Year) => "date(purchases.purchased_at, 'start of year')",
+        (_, Period::Month) => format!("date({column}, 'start of month')"),
+        (_, Period::Quarter) => format!(
+            "date({column}, 'start of month', '-' || ((CAST(strftime('%m', {column}) AS INTEGER) - 1) % 3) || ' months')"
+        ),
+        (_, Period::Year) => format!("date({column}, 'start of year')"),
     };
     Expr::cust(sql)
 }
 
-/// Purchases from `from` up to (not including) `to`, by period, split and currency.
+/// Purchases from `from` up to (not including) `to`, by period, split and currency: from
+/// the monthly summaries when the request allows (no filter; periods of months; split by
+/// nothing, owner or team; `from` and `to` on a month's first day; a row scope of owners),
+/// else in one grouped statement over the purchases.
 pub async fn sales(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    period: Period,
+    by: SalesBy,
+    range: (NaiveDate, NaiveDate),
+    filter: Option<Condition>,
+    summaries: summary::Reads,
+) -> AppResult<Vec<SalesRow>> {
+    use entity::summary::sales_total;
+    let (from, to) = range;
+    if to <= from {
+        return Err(AppError::BadUserInput("`to` comes after `from`".into()));
+    }
+    let monthly = matches!(period, Period::Month | Period::Quarter | Period::Year)
+        && matches!(by, SalesBy::Nothing | SalesBy::Owner | SalesBy::Team)
+        && summary::month_of(from) == from
+        && summary::month_of(to) == to;
+    if filter.is_none()
+        && monthly
+        && summaries.0
+        && let Some(scope) = summary::scope(viewer, "Purchase", sales_total::Column::OwnerId)
+    {
+        return sales_summed(db, scope, period, by, range).await;
+    }
+    sales_grouped(db, viewer, period, by, range, filter).await
+}
+
+/// [`sales`] from the monthly summaries, over the rows `scope` admits.
+pub async fn sales_summed(
+    db: &DatabaseConnection,
+    scope: Condition,
+    period: Period,
+    by: SalesBy,
+    (from, to): (NaiveDate, NaiveDate),
+) -> AppResult<Vec<SalesRow>> {
+    use entity::summary::sales_total::{Column as T, Entity};
+    let backend = db.get_database_backend();
+    let mut q = Query::select();
+    q.expr_as(bucket(backend, period, "sales_totals.month"), Alias::new("period"))
+        .from(Entity)
+        .cond_where(scope)
+        .and_where(Expr::col((Entity, T::Month)).gte(from))
+        .and_where(Expr::col((Entity, T::Month)).lt(to));
+    let owner = || -> Expr {
+        Func::cust(Alias::new("NULLIF")).args([Expr::col((Entity, T::OwnerId)), Expr::val(Uuid::nil())]).into()
+    };
+    let key: Option<Expr> = match by {
+        SalesBy::Owner => Some(owner()),
+        SalesBy::Team => {
+            q.join(
+                JoinType::LeftJoin,
+                user::Entity,
+                Expr::col((user::Entity, user::Column::Id)).equals((Entity, T::OwnerId)),
+            );
+            Some(Expr::col((user::Entity, user::Column::TeamId)))
+        }
+        _ => None,
+    };
+    let sum = |c: T| -> Expr {
+        Func::coalesce([Func::cast_as(Expr::col((Entity, c)).sum(), "BIGINT").into(), Expr::val(0i64)]).into()
+    };
+    q.expr_as(Expr::col((Entity, T::Currency)), Alias::new("currency"))
+        .expr_as(sum(T::Count), Alias::new("count"))
+        .expr_as(sum(T::High), Alias::new("high"))
+        .expr_as(sum(T::Low), Alias::new("low"))
+        .group_by_col(Alias::new("period"))
+        .group_by_col((Entity, T::Currency))
+        .and_having(Expr::col((Entity, T::Count)).sum().gt(0))
+        .order_by(Alias::new("period"), Order::Asc)
+        .order_by((Entity, T::Currency), Order::Asc)
+        .limit(MAX_ROWS as u64 + 1);
+    if let Some(key) = key {
+        q.expr_as(key, Alias::new("key"));
+        q.group_by_col(Alias::new("key"));
+        q.order_by(Alias::new("key"), Order::Asc);
+    }
+    rows_of(db, q, by).await
+}
+
+/// [`sales`] as one grouped statement over the purchases (the definition).
+pub async fn sales_grouped(
     db: &DatabaseConnection,
     viewer: &Viewer,
     period: Period,
@@ -89,12 +176,9 @@ pub async fn sales(
     (from, to): (NaiveDate, NaiveDate),
     filter: Option<Condition>,
 ) -> AppResult<Vec<SalesRow>> {
-    if to <= from {
-        return Err(AppError::BadUserInput("`to` comes after `from`".into()));
-    }
     let backend = db.get_database_backend();
     let mut q = Query::select();
-    q.expr_as(bucket(backend, period), Alias::new("period"))
+    q.expr_as(bucket(backend, period, "purchases.purchased_at"), Alias::new("period"))
         .from(purchase::Entity)
         .join(
             JoinType::InnerJoin,
@@ -102,7 +186,7 @@ pub async fn sales(
             Expr::col((customer::Entity, customer::Column::Id))
                 .equals((purchase::Entity, purchase::Column::CustomerId)),
         )
-        .cond_where(visible::<purchase::Entity>(viewer, false))
+        .cond_where(counted::<purchase::Entity>(viewer, false))
         .and_where(Expr::col((purchase::Entity, purchase::Column::PurchasedAt)).gte(from))
         .and_where(Expr::col((purchase::Entity, purchase::Column::PurchasedAt)).lt(to));
     if let Some(filter) = filter {
@@ -139,7 +223,16 @@ pub async fn sales(
         q.add_group_by([key.clone()]);
         q.order_by_expr(key, Order::Asc);
     }
-    let rows = db.query_all_raw(backend.build(&q)).await?;
+    rows_of(db, q, by).await
+}
+
+/// The rows of a sales statement (`period`, `key`, `currency`, `count` and split sums).
+async fn rows_of(
+    db: &DatabaseConnection,
+    q: sea_orm::sea_query::SelectStatement,
+    by: SalesBy,
+) -> AppResult<Vec<SalesRow>> {
+    let rows = db.query_all_raw(db.get_database_backend().build(&q)).await?;
     if rows.len() > MAX_ROWS {
         return Err(AppError::QueryTooComplex(format!(
             "more than {MAX_ROWS} rows: choose a longer period or a shorter range"

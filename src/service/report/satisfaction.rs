@@ -4,7 +4,7 @@
 
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::service::record::visible;
+use crate::service::record::counted;
 use entity::enums::{SurveyKind, ValueTier};
 use entity::{customer, survey_response as response};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
@@ -45,7 +45,7 @@ pub async fn by_value_tier(
             Expr::col((customer::Entity, customer::Column::Id))
                 .equals((response::Entity, response::Column::CustomerId)),
         )
-        .cond_where(visible::<response::Entity>(viewer, false))
+        .cond_where(counted::<response::Entity>(viewer, false))
         .and_where(Expr::col((response::Entity, response::Column::SurveyId)).eq(survey))
         .and_where(Expr::col((response::Entity, response::Column::Score)).is_not_null())
         .add_group_by([tier.clone()])

@@ -6,7 +6,7 @@
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::service::record::visible;
+use crate::service::record::counted;
 use chrono::{DateTime, Utc};
 use entity::enums::{TicketCategory, TicketPriority, TicketStatus};
 use entity::ticket;
@@ -86,7 +86,7 @@ fn seconds(backend: DbBackend, column: &str) -> Expr {
 fn base(viewer: &Viewer, from: DateTime<Utc>, to: DateTime<Utc>) -> SelectStatement {
     Query::select()
         .from(ticket::Entity)
-        .cond_where(visible::<ticket::Entity>(viewer, false))
+        .cond_where(counted::<ticket::Entity>(viewer, false))
         .and_where(Expr::col((ticket::Entity, ticket::Column::OpenedAt)).gte(from))
         .and_where(Expr::col((ticket::Entity, ticket::Column::OpenedAt)).lt(to))
         .to_owned()

@@ -7,7 +7,7 @@ use super::{Question, QuestionKind, questions, scoring, themes};
 use crate::auth::Viewer;
 use crate::auth::policy::{Rule, mask};
 use crate::error::{AppError, AppResult};
-use crate::service::record::list_condition;
+use crate::service::record::counted;
 use chrono::{DateTime, Utc};
 use entity::enums::{FeedbackKind, SurveyKind};
 use entity::{feedback, survey, survey_invitation as invitation, survey_response as response};
@@ -84,7 +84,7 @@ async fn answers(db: &DatabaseConnection, viewer: &Viewer, survey: Uuid, scope: 
     let rows: Vec<Value> = response::Entity::find()
         .select_only()
         .column(response::Column::Answers)
-        .filter(list_condition::<response::Entity>(viewer, Some(cond), false)?)
+        .filter(counted::<response::Entity>(viewer, false).add(cond))
         .order_by_desc(response::Column::SubmittedAt)
         .limit(MAX_RESPONSES + 1)
         .into_tuple()
@@ -250,7 +250,7 @@ async fn complaints(db: &DatabaseConnection, viewer: &Viewer, scope: &Scope) -> 
     Ok(feedback::Entity::find()
         .select_only()
         .column(feedback::Column::Content)
-        .filter(list_condition::<feedback::Entity>(viewer, Some(cond), false)?)
+        .filter(counted::<feedback::Entity>(viewer, false).add(cond))
         .limit(MAX_RESPONSES)
         .into_tuple()
         .all(db)
