@@ -33,3 +33,4 @@ mod segments;
 mod service_levels;
 mod sessions;
 mod summaries;
+mod ticket_volume;

@@ -38,5 +38,6 @@ pub struct QueryRoot(
     crate::graphql::types::satisfaction::SatisfactionQuery,
     report::ReportQuery,
     crate::graphql::types::reports::ReportsQuery,
+    crate::graphql::types::service_reports::ServiceReportsQuery,
     crate::graphql::types::habits::HabitsQuery,
 );

@@ -17,6 +17,7 @@ pub mod people;
 pub mod reports;
 pub mod satisfaction;
 pub mod segment;
+pub mod service_reports;
 pub mod sla;
 pub mod user_error;
 

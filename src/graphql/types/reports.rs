@@ -1,5 +1,5 @@
-//! The business reports in the API: sales by period, service times, satisfaction by value
-//! tier. Every figure is over exactly the rows the caller may see; amounts only where the
+//! The business reports in the API: sales by period, team performance, satisfaction by
+//! value tier, segment sizes, campaign effectiveness (service reports: `service_reports`). Every figure is over exactly the rows the caller may see; amounts only where the
 //! field policy lets the caller read them. The statements live in `service::report`.
 
 use crate::error::AppError;
@@ -8,8 +8,8 @@ use crate::graphql::input::activity::{DealFilter, PurchaseFilter};
 use crate::graphql::policy;
 use crate::graphql::relay::{Date, One, expect_id, one};
 use crate::graphql::types::all::{Campaign, Team, User};
-use crate::graphql::types::enums::{CampaignKind, TicketCategory, TicketPriority, ValueTier};
-use crate::service::report::{marketing, pipeline, sales, satisfaction, service};
+use crate::graphql::types::enums::{CampaignKind, ValueTier};
+use crate::service::report::{marketing, pipeline, sales, satisfaction};
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -23,6 +23,18 @@ pub enum ReportPeriod {
     Month,
     Quarter,
     Year,
+}
+
+impl From<ReportPeriod> for sales::Period {
+    fn from(period: ReportPeriod) -> Self {
+        match period {
+            ReportPeriod::Day => Self::Day,
+            ReportPeriod::Week => Self::Week,
+            ReportPeriod::Month => Self::Month,
+            ReportPeriod::Quarter => Self::Quarter,
+            ReportPeriod::Year => Self::Year,
+        }
+    }
 }
 
 /// What sales are split by, besides period and currency.
@@ -82,72 +94,6 @@ impl SalesTotal {
     /// Their total, exact (governed like `Purchase.amount`).
     async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
         policy::value(ctx, "Purchase", "amount", Some(self.0.amount))
-    }
-}
-
-/// What tickets are grouped by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ServiceGroup {
-    Priority,
-    Category,
-    Assignee,
-}
-
-/// Service figures of one group of tickets.
-pub struct ServiceTimes(service::ServiceRow);
-
-#[Object]
-impl ServiceTimes {
-    async fn priority(&self) -> Option<TicketPriority> {
-        match self.0.group {
-            service::Group::Priority(p) => Some(p.into()),
-            _ => None,
-        }
-    }
-    async fn category(&self) -> Option<TicketCategory> {
-        match self.0.group {
-            service::Group::Category(c) => Some(c.into()),
-            _ => None,
-        }
-    }
-    /// With `by: ASSIGNEE` (`null` also for unassigned tickets).
-    async fn assignee(&self, ctx: &Context<'_>) -> Result<One<User>> {
-        match self.0.group {
-            service::Group::Assignee(Some(id)) => one::<entity::user::Entity, _>(ctx, Some(id), User).await,
-            _ => Ok(None),
-        }
-    }
-    /// Tickets opened in the range.
-    async fn opened(&self) -> i64 {
-        self.0.opened
-    }
-    /// Of them, resolved or closed.
-    async fn resolved(&self) -> i64 {
-        self.0.resolved
-    }
-    /// Seconds from opening to the first response: median.
-    async fn first_response_p50(&self) -> Option<f64> {
-        self.0.first_response_p50
-    }
-    /// … 90th percentile.
-    async fn first_response_p90(&self) -> Option<f64> {
-        self.0.first_response_p90
-    }
-    /// Seconds from opening to resolution: median.
-    async fn resolution_p50(&self) -> Option<f64> {
-        self.0.resolution_p50
-    }
-    /// … 90th percentile.
-    async fn resolution_p90(&self) -> Option<f64> {
-        self.0.resolution_p90
-    }
-    /// Tickets that missed a service level.
-    async fn breached(&self) -> i64 {
-        self.0.breached
-    }
-    /// `breached` per opened ticket, in percent.
-    async fn breach_rate(&self) -> Option<f64> {
-        self.0.breach_rate()
     }
 }
 
@@ -300,13 +246,7 @@ impl ReportsQuery {
     ) -> Result<Vec<SalesTotal>> {
         let viewer = context::viewer(ctx)?;
         let filter = filter.map(|f| f.condition(viewer)).transpose()?;
-        let period = match period {
-            ReportPeriod::Day => sales::Period::Day,
-            ReportPeriod::Week => sales::Period::Week,
-            ReportPeriod::Month => sales::Period::Month,
-            ReportPeriod::Quarter => sales::Period::Quarter,
-            ReportPeriod::Year => sales::Period::Year,
-        };
+        let period = period.into();
         let by = match by {
             None => sales::SalesBy::Nothing,
             Some(SalesGroup::Owner) => sales::SalesBy::Owner,
@@ -317,25 +257,6 @@ impl ReportsQuery {
         let rows = sales::sales(context::db(ctx)?, viewer, period, by, (from.0, to.0), filter, context::summaries(ctx))
             .await?;
         Ok(rows.into_iter().map(|row| SalesTotal(row, by)).collect())
-    }
-
-    /// Tickets opened in `[from, to)` per priority, category or assignee: how many, how many
-    /// resolved, first-response and resolution time percentiles, breaches.
-    async fn service_times(
-        &self,
-        ctx: &Context<'_>,
-        by: ServiceGroup,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<ServiceTimes>> {
-        let viewer = context::viewer(ctx)?;
-        let by = match by {
-            ServiceGroup::Priority => service::ServiceBy::Priority,
-            ServiceGroup::Category => service::ServiceBy::Category,
-            ServiceGroup::Assignee => service::ServiceBy::Assignee,
-        };
-        let rows = service::service_times(context::db(ctx)?, viewer, by, from, to).await?;
-        Ok(rows.into_iter().map(ServiceTimes).collect())
     }
 
     /// Per deal owner: the open pipeline with its weighted value, deals won and lost in

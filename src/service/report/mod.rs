@@ -9,6 +9,7 @@ pub mod sales;
 pub mod satisfaction;
 pub mod service;
 pub mod summary;
+pub mod volume;
 
 use super::record::counted;
 use crate::auth::Viewer;
