@@ -1,5 +1,6 @@
 //! The floor: a minimal HTTP endpoint that answers each workload query with one
-//! hand-written PostgreSQL statement building the same JSON as Clientele's GraphQL answer.
+//! hand-written PostgreSQL statement building the same JSON as Clientele's GraphQL answer
+//! (for the reports: one grouped statement over the records).
 //! It applies the same row scope (a rep sees their own customers) and nothing else: no
 //! parsing, no authorization, no loaders. Clientele's numbers are reported as ratios to it.
 //!
@@ -165,6 +166,86 @@ const Q4: &str = "SELECT json_build_object('data', json_build_object('dealsBySta
                                      AND ($2::uuid IS NULL OR c.owner_id = $2::uuid)) \
              GROUP BY d.stage, d.currency) g), '[]'::json)))::text";
 
+/// The customers a viewer sees: $N the rep's scope or null.
+macro_rules! scoped_customers {
+    ($n:literal) => {
+        concat!(
+            "SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND ($",
+            $n,
+            "::uuid IS NULL OR c.owner_id = $",
+            $n,
+            "::uuid)"
+        )
+    };
+}
+
+/// D1: $1 the rep's scope or null. The grouped statement over the deals (what `dealsByStage`
+/// ran before the dashboard summaries).
+const D1: &str = concat!(
+    "SELECT json_build_object('data', json_build_object('dealsByStage', COALESCE(( \
+       SELECT json_agg(json_build_object('stage', stage, 'currency', currency, 'count', n, \
+                                         'amount', trim_scale(total / 10000.0)::text) ORDER BY stage, currency) \
+       FROM (SELECT d.stage, d.currency, count(*) AS n, sum(d.amount_e4) AS total FROM deals d \
+             WHERE d.deleted_at IS NULL AND d.customer_id IN (",
+    scoped_customers!("1"),
+    ") GROUP BY d.stage, d.currency) g), '[]'::json)))::text"
+);
+
+/// R1: $1 from and $2 to (days), $3 the rep's scope or null. Purchases per month and
+/// customer owner.
+const R1: &str = concat!(
+    "SELECT json_build_object('data', json_build_object('salesByPeriod', COALESCE(( \
+       SELECT json_agg(json_build_object('period', period, \
+           'owner', CASE WHEN owner IS NULL THEN NULL ELSE json_build_object('id', ",
+    gid!("User", "owner"),
+    ") END, \
+           'currency', currency, 'count', n, 'amount', trim_scale(total / 10000.0)::text) \
+         ORDER BY period, currency, owner) \
+       FROM (SELECT to_char(date_trunc('month', p.purchased_at), 'YYYY-MM-DD') AS period, c.owner_id AS owner, \
+                    p.currency, count(*) AS n, sum(p.amount_e4) AS total \
+             FROM purchases p JOIN customers c ON c.id = p.customer_id \
+             WHERE p.deleted_at IS NULL AND c.deleted_at IS NULL AND ($3::uuid IS NULL OR c.owner_id = $3::uuid) \
+               AND p.purchased_at >= $1::date AND p.purchased_at < $2::date \
+             GROUP BY 1, 2, 3) g), '[]'::json)))::text"
+);
+
+/// R2: $1 from and $2 to (instants), $3 the rep's scope or null. Service times per
+/// priority, percentiles in seconds to the millisecond.
+const R2: &str = concat!(
+    "SELECT json_build_object('data', json_build_object('serviceTimes', COALESCE(( \
+       SELECT json_agg(json_build_object('priority', priority, 'opened', opened, 'resolved', resolved, \
+           'firstResponseP50', round(fr50::numeric, 3), 'firstResponseP90', round(fr90::numeric, 3), \
+           'resolutionP50', round(res50::numeric, 3), 'resolutionP90', round(res90::numeric, 3), \
+           'breached', breached, \
+           'breachRate', CASE WHEN opened > 0 THEN round(breached::numeric / opened * 1000) / 10 END) \
+         ORDER BY priority) \
+       FROM (SELECT t.priority, count(*) AS opened, \
+                    count(*) FILTER (WHERE t.status IN ('RESOLVED', 'CLOSED')) AS resolved, \
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (t.first_response_at - t.opened_at))) AS fr50, \
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (t.first_response_at - t.opened_at))) AS fr90, \
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (t.resolved_at - t.opened_at))) AS res50, \
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (t.resolved_at - t.opened_at))) AS res90, \
+                    count(*) FILTER (WHERE t.first_response_breached OR t.resolution_breached) AS breached \
+             FROM tickets t WHERE t.deleted_at IS NULL AND t.customer_id IN (",
+    scoped_customers!("3"),
+    ") AND t.opened_at >= $1::timestamptz AND t.opened_at < $2::timestamptz \
+             GROUP BY t.priority) g), '[]'::json)))::text"
+);
+
+/// R3: $1 the survey, $2 the rep's scope or null. NPS (% promoters − % detractors, to one
+/// decimal) per customer value tier.
+const R3: &str = concat!(
+    "SELECT json_build_object('data', json_build_object('satisfactionByValueTier', COALESCE(( \
+       SELECT json_agg(json_build_object('valueTier', tier, 'responses', n, \
+           'score', CASE WHEN n > 0 THEN round((p - d)::numeric / n * 1000) / 10 END) ORDER BY tier) \
+       FROM (SELECT c.value_tier AS tier, count(r.score) AS n, count(*) FILTER (WHERE r.score >= 9) AS p, \
+                    count(*) FILTER (WHERE r.score <= 6) AS d \
+             FROM survey_responses r JOIN customers c ON c.id = r.customer_id \
+             WHERE r.deleted_at IS NULL AND c.deleted_at IS NULL AND ($2::uuid IS NULL OR c.owner_id = $2::uuid) \
+               AND r.survey_id = $1::uuid AND r.score IS NOT NULL \
+             GROUP BY c.value_tier) g), '[]'::json)))::text"
+);
+
 /// Q5: $1 the customer, $2 the rep's scope or null, $3 the acting user, $4 channel, $5 summary.
 /// Inserts the interaction, moves the customer's last-interaction time, writes the audit
 /// row and re-evaluates the customer's lifecycle, HIGH_FREQUENCY and DORMANT classes by the
@@ -222,6 +303,10 @@ fn statement(query: &str) -> Option<&'static str> {
         "q3" => Q3,
         "q4" => Q4,
         "q5" => Q5,
+        "d1" => D1,
+        "r1" => R1,
+        "r2" => R2,
+        "r3" => R3,
         _ => return None,
     })
 }

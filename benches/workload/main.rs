@@ -2,7 +2,7 @@
 //!
 //! Starts the release server against a PostgreSQL database (created, migrated and seeded
 //! with `clientele seed --scale N` when needed), starts the one-SQL floor beside it, checks
-//! that both give the same answers, then drives five queries with `wrk` as an ADMIN and a
+//! that both give the same answers, then drives five record queries and four reports with `wrk` as an ADMIN and a
 //! SALES rep at 1 and 8 connections. Reports requests/s, p50/p99, server and database CPU
 //! per request, SQL statements per request and peak RSS, as a table and as JSON.
 
@@ -29,7 +29,7 @@ struct Args {
     #[arg(long)]
     quick: bool,
     /// PostgreSQL database to use (created if missing); default
-    /// `$CLIENTELE_BENCH_DATABASE_URL` or `postgres://postgres@127.0.0.1:5432/clientele_bench_<scale>`.
+    /// `$CLIENTELE_BENCH_DATABASE_URL` or `postgres://postgres@127.0.0.1:5432/clientele_bench_<scale>_s2`.
     #[arg(long)]
     database_url: Option<String>,
     /// Scale of the seeded data (1 = 100,000 customers); default 1, or 0.01 with --quick.
@@ -85,7 +85,8 @@ async fn run(args: Args) -> SetupResult<()> {
     let seconds = args.seconds.unwrap_or(if args.quick { 1 } else { 10 }).max(1);
     let url = args.database_url.clone().unwrap_or_else(|| {
         std::env::var("CLIENTELE_BENCH_DATABASE_URL").unwrap_or_else(|_| {
-            format!("postgres://postgres@127.0.0.1:5432/clientele_bench_{}", scale.to_string().replace('.', "_"))
+            // `_s2`: the seed with purchases and answered tickets (the reports need them).
+            format!("postgres://postgres@127.0.0.1:5432/clientele_bench_{}_s2", scale.to_string().replace('.', "_"))
         })
     });
     if !url.starts_with("postgres") {

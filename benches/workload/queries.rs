@@ -5,8 +5,9 @@ use crate::setup::World;
 use clientele::graphql::relay::global_id;
 use serde_json::{Value, json};
 
-/// The queries of the workload, in report order.
-pub const QUERIES: [Query; 5] = [Query::Q1, Query::Q2, Query::Q3, Query::Q4, Query::Q5];
+/// The queries of the workload, in report order: five record queries, then the reports.
+pub const QUERIES: [Query; 9] =
+    [Query::Q1, Query::Q2, Query::Q3, Query::Q4, Query::Q5, Query::D1, Query::R1, Query::R2, Query::R3];
 
 /// Request bodies per query and role, cycled through by the load generator.
 pub const SAMPLES: usize = 256;
@@ -19,6 +20,10 @@ pub enum Query {
     Q3,
     Q4,
     Q5,
+    D1,
+    R1,
+    R2,
+    R3,
 }
 
 impl Query {
@@ -30,6 +35,10 @@ impl Query {
             Query::Q3 => "Q3",
             Query::Q4 => "Q4",
             Query::Q5 => "Q5",
+            Query::D1 => "D1",
+            Query::R1 => "R1",
+            Query::R2 => "R2",
+            Query::R3 => "R3",
         }
     }
 
@@ -41,6 +50,10 @@ impl Query {
             Query::Q3 => "one owner's customers with one tag, by name, 50, contacts' emails",
             Query::Q4 => "deal count and amount by stage for one owner",
             Query::Q5 => "create an interaction and return it",
+            Query::D1 => "the whole pipeline: deal count and amount by stage (the dashboard)",
+            Query::R1 => "sales by month and owner over 12 months",
+            Query::R2 => "service time percentiles (p50, p90) per priority over 12 months",
+            Query::R3 => "NPS by customer value tier",
         }
     }
 
@@ -51,6 +64,10 @@ impl Query {
             Query::Q3 => Q3,
             Query::Q4 => Q4,
             Query::Q5 => Q5,
+            Query::D1 => D1,
+            Query::R1 => R1,
+            Query::R2 => R2,
+            Query::R3 => R3,
         }
     }
 }
@@ -99,6 +116,20 @@ const Q5: &str = "mutation Q5($input: CreateInteractionInput!) {
   }
 }";
 
+const D1: &str = "query D1 { dealsByStage { stage currency count amount } }";
+
+const R1: &str = "query R1($from: Date!, $to: Date!) {
+  salesByPeriod(period: MONTH, from: $from, to: $to, by: OWNER) { period owner { id } currency count amount }
+}";
+
+const R2: &str = "query R2($from: DateTime!, $to: DateTime!) {
+  serviceTimes(by: PRIORITY, from: $from, to: $to) {
+    priority opened resolved firstResponseP50 firstResponseP90 resolutionP50 resolutionP90 breached breachRate
+  }
+}";
+
+const R3: &str = "query R3($survey: ID!) { satisfactionByValueTier(surveyId: $survey) { valueTier responses score } }";
+
 /// One request as both servers take it: a GraphQL body and the floor's parameters.
 pub struct Sample {
     pub graphql: String,
@@ -135,6 +166,19 @@ pub fn samples(query: Query, world: &World, owner: Option<uuid::Uuid>, seed: u64
                     let rep = owner.unwrap_or_else(|| world.reps[rng.usize(..world.reps.len())]);
                     (json!({"owner": global_id("User", rep)}), vec![Some(rep.to_string()), scope.clone()])
                 }
+                Query::D1 => (json!({}), vec![scope.clone()]),
+                Query::R1 => {
+                    let (from, to) = world.twelve_months();
+                    (json!({"from": from, "to": to}), vec![Some(from), Some(to), scope.clone()])
+                }
+                Query::R2 => {
+                    let (from, to) = world.last_year();
+                    (json!({"from": from, "to": to}), vec![Some(from), Some(to), scope.clone()])
+                }
+                Query::R3 => (
+                    json!({"survey": global_id("Survey", world.survey)}),
+                    vec![Some(world.survey.to_string()), scope.clone()],
+                ),
                 Query::Q5 => {
                     let c = customers[rng.usize(..customers.len())];
                     let channel = ["PHONE", "EMAIL", "MEETING", "CHAT", "VISIT"][rng.usize(..5)];

@@ -30,6 +30,10 @@ pub struct World {
     pub tags: Vec<Uuid>,
     pub admin: Uuid,
     pub rep: Uuid,
+    /// The seeded NPS survey (R3).
+    pub survey: Uuid,
+    /// When the world was read: the reports' ranges end here.
+    pub now: chrono::DateTime<chrono::Utc>,
     /// Page starts for Q1 per row scope (admin, rep): a customer and its cursor.
     starts: HashMap<Option<Uuid>, Vec<(Customer, String)>>,
 }
@@ -38,6 +42,22 @@ impl World {
     /// The user behind the admin (`None`) or rep (`Some`) token.
     pub fn viewer_id(&self, owner: Option<Uuid>) -> Uuid {
         owner.unwrap_or(self.admin)
+    }
+
+    /// R1's range: the twelve months ending with this one, as `YYYY-MM-DD` days.
+    pub fn twelve_months(&self) -> (String, String) {
+        use chrono::{Datelike, Months};
+        let month = self.now.date_naive().with_day(1).unwrap_or(self.now.date_naive());
+        let from = month.checked_sub_months(Months::new(11)).unwrap_or(month);
+        let to = month.checked_add_months(Months::new(1)).unwrap_or(month);
+        (from.to_string(), to.to_string())
+    }
+
+    /// R2's range: the 365 days up to now, as RFC 3339 instants (whole seconds).
+    pub fn last_year(&self) -> (String, String) {
+        let to = self.now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let from = (self.now - chrono::Duration::days(365)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        (from, to)
     }
 
     /// Q1's page starts for a row scope.
@@ -127,7 +147,12 @@ where
         .await?
         .first()
         .ok_or("no rep0")?;
-    if customers.len() < 100 || reps.is_empty() || tags.is_empty() {
+    let survey = *column::<Uuid>(db, "SELECT id FROM surveys WHERE title = 'Relationship NPS'")
+        .await?
+        .first()
+        .ok_or("no NPS survey")?;
+    let purchases: Vec<i64> = column(db, "SELECT count(*) FROM purchases").await?;
+    if customers.len() < 100 || reps.is_empty() || tags.is_empty() || purchases.first().is_none_or(|n| *n == 0) {
         return Err("the scale data is missing; drop the database and run again".into());
     }
     let mut starts = HashMap::new();
@@ -155,5 +180,5 @@ where
             .collect::<SetupResult<Vec<_>>>()?;
         starts.insert(owner, with_cursor);
     }
-    Ok(World { customers, reps, tags, admin, rep, starts })
+    Ok(World { customers, reps, tags, admin, rep, survey, now: chrono::Utc::now(), starts })
 }

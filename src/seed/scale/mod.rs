@@ -9,7 +9,9 @@ use crate::error::{AppError, AppResult};
 use crate::service::now;
 use chrono::{DateTime, Utc};
 use entity::enums::*;
-use entity::{contact, customer, customer_tag, deal, interaction, survey, survey_response, tag, team, ticket, user};
+use entity::{
+    contact, customer, customer_tag, deal, interaction, purchase, survey, survey_response, tag, team, ticket, user,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Statement, TransactionTrait,
@@ -242,6 +244,7 @@ struct Batch {
     customers: Vec<customer::ActiveModel>,
     contacts: Vec<contact::ActiveModel>,
     deals: Vec<deal::ActiveModel>,
+    purchases: Vec<purchase::ActiveModel>,
     tickets: Vec<ticket::ActiveModel>,
     interactions: Vec<interaction::ActiveModel>,
     responses: Vec<survey_response::ActiveModel>,
@@ -253,6 +256,7 @@ impl Batch {
         insert_chunked::<customer::Entity, _>(db, self.customers, 31).await?;
         insert_chunked::<contact::Entity, _>(db, self.contacts, 13).await?;
         insert_chunked::<deal::Entity, _>(db, self.deals, 15).await?;
+        insert_chunked::<purchase::Entity, _>(db, self.purchases, 13).await?;
         insert_chunked::<ticket::Entity, _>(db, self.tickets, 19).await?;
         insert_chunked::<interaction::Entity, _>(db, self.interactions, 15).await?;
         insert_chunked::<survey_response::Entity, _>(db, self.responses, 11).await?;

@@ -5,7 +5,7 @@ use crate::service::now;
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::*;
 use entity::record::new_row;
-use entity::{contact, customer, customer_tag, deal, interaction, survey_response, ticket};
+use entity::{contact, customer, customer_tag, deal, interaction, purchase, survey_response, ticket};
 use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 
@@ -36,6 +36,7 @@ pub(super) fn build_batch(
     for i in start..start + count {
         let (id, owner, created) = build_customer(rng, codes, people, &mut b, base, i);
         build_people_and_sales(rng, &mut b, i, id, owner, created);
+        build_purchases(rng, &mut b, id, created);
         build_service(rng, codes, people, &mut b, survey_id, id, owner, created);
         build_tags(rng, &mut b, tags, id, created);
     }
@@ -152,6 +153,26 @@ fn build_people_and_sales(
     }
 }
 
+/// Three purchases within two years of the customer's creation, none in the future.
+fn build_purchases(rng: &mut fastrand::Rng, b: &mut Batch, id: Uuid, created: DateTime<Utc>) {
+    const PRODUCTS: [&str; 4] = ["CRM Seat (annual)", "Onboarding Package", "Support Plan", "Data Migration"];
+    let today = now().date_naive();
+    for _ in 0..3 {
+        let day = (created + Duration::days(rng.i64(0..730))).date_naive().min(today);
+        b.purchases.push(purchase::ActiveModel {
+            customer_id: Set(id),
+            deal_id: Set(None),
+            product: Set(pick(rng, &PRODUCTS).to_owned()),
+            quantity: Set(rng.i32(1..20)),
+            amount_e4: Set(rng.i64(100..200_000) * 10_000 + rng.i64(0..100) * 100),
+            currency: Set("CNY".into()),
+            purchased_at: Set(day),
+            payment_method: Set(None),
+            ..new_row::<purchase::Entity>(created)
+        });
+    }
+}
+
 /// Ten tickets, five interactions and two survey responses.
 #[allow(clippy::too_many_arguments)]
 fn build_service(
@@ -166,6 +187,12 @@ fn build_service(
 ) {
     for _ in 0..10 {
         let opened = created + Duration::hours(rng.i64(1..10_000));
+        let priority =
+            [TicketPriority::Low, TicketPriority::Normal, TicketPriority::High, TicketPriority::Urgent][rng.usize(..4)];
+        let status = [TicketStatus::Open, TicketStatus::Resolved, TicketStatus::Closed][rng.usize(..3)];
+        // Answered within minutes to two days, resolved within hours to two weeks.
+        let answered = opened + Duration::minutes(rng.i64(5..2_880));
+        let resolved = answered + Duration::minutes(rng.i64(30..20_000));
         b.tickets.push(ticket::ActiveModel {
             code: Set(codes.next("T", opened)),
             customer_id: Set(id),
@@ -176,11 +203,11 @@ fn build_service(
             category: Set(
                 [TicketCategory::Question, TicketCategory::Request, TicketCategory::Complaint][rng.usize(..3)]
             ),
-            priority: Set(TicketPriority::Normal),
-            status: Set([TicketStatus::Open, TicketStatus::Resolved, TicketStatus::Closed][rng.usize(..3)]),
+            priority: Set(priority),
+            status: Set(status),
             opened_at: Set(opened),
-            first_response_at: Set(None),
-            resolved_at: Set(None),
+            first_response_at: Set((status != TicketStatus::Open || rng.bool()).then_some(answered)),
+            resolved_at: Set((status != TicketStatus::Open).then_some(resolved)),
             due_at: Set(None),
             resolution: Set(None),
             ..new_row::<ticket::Entity>(opened)
