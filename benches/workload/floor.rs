@@ -234,8 +234,7 @@ const R2: &str = concat!(
 
 /// R3: $1 the survey, $2 the rep's scope or null. NPS (% promoters − % detractors, to one
 /// decimal) per customer value tier.
-const R3: &str = concat!(
-    "SELECT json_build_object('data', json_build_object('satisfactionByValueTier', COALESCE(( \
+const R3: &str = "SELECT json_build_object('data', json_build_object('satisfactionByValueTier', COALESCE(( \
        SELECT json_agg(json_build_object('valueTier', tier, 'responses', n, \
            'score', CASE WHEN n > 0 THEN round((p - d)::numeric / n * 1000) / 10 END) ORDER BY tier) \
        FROM (SELECT c.value_tier AS tier, count(r.score) AS n, count(*) FILTER (WHERE r.score >= 9) AS p, \
@@ -243,8 +242,7 @@ const R3: &str = concat!(
              FROM survey_responses r JOIN customers c ON c.id = r.customer_id \
              WHERE r.deleted_at IS NULL AND c.deleted_at IS NULL AND ($2::uuid IS NULL OR c.owner_id = $2::uuid) \
                AND r.survey_id = $1::uuid AND r.score IS NOT NULL \
-             GROUP BY c.value_tier) g), '[]'::json)))::text"
-);
+             GROUP BY c.value_tier) g), '[]'::json)))::text";
 
 /// Q5: $1 the customer, $2 the rep's scope or null, $3 the acting user, $4 channel, $5 summary.
 /// Inserts the interaction, moves the customer's last-interaction time, writes the audit
