@@ -25,6 +25,7 @@ mod merges;
 mod oidc;
 mod pagination;
 mod records;
+mod report_demo;
 mod reports;
 mod robustness;
 mod rows;
