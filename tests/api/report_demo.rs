@@ -21,6 +21,9 @@ const ROLES: [(Role, &str); 6] = [
     (Role::Analyst, "analyst@demo.clientele.dev"),
 ];
 
+/// A month, a currency and the customers' owner.
+type SalesKey = (NaiveDate, String, Option<Uuid>);
+
 fn amount(units: i64) -> Decimal {
     Decimal::new(units, 4).normalize()
 }
@@ -89,7 +92,7 @@ async fn every_report_matches_a_hand_computation_on_the_demo_data_for_every_role
         // salesByPeriod by month and owner over the demo's year.
         let (from, to) = (NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
         let owner_of = |id: Uuid| customers.iter().find(|c| c.id == id).map(|c| c.owner_id);
-        let mut want: BTreeMap<(NaiveDate, String, Option<Uuid>), (i64, i64)> = BTreeMap::new();
+        let mut want: BTreeMap<SalesKey, (i64, i64)> = BTreeMap::new();
         for p in purchases.iter().filter(|p| p.deleted_at.is_none() && seen.contains(&p.customer_id)) {
             if p.purchased_at < from || p.purchased_at >= to {
                 continue;
@@ -103,7 +106,7 @@ async fn every_report_matches_a_hand_computation_on_the_demo_data_for_every_role
         let body = app.gql(&token, query, json!({ "from": from.to_string(), "to": to.to_string() })).await;
         let rows = body["data"]["salesByPeriod"].as_array().unwrap_or_else(|| panic!("{role:?}: {body}"));
         let reads_amounts = clientele::auth::policy::readable(&viewer(role), "Purchase", "amount");
-        let got: BTreeMap<(NaiveDate, String, Option<Uuid>), (i64, Option<Decimal>)> = rows
+        let got: BTreeMap<SalesKey, (i64, Option<Decimal>)> = rows
             .iter()
             .map(|r| {
                 let owner = r["owner"]["id"]
