@@ -47,6 +47,7 @@ pub const ROLES: [Role; 7] =
 /// PARTNER. A partner key with the `pii:read` scope sees masked values in full.
 pub const POLICY: &[(&str, &str, [Rule; 7])] = &[
     ("Customer", "name", [A, A, A, A, m(Name), m(Name), m(Name)]),
+    ("Customer", "companyName", [A, A, A, A, m(Name), m(Name), m(Name)]),
     ("Customer", "phone", [A, A, A, m(Phone), m(Phone), m(Phone), m(Phone)]),
     ("Customer", "email", [A, A, A, m(Email), m(Email), m(Email), m(Email)]),
     ("Customer", "address", [A, A, A, m(Address), m(Address), m(Address), m(Address)]),

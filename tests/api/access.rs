@@ -66,7 +66,7 @@ async fn world(app: &TestApp) -> World {
 
     let owner = clientele::graphql::relay::global_id("User", sales_id);
     let c = app
-        .create_customer(&admin, json!({ "name": "张明", "phone": "13812345678", "email": "zhang@example.com", "address": "1 Nanjing Rd",
+        .create_customer(&admin, json!({ "name": "张明", "companyName": "明记五金", "phone": "13812345678", "email": "zhang@example.com", "address": "1 Nanjing Rd",
             "region": "上海", "birthDate": "1990-05-01", "occupation": "Engineer", "notes": "Prefers mornings", "potentialNeeds": "Upgrade",
             "marketingConsent": true, "ownerId": owner }))
         .await["id"]

@@ -30,7 +30,8 @@ crate::record! {
         gender Gender: OptEnum(Gender);
         birth_date BirthDate: OptDate guarded, filter DateFilter;
         occupation Occupation: OptText guarded;
-        company_name CompanyName: OptText, filter StringFilter;
+        /// Governed like `name`: a small company's name identifies the person behind it.
+        company_name CompanyName: OptText guarded, filter StringFilter;
         industry Industry: OptEnum(Industry), filter IndustryFilter;
         region Region: OptText, filter StringFilter;
         /// Number of employees, for companies.

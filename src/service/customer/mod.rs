@@ -102,8 +102,10 @@ fn search_condition(viewer: &Viewer, text: &str) -> Condition {
     let pattern = format!("%{escaped}%");
     let lower = format!("%{}%", escaped.to_lowercase());
     let like = |col: Column, p: &str| Expr::col(col).like(sea_orm::sea_query::LikeExpr::new(p).escape('\\'));
-    let mut any =
-        Condition::any().add(like(Column::CompanyName, &pattern)).add(like(Column::Code, &pattern.to_uppercase()));
+    let mut any = Condition::any().add(like(Column::Code, &pattern.to_uppercase()));
+    if readable("companyName") {
+        any = any.add(like(Column::CompanyName, &pattern));
+    }
     if readable("name") {
         any = any.add(like(Column::Name, &pattern));
     }
