@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod audit;
+pub mod audit_trail;
 pub mod campaign;
 pub mod classification;
 pub mod contact;

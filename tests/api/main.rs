@@ -4,6 +4,7 @@
 
 mod access;
 mod actions;
+mod audit_trail;
 mod auth;
 mod classification;
 mod cli;

@@ -40,4 +40,5 @@ pub struct QueryRoot(
     crate::graphql::types::reports::ReportsQuery,
     crate::graphql::types::service_reports::ServiceReportsQuery,
     crate::graphql::types::habits::HabitsQuery,
+    crate::graphql::types::audit::AuditQuery,
 );

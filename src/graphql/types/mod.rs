@@ -1,6 +1,7 @@
 //! Output types, one file per domain noun.
 
 pub mod activity;
+pub mod audit;
 pub mod auth;
 pub mod classification;
 pub mod contact;

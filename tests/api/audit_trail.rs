@@ -1,0 +1,81 @@
+//! `auditEvents`: who did what to which record, when, in which request — every event for
+//! admins, their team's records and people for managers, nothing for other roles.
+
+use crate::helpers::{error_code, spawn_app};
+use entity::enums::Role;
+use serde_json::{Value, json};
+
+const EVENTS: &str = "query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) {
+    totalCount nodes { action recordType recordId fields requestId at actor { id } } } }";
+
+fn events(body: &Value) -> Vec<(String, String, Value)> {
+    body["data"]["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["recordType"].as_str().unwrap().to_owned(),
+                e["fields"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn admins_read_every_event_managers_their_teams_and_others_none() {
+    let app = spawn_app().await;
+    let team = app
+        .gql(&app.admin_token, "mutation { createTeam(input: { name: \"East\" }) { team { id } } }", json!({}))
+        .await;
+    let team = team["data"]["createTeam"]["team"]["id"].as_str().unwrap().to_owned();
+    let team = clientele::graphql::relay::parse_global_id(&async_graphql::ID(team)).unwrap().1;
+    let (_, manager) = app.user(Role::Manager, Some(team)).await;
+    let (rep, rep_token) = app.user(Role::Sales, Some(team)).await;
+    let (other, other_token) = app.user(Role::Sales, None).await;
+    let gid = |id| clientele::graphql::relay::global_id("User", id);
+    let ours = app.create_customer(&app.admin_token, json!({ "name": "我们的客户", "ownerId": gid(rep) })).await;
+    let theirs = app.create_customer(&app.admin_token, json!({ "name": "别人的客户", "ownerId": gid(other) })).await;
+    let update = "mutation($id: ID!) { updateCustomer(input: { id: $id, expectedVersion: 1, notes: \"回访\" }) { customer { version } } }";
+    let body = app.gql(&rep_token, update, json!({ "id": ours["id"] })).await;
+    assert_eq!(body["data"]["updateCustomer"]["customer"]["version"], 2, "{body}");
+    let body = app.gql(&other_token, update, json!({ "id": theirs["id"] })).await;
+    assert_eq!(body["data"]["updateCustomer"]["customer"]["version"], 2, "{body}");
+
+    // The admin: both customers' events, filtered by record and by action.
+    let body = app.gql(&app.admin_token, EVENTS, json!({ "f": { "recordId": ours["id"] } })).await;
+    let got = events(&body);
+    assert_eq!(
+        got,
+        [("update".into(), "Customer".into(), json!(["notes"])), ("create".into(), "Customer".into(), json!(["*"]))],
+        "newest first: {body}"
+    );
+    let node = &body["data"]["auditEvents"]["nodes"][0];
+    assert_eq!(node["recordId"], ours["id"]);
+    assert_eq!(node["actor"]["id"], json!(gid(rep).0));
+    assert!(node["requestId"].as_str().is_some_and(|r| !r.is_empty()), "{body}");
+    let body =
+        app.gql(&app.admin_token, EVENTS, json!({ "f": { "action": "update", "recordType": "Customer" } })).await;
+    assert_eq!(body["data"]["auditEvents"]["totalCount"], 2, "{body}");
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let body = app.gql(&app.admin_token, EVENTS, json!({ "f": { "from": later } })).await;
+    assert_eq!(body["data"]["auditEvents"]["totalCount"], 0, "{body}");
+
+    // The manager: their team's customer and people, not the other rep's customer.
+    let body = app.gql(&manager, EVENTS, json!({ "f": { "recordType": "Customer" } })).await;
+    let ids: Vec<&Value> =
+        body["data"]["auditEvents"]["nodes"].as_array().unwrap().iter().map(|e| &e["recordId"]).collect();
+    assert_eq!(ids, [&ours["id"], &ours["id"]], "{body}");
+    let body = app.gql(&manager, EVENTS, json!({ "f": { "recordId": theirs["id"] } })).await;
+    assert_eq!(body["data"]["auditEvents"]["totalCount"], 0, "{body}");
+
+    // Everyone else: FORBIDDEN; a malformed ID: BAD_USER_INPUT.
+    for role in [Role::Sales, Role::Service, Role::Marketing, Role::Analyst] {
+        let (_, token) = app.user(role, None).await;
+        let body = app.gql(&token, EVENTS, json!({})).await;
+        assert_eq!(error_code(&body), "FORBIDDEN", "{role:?}: {body}");
+    }
+    let body = app.gql(&app.admin_token, EVENTS, json!({ "f": { "actorId": "not an id" } })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+}
