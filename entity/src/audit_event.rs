@@ -1,4 +1,4 @@
-//! Who read or changed what: one row per write, in the write's transaction.
+//! Who changed what: one row per write, in the write's transaction.
 
 use sea_orm::entity::prelude::*;
 
@@ -13,8 +13,11 @@ pub struct Model {
     pub action: String,
     pub entity: String,
     pub entity_id: Uuid,
-    /// Names of the fields written (never their values: the log holds no personal data).
+    /// Names of the fields written (API names; `*`: a whole new record).
     pub fields: Json,
+    /// For an update: `[{field, old, new}]` of the fields it changed. Personal values are
+    /// among them: they are shown through the field policy and an erasure removes them.
+    pub changes: Option<Json>,
     pub request_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

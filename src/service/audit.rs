@@ -25,6 +25,64 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+/// [`record`] for a change of a stored record, with the old → new values of the fields it
+/// changed (`[{field, old, new}]`, see [`changes`]).
+pub async fn record_changes<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    action: &str,
+    (entity, id): (&str, Uuid),
+    fields: &[&str],
+    changes: serde_json::Value,
+) -> AppResult<()> {
+    let mut row = event(Some(viewer.user_id), action, entity, id, fields);
+    row.changes = Set(Some(changes));
+    audit_event::Entity::insert(row).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// `[{field, old, new}]` of the named API `fields` whose values differ between `before`
+/// and `after` (a money field's column is `<field>_e4`, shown as its decimal amount).
+pub fn changes<M: sea_orm::ModelTrait>(before: &M, after: &M, fields: &[&str]) -> serde_json::Value {
+    use std::str::FromStr;
+    let mut out = Vec::new();
+    for field in fields {
+        let snake = snake(field);
+        type Col<M> = <<M as sea_orm::ModelTrait>::Entity as EntityTrait>::Column;
+        let (column, money) = match Col::<M>::from_str(&snake) {
+            Ok(column) => (column, false),
+            Err(_) => match Col::<M>::from_str(&format!("{snake}_e4")) {
+                Ok(column) => (column, true),
+                Err(_) => continue,
+            },
+        };
+        let (old, new) = (before.get(column), after.get(column));
+        if old != new {
+            let shown = |v: &Value| match (money, v) {
+                (true, Value::BigInt(Some(units))) => serde_json::json!(entity::money::from_e4(*units).to_string()),
+                (_, Value::Bytes(_)) => serde_json::Value::Null,
+                (_, v) => sea_orm::sea_query::sea_value_to_json_value(v),
+            };
+            out.push(serde_json::json!({ "field": field, "old": shown(&old), "new": shown(&new) }));
+        }
+    }
+    serde_json::Value::Array(out)
+}
+
+/// `ownerId` → `owner_id`.
+fn snake(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 4);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// [`record`] for a write made without a user: a customer answering with a one-time token,
 /// the server's own jobs. The event has no actor.
 pub async fn record_unattended<C: ConnectionTrait>(
@@ -132,6 +190,7 @@ fn event(actor: Option<Uuid>, action: &str, entity: &str, id: Uuid, fields: &[&s
         entity: Set(entity.to_string()),
         entity_id: Set(id),
         fields: Set(serde_json::json!(fields)),
+        changes: Set(None),
         request_id: Set(crate::http::request_id::current()),
         created_at: Set(now),
         updated_at: Set(now),

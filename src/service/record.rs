@@ -218,7 +218,6 @@ where
         let latest = E::find().filter(E::id_column().eq(id)).one(db).await?;
         return Ok(Err(stale(version, latest.as_ref().map_or(version, model_version::<E>))));
     }
-    audit::record(&txn, viewer, action, E::NAME, id, fields).await?;
     // A change that can move its customer's classes re-evaluates them before it commits.
     let touched = super::classification::touched_by(E::NAME, fields);
     if let Some(Value::Uuid(Some(customer))) = E::customer_column().map(|c| current.get(c))
@@ -231,6 +230,8 @@ where
     }
     let saved =
         crate::engine::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
+    let changes = audit::changes(current, &saved, fields);
+    audit::record_changes(&txn, viewer, action, (E::NAME, id), fields, changes).await?;
     // A ticket's status move goes into its history, in the same transaction.
     if E::NAME == "Ticket"
         && let Ok(status) = <E::Column as std::str::FromStr>::from_str("status")

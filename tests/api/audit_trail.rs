@@ -6,7 +6,7 @@ use entity::enums::Role;
 use serde_json::{Value, json};
 
 const EVENTS: &str = "query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) {
-    totalCount nodes { action recordType recordId fields requestId at actor { id } } } }";
+    totalCount nodes { action recordType recordId fields requestId at actor { id } changes { field old new } } } }";
 
 fn events(body: &Value) -> Vec<(String, String, Value)> {
     body["data"]["auditEvents"]["nodes"]
@@ -55,6 +55,35 @@ async fn admins_read_every_event_managers_their_teams_and_others_none() {
     assert_eq!(node["recordId"], ours["id"]);
     assert_eq!(node["actor"]["id"], json!(gid(rep).0));
     assert!(node["requestId"].as_str().is_some_and(|r| !r.is_empty()), "{body}");
+    assert_eq!(node["changes"], json!([{ "field": "notes", "old": null, "new": "回访" }]), "{body}");
+    assert_eq!(body["data"]["auditEvents"]["nodes"][1]["changes"], json!([]), "a create lists no changes");
+
+    // A reassignment and a new amount: old → new, the amount as its decimal.
+    let input = json!({ "customerId": ours["id"], "title": "年度合同", "amount": "1200.50" });
+    let deal = app
+        .gql(
+            &app.admin_token,
+            "mutation($i: CreateDealInput!) { createDeal(input: $i) { deal { id } } }",
+            json!({ "i": input }),
+        )
+        .await;
+    let deal = deal["data"]["createDeal"]["deal"]["id"].clone();
+    let change = json!({ "id": deal, "expectedVersion": 1, "amount": "1300", "title": "年度合同" });
+    let body = app
+        .gql(
+            &app.admin_token,
+            "mutation($i: UpdateDealInput!) { updateDeal(input: $i) { deal { version } } }",
+            json!({ "i": change }),
+        )
+        .await;
+    assert_eq!(body["data"]["updateDeal"]["deal"]["version"], 2, "{body}");
+    let body = app.gql(&app.admin_token, EVENTS, json!({ "f": { "recordId": deal, "action": "update" } })).await;
+    let changes = &body["data"]["auditEvents"]["nodes"][0]["changes"];
+    assert_eq!(
+        changes,
+        &json!([{ "field": "amount", "old": "1200.5", "new": "1300" }]),
+        "unchanged fields are left out: {body}"
+    );
     let body =
         app.gql(&app.admin_token, EVENTS, json!({ "f": { "action": "update", "recordType": "Customer" } })).await;
     assert_eq!(body["data"]["auditEvents"]["totalCount"], 2, "{body}");

@@ -2,6 +2,7 @@
 //! records and people). Each event names the fields a write touched; the statements live
 //! in `service::audit_trail`.
 
+use crate::auth::policy::Rule;
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::relay::{
@@ -9,7 +10,7 @@ use crate::graphql::relay::{
 };
 use crate::graphql::types::all::User;
 use crate::service::audit_trail::{self, AuditFilter};
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 /// One write (or sign-in, merge, …) recorded in the write's own transaction.
@@ -46,6 +47,29 @@ impl AuditEvent {
     async fn fields(&self) -> Vec<String> {
         serde_json::from_value(self.0.fields.clone()).unwrap_or_default()
     }
+    /// For a change of a stored record: the old and new values of the fields it changed,
+    /// shown as the field policy shows the record's fields to you (masked or `null`).
+    async fn changes(&self, ctx: &Context<'_>) -> Result<Vec<AuditChange>> {
+        let viewer = context::viewer(ctx)?;
+        let Some(serde_json::Value::Array(items)) = &self.0.changes else { return Ok(Vec::new()) };
+        Ok(items
+            .iter()
+            .map(|item| {
+                let field = item["field"].as_str().unwrap_or_default().to_owned();
+                let governed = if field == "customFields" { "sensitiveCustomFields" } else { field.as_str() };
+                let shown =
+                    |value: &serde_json::Value| match crate::auth::policy::rule(viewer, &self.0.entity, governed) {
+                        Rule::Allow => value.clone(),
+                        Rule::Mask(how) => match value.as_str() {
+                            Some(text) => serde_json::Value::String(crate::auth::policy::mask(how, text)),
+                            None => serde_json::Value::Null,
+                        },
+                        Rule::Deny => serde_json::Value::Null,
+                    };
+                AuditChange { old: Json(shown(&item["old"])), new: Json(shown(&item["new"])), field }
+            })
+            .collect())
+    }
     /// The request's id (the `X-Request-Id` of its response), when it came over HTTP.
     async fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
@@ -53,6 +77,15 @@ impl AuditEvent {
     async fn at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+}
+
+/// One field an update changed (values as JSON: text, number, boolean or `null`).
+#[derive(SimpleObject, Clone)]
+pub struct AuditChange {
+    /// The field as the API names it.
+    pub field: String,
+    pub old: Json<serde_json::Value>,
+    pub new: Json<serde_json::Value>,
 }
 
 /// What `auditEvents` narrows to.
