@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod campaign_participation;
 pub mod classification;
 pub mod contact;
+pub mod correction_request;
 pub mod custom_field;
 pub mod customer;
 pub mod customer_merge;

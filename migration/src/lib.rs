@@ -22,6 +22,7 @@ mod m20261205_000016_create_service_levels;
 mod m20261205_000017_create_survey_invitations;
 mod m20261205_000018_create_report_summaries;
 mod m20261205_000019_add_audit_changes;
+mod m20261205_000020_create_correction_requests;
 
 /// Refills the dashboard summaries from the records (see the migration that made them).
 pub use m20261205_000018_create_report_summaries::rebuild as rebuild_summaries;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_create_survey_invitations::Migration),
             Box::new(m20261205_000018_create_report_summaries::Migration),
             Box::new(m20261205_000019_add_audit_changes::Migration),
+            Box::new(m20261205_000020_create_correction_requests::Migration),
         ]
     }
 }

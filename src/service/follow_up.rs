@@ -40,11 +40,14 @@ pub enum Reason {
     Reactivation,
     /// High value with an urgent need: senior staff should take it.
     UrgentHighValue,
+    /// The customer asked for their record to be corrected (纠错).
+    CorrectionRequested,
 }
 
 /// Every reason, in the order items list them.
-pub const REASONS: [Reason; 6] = [
+pub const REASONS: [Reason; 7] = [
     Reason::UrgentHighValue,
+    Reason::CorrectionRequested,
     Reason::ReturnVisit,
     Reason::FollowUpDue,
     Reason::ReviewDue,
@@ -110,6 +113,19 @@ impl Queue {
             Reason::UrgentHighValue => Condition::all()
                 .add(Column::ValueTier.eq(ValueTier::High))
                 .add(Column::NeedUrgency.eq(NeedUrgency::Urgent)),
+            Reason::CorrectionRequested => {
+                use entity::correction_request as request;
+                let open = Query::select()
+                    .expr(Expr::val(1))
+                    .from(request::Entity)
+                    .and_where(
+                        Expr::col((request::Entity, request::Column::CustomerId))
+                            .equals((customer::Entity, Column::Id)),
+                    )
+                    .and_where(Expr::col((request::Entity, request::Column::ClosedAt)).is_null())
+                    .to_owned();
+                Condition::all().add(Expr::exists(open))
+            }
         }
     }
 }
@@ -133,9 +149,9 @@ fn holds(dimension: &str, extra: Option<Expr>) -> Expr {
     Expr::exists(q.to_owned())
 }
 
-/// Why `c` (with its current `classes`) is in `queue`, in [`REASONS`] order; the same
-/// definitions as [`Queue::condition`].
-pub fn reasons(queue: &Queue, c: &customer::Model, classes: &[current::Model]) -> Vec<Reason> {
+/// Why `c` (with its current `classes`, and whether it has an open correction request) is
+/// in `queue`, in [`REASONS`] order; the same definitions as [`Queue::condition`].
+pub fn reasons(queue: &Queue, c: &customer::Model, classes: &[current::Model], correction: bool) -> Vec<Reason> {
     let at = queue.due_before;
     let class = |d: &str| classes.iter().find(|k| k.dimension == d && k.value.as_deref() == Some(d));
     let review_months =
@@ -147,6 +163,7 @@ pub fn reasons(queue: &Queue, c: &customer::Model, classes: &[current::Model]) -
         Reason::ReturnVisit => class("COMPLAINANT").is_some_and(|k| c.last_interaction_at.is_none_or(|t| t < k.since)),
         Reason::Reactivation => class("DORMANT").is_some(),
         Reason::UrgentHighValue => c.value_tier == Some(ValueTier::High) && c.need_urgency == Some(NeedUrgency::Urgent),
+        Reason::CorrectionRequested => correction,
     };
     REASONS.into_iter().filter(|r| queue.wants(*r) && holds(*r)).collect()
 }

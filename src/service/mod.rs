@@ -6,6 +6,7 @@ pub mod audit_trail;
 pub mod campaign;
 pub mod classification;
 pub mod contact;
+pub mod correction;
 pub mod cursor;
 pub mod custom_field;
 pub mod customer;

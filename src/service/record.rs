@@ -230,6 +230,10 @@ where
     }
     let saved =
         crate::engine::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
+    // An update that writes every field a correction request names settles it.
+    if E::NAME == "Customer" && action == "update" {
+        super::correction::settle_by_update(&txn, viewer, id, fields).await?;
+    }
     let changes = audit::changes(current, &saved, fields);
     audit::record_changes(&txn, viewer, action, (E::NAME, id), fields, changes).await?;
     // A ticket's status move goes into its history, in the same transaction.

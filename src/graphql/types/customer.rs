@@ -113,6 +113,15 @@ crate::record! {
             let loader = context::loaders(ctx)?.get::<uuid::Uuid, TagsByCustomer>();
             Ok(loader.load_one(self.0.id).await?.unwrap_or_default().into_iter().map(Tag).collect())
         }
+        /// Requests to correct this record (纠错), newest first; only open ones with
+        /// `open: true`.
+        async fn correction_requests(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(default)] open: bool,
+        ) -> Result<Vec<crate::graphql::types::correction::CorrectionRequest>> {
+            crate::graphql::types::correction::of_customer(ctx, self.0.id, open).await
+        }
         /// Key fields are missing: the record is marked to follow up (待跟进).
         async fn needs_follow_up(&self) -> bool {
             !missing_fields(&self.0).is_empty()

@@ -32,6 +32,9 @@ pub enum FollowUpReason {
     Reactivation,
     /// High value with an urgent need: for senior staff, answered within 24 h.
     UrgentHighValue,
+    /// The customer asked for their record to be corrected (纠错): see
+    /// `Customer.correctionRequests`; an update of the named fields settles it.
+    CorrectionRequested,
 }
 
 /// Which follow-ups to list.
@@ -60,7 +63,9 @@ impl FollowUp {
     async fn reasons(&self, ctx: &Context<'_>) -> Result<Vec<FollowUpReason>> {
         let loader = context::loaders(ctx)?.get::<Uuid, Classifications>();
         let classes = loader.load_one(self.customer.0.id).await?.unwrap_or_default();
-        Ok(service::reasons(&self.queue, &self.customer.0, &classes).into_iter().map(Into::into).collect())
+        let open = context::loaders(ctx)?.get::<Uuid, super::correction::OpenCorrections>();
+        let correction = open.load_one(self.customer.0.id).await?.is_some();
+        Ok(service::reasons(&self.queue, &self.customer.0, &classes, correction).into_iter().map(Into::into).collect())
     }
     /// The key fields to fill in (empty unless MISSING_FIELDS).
     async fn missing_fields(&self) -> Vec<&'static str> {

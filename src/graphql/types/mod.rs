@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod classification;
 pub mod contact;
+pub mod correction;
 pub mod custom_field;
 pub mod customer;
 pub mod duplicate;

@@ -91,15 +91,7 @@ pub async fn deals_by_stage_summed(db: &DatabaseConnection, scope: Condition) ->
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(stage, currency, count, high, low)| StageTotal {
-            stage,
-            currency,
-            count,
-            amount: money::from_parts(high, low),
-        })
-        .collect())
+    Ok(stage_totals(rows))
 }
 
 /// [`deals_by_stage`] as one grouped statement over the deals (the definition).
@@ -127,15 +119,19 @@ pub async fn deals_by_stage_grouped(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
+    Ok(stage_totals(rows))
+}
+
+/// Rows of `(stage, currency, count, high, low)` as totals.
+fn stage_totals(rows: Vec<(DealStage, String, i64, i64, i64)>) -> Vec<StageTotal> {
+    rows.into_iter()
         .map(|(stage, currency, count, high, low)| StageTotal {
             stage,
             currency,
             count,
             amount: money::from_parts(high, low),
         })
-        .collect())
+        .collect()
 }
 
 /// The exact total a row's `high` and `low` split sums hold (see [`split_sums_of`]).
