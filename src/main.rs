@@ -10,7 +10,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let cli = clientele::cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // 8 MiB per worker (tokio's default is 2): a debug build keeps every async frame's
+    // temporaries on the stack, and a GraphQL write nests deep. Only touched pages cost memory.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().thread_stack_size(8 << 20).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("clientele: cannot start the async runtime: {e}");
