@@ -1,5 +1,5 @@
-//! The reports on the demo data, checked against hand computations from the raw rows, for
-//! every role: each role's rows (row scope restated here from the README: ADMIN, SERVICE and
+//! The reports on the demo data (pipeline, sales, ticket volume, service times, segment
+//! sizes, satisfaction), checked against hand computations from the raw rows, for every role: each role's rows (row scope restated here from the README: ADMIN, SERVICE and
 //! ANALYST all customers, MANAGER the team's, SALES their own, MARKETING those with marketing
 //! consent) and amounts only where the field policy lets the role read them.
 
@@ -163,6 +163,27 @@ async fn every_report_matches_a_hand_computation_on_the_demo_data_for_every_role
             .map(|r| (r["priority"].as_str().unwrap(), r["opened"].as_i64().unwrap()))
             .collect();
         assert_eq!(got, by_priority, "{role:?} serviceTimes: {body}");
+
+        // segmentSizes: customers per lifecycle stage and per value tier.
+        for (dimension, class) in [("LIFECYCLE", 0), ("VALUE_TIER", 1)] {
+            let mut want: BTreeMap<Option<String>, i64> = BTreeMap::new();
+            for c in customers.iter().filter(|c| seen.contains(&c.id)) {
+                let value = match class {
+                    0 => Some(c.lifecycle_stage.as_str().to_owned()),
+                    _ => c.value_tier.map(|t| t.as_str().to_owned()),
+                };
+                *want.entry(value).or_default() += 1;
+            }
+            let query = "query($d: SegmentDimension!) { segmentSizes(dimension: $d) { value customers } }";
+            let body = app.gql(&token, query, json!({ "d": dimension })).await;
+            let got: BTreeMap<Option<String>, i64> = body["data"]["segmentSizes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{role:?}: {body}"))
+                .iter()
+                .map(|r| (r["value"].as_str().map(str::to_owned), r["customers"].as_i64().unwrap()))
+                .collect();
+            assert_eq!(got, want, "{role:?} segmentSizes({dimension}): {body}");
+        }
 
         // satisfactionByValueTier: NPS per tier from the scores.
         {
