@@ -77,6 +77,67 @@ pub const POLICY: &[(&str, &str, [Rule; 7])] = &[
     ("User", "email", [A, A, A, A, A, A, m(Email)]),
 ];
 
+/// Why each row of [`POLICY`] is as it is (the README prints it beside the row).
+pub const REASONS: &[(&str, &str, &str)] = &[
+    (
+        "Customer",
+        "name",
+        "identifies the person: in full for those who serve the customer; masked (one character kept) where only the record's existence matters",
+    ),
+    ("Customer", "companyName", "a small company's name identifies its owner (个体户): governed like the name"),
+    (
+        "Customer",
+        "phone",
+        "direct contact: sales call it; service answers through tickets and sees the last four digits",
+    ),
+    ("Customer", "email", "direct contact, like the phone"),
+    ("Customer", "address", "where a person lives: reduced to the region, which is all a market or a report needs"),
+    ("Customer", "birthDate", "sensitive (age): the owner's side only; nobody else needs it"),
+    ("Customer", "occupation", "helps sales and service tailor an answer; elsewhere only that one is recorded"),
+    ("Customer", "notes", "free text staff write about the person: those who serve the customer only"),
+    (
+        "Customer",
+        "potentialNeeds",
+        "a business need, not personal data: shared with marketing for targeting; never with partners",
+    ),
+    (
+        "Customer",
+        "sensitiveCustomFields",
+        "custom fields an admin flagged sensitive: in full for the owner's side, masked for the rest, never partners",
+    ),
+    ("Contact", "name", "identifies the person, as the customer's name"),
+    ("Contact", "phone", "direct contact, as the customer's phone"),
+    ("Contact", "email", "direct contact, as the customer's email"),
+    ("Contact", "notes", "free text about the person: those who serve the customer only"),
+    ("Contact", "sensitiveCustomFields", "as the customer's sensitive custom fields"),
+    (
+        "Interaction",
+        "summary",
+        "what was said with the customer: the relationship's content, no business of marketing or partners",
+    ),
+    ("Interaction", "outcome", "as the summary"),
+    ("Interaction", "nextStep", "as the summary"),
+    ("Deal", "amount", "commercial terms: the sales side and aggregate reports; service and marketing have no need"),
+    ("Deal", "lostReason", "commercial, as the amount"),
+    ("Deal", "sensitiveCustomFields", "commercial fields an admin flagged sensitive: the sales side only"),
+    (
+        "Purchase",
+        "amount",
+        "spend: service needs it for entitlements, reports aggregate it; marketing targets by tier, not amounts",
+    ),
+    ("Purchase", "paymentMethod", "payment data: the owner's side and service only"),
+    ("Ticket", "description", "the customer's problem in their words: the service side; marketing has no need"),
+    ("Ticket", "resolution", "what was done: the service side and quality reports"),
+    ("Ticket", "sensitiveCustomFields", "service fields an admin flagged sensitive"),
+    ("Feedback", "content", "collected so that the teams improving service and marketing read it; not partners"),
+    (
+        "SurveyResponse",
+        "textAnswers",
+        "free text may name people: reports take themes from it by keyword; never partners",
+    ),
+    ("User", "email", "staff contact: partners see it masked"),
+];
+
 /// The rule for `viewer` on `ty.field`.
 pub fn rule(viewer: &Viewer, ty: &str, field: &str) -> Rule {
     let Some((_, _, rules)) = POLICY.iter().find(|(t, f, _)| *t == ty && *f == field) else { return Rule::Allow };
@@ -144,8 +205,8 @@ fn mask_email(value: &str) -> String {
 
 /// The policy as a Markdown table (for `clientele policy` and the README).
 pub fn markdown() -> String {
-    let mut out = String::from("| field | ADMIN | MANAGER | SALES | SERVICE | MARKETING | ANALYST | PARTNER |\n");
-    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    let mut out = String::from("| field | ADMIN | MANAGER | SALES | SERVICE | MARKETING | ANALYST | PARTNER | why |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (ty, field, rules) in POLICY {
         let cells: Vec<String> = rules
             .iter()
@@ -155,7 +216,8 @@ pub fn markdown() -> String {
                 Rule::Mask(m) => format!("MASK({})", format!("{m:?}").to_lowercase()),
             })
             .collect();
-        out.push_str(&format!("| `{ty}.{field}` | {} |\n", cells.join(" | ")));
+        let why = REASONS.iter().find(|(t, f, _)| t == ty && f == field).map_or("", |(_, _, why)| *why);
+        out.push_str(&format!("| `{ty}.{field}` | {} | {why} |\n", cells.join(" | ")));
     }
     out
 }
@@ -163,6 +225,14 @@ pub fn markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_row_says_why() {
+        for (ty, field, _) in POLICY {
+            assert!(REASONS.iter().any(|(t, f, _)| t == ty && f == field), "{ty}.{field} has no reason");
+        }
+        assert_eq!(REASONS.len(), POLICY.len(), "a reason for a row that is gone");
+    }
 
     #[test]
     fn names_are_masked_by_script() {
