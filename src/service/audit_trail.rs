@@ -99,3 +99,43 @@ fn team_scope(viewer: &Viewer) -> Condition {
     }
     any
 }
+
+/// Most field names one `history` call may name.
+pub const MAX_HISTORY_FIELDS: usize = 20;
+
+/// A page of the changes to record `(type, id)` — events that changed a stored value —
+/// newest first, only those naming one of `fields` when given; and the statement counting
+/// them. The caller has the record in hand, so it may see it.
+pub async fn history(
+    db: &DatabaseConnection,
+    (ty, id): (&str, Uuid),
+    fields: Option<&[String]>,
+    args: &PageArgs,
+) -> AppResult<(Page<audit_event::Model>, SelectStatement)> {
+    let mut cond = Condition::all()
+        .add(Column::Entity.eq(ty))
+        .add(Column::EntityId.eq(id))
+        .add(Column::Changes.is_not_null())
+        .add(Expr::cust("CAST(audit_events.changes AS TEXT) <> '[]'"));
+    if let Some(fields) = fields {
+        if fields.len() > MAX_HISTORY_FIELDS {
+            return Err(AppError::BadUserInput(format!("`fields` names at most {MAX_HISTORY_FIELDS} fields")));
+        }
+        let mut any = Condition::any();
+        for field in fields {
+            // Field names only (they go into a LIKE pattern): letters and digits.
+            if field.is_empty() || !field.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(AppError::BadUserInput(format!("`fields`: `{field}` is not a field name")));
+            }
+            // As stored (SQLite) or as PostgreSQL prints its JSON (a space after the colon).
+            for pattern in [format!("%\"field\":\"{field}\"%"), format!("%\"field\": \"{field}\"%")] {
+                any = any.add(Expr::cust("CAST(audit_events.changes AS TEXT)").like(pattern));
+            }
+        }
+        cond = cond.add(any);
+    }
+    let select = audit_event::Entity::find().filter(cond);
+    let count = select.clone().select_only().column_as(Expr::col(Column::Id).count(), "count").into_query();
+    let page = paginate(db, select, &by(&[(Column::CreatedAt, Order::Desc)]), Column::Id, args).await?;
+    Ok((page, count))
+}

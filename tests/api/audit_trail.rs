@@ -108,3 +108,83 @@ async fn admins_read_every_event_managers_their_teams_and_others_none() {
     let body = app.gql(&app.admin_token, EVENTS, json!({ "f": { "actorId": "not an id" } })).await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
 }
+
+#[tokio::test]
+async fn a_records_history_shows_each_change_through_the_field_policy() {
+    let app = spawn_app().await;
+    let c = app.create_customer(&app.admin_token, json!({ "name": "李雷", "phone": "13812345678" })).await;
+    let update = "mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { version } } }";
+    let input = json!({ "id": c["id"], "expectedVersion": 1, "phone": "13987654321" });
+    assert_eq!(
+        app.gql(&app.admin_token, update, json!({ "input": input })).await["data"]["updateCustomer"]["customer"]["version"],
+        2
+    );
+    let input = json!({ "id": c["id"], "expectedVersion": 2, "notes": "喜欢早上联系" });
+    assert_eq!(
+        app.gql(&app.admin_token, update, json!({ "input": input })).await["data"]["updateCustomer"]["customer"]["version"],
+        3
+    );
+
+    let history = "query($id: ID!, $fields: [String!]) { customer(id: $id) { history(first: 10, fields: $fields) {
+        totalCount nodes { action changes { field old new } actor { id } } } } }";
+    let body = app.gql(&app.admin_token, history, json!({ "id": c["id"] })).await;
+    let h = &body["data"]["customer"]["history"];
+    assert_eq!(h["totalCount"], 2, "the create is not a change: {body}");
+    assert_eq!(h["nodes"][0]["changes"], json!([{ "field": "notes", "old": null, "new": "喜欢早上联系" }]));
+    assert_eq!(
+        h["nodes"][1]["changes"],
+        json!([{ "field": "phone", "old": "+8613812345678", "new": "+8613987654321" }]),
+        "{body}"
+    );
+
+    // Service staff see the phone masked and the notes in full, as on the record itself.
+    let (_, service) = app.user(Role::Service, None).await;
+    let body = app.gql(&service, history, json!({ "id": c["id"], "fields": ["phone"] })).await;
+    let h = &body["data"]["customer"]["history"];
+    assert_eq!(h["totalCount"], 1, "{body}");
+    assert_eq!(
+        h["nodes"][0]["changes"],
+        json!([{ "field": "phone", "old": "138****5678", "new": "139****4321" }]),
+        "{body}"
+    );
+    // Marketing may not read notes: the values are null.
+    let (_, marketing) = app.user(Role::Marketing, None).await;
+    app.gql(
+        &app.admin_token,
+        update,
+        json!({ "input": { "id": c["id"], "expectedVersion": 3, "marketingConsent": true } }),
+    )
+    .await;
+    let body = app.gql(&marketing, history, json!({ "id": c["id"], "fields": ["notes"] })).await;
+    assert_eq!(
+        body["data"]["customer"]["history"]["nodes"][0]["changes"],
+        json!([{ "field": "notes", "old": null, "new": null }]),
+        "{body}"
+    );
+    // A ticket keeps `history` for its status moves; its field history is `fieldHistory`.
+    let open = "mutation($i: CreateTicketInput!) { createTicket(input: $i) { ticket { id } } }";
+    let t = app
+        .gql(
+            &app.admin_token,
+            open,
+            json!({ "i": { "customerId": c["id"], "subject": "漏水", "category": "QUESTION" } }),
+        )
+        .await;
+    let t = t["data"]["createTicket"]["ticket"]["id"].clone();
+    let change = "mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { ticket { version } } }";
+    let body = app
+        .gql(&app.admin_token, change, json!({ "i": { "id": t, "expectedVersion": 1, "subject": "严重漏水" } }))
+        .await;
+    assert_eq!(body["data"]["updateTicket"]["ticket"]["version"], 2, "{body}");
+    let q = "query($id: ID!) { ticket(id: $id) { history { toStatus } fieldHistory { nodes { changes { field old new } } } } }";
+    let body = app.gql(&app.admin_token, q, json!({ "id": t })).await;
+    assert_eq!(body["data"]["ticket"]["history"], json!([{ "toStatus": "OPEN" }]), "{body}");
+    assert_eq!(
+        body["data"]["ticket"]["fieldHistory"]["nodes"][0]["changes"],
+        json!([{ "field": "subject", "old": "漏水", "new": "严重漏水" }]),
+        "{body}"
+    );
+    // A field name that is not one: BAD_USER_INPUT.
+    let body = app.gql(&app.admin_token, history, json!({ "id": c["id"], "fields": ["pho%"] })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+}

@@ -161,6 +161,11 @@ macro_rules! record {
             async fn meta(&self) -> $crate::graphql::relay::RecordMeta {
                 $crate::meta!(self.0)
             }
+            /// The record's field history.
+            #[graphql(flatten)]
+            async fn field_changes(&self) -> $crate::__history_type!($ty) {
+                $crate::__history_value!($ty, self.0)
+            }
         }
 
         impl $ty {
