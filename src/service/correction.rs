@@ -16,24 +16,15 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// The customer fields a request may name (as the API names them).
-pub const CORRECTABLE: [&str; 15] = [
-    "name",
-    "gender",
-    "birthDate",
-    "occupation",
-    "companyName",
-    "industry",
-    "region",
-    "companySize",
-    "phone",
-    "email",
-    "address",
-    "preferredChannel",
-    "preferences",
-    "potentialNeeds",
-    "notes",
-];
+/// Fields of the customer record that are the business's own, not the person's data: a
+/// merge chooses them, a correction request may not name them.
+const NOT_THE_PERSONS: [&str; 5] = ["kind", "needPriority", "needExpectedDate", "ownerId", "nextFollowUpAt"];
+
+/// The customer fields a request may name (as the API names them): the record's fields a
+/// merge chooses between (`merge::fields::CHOOSABLE`), less the business's own.
+pub fn correctable() -> impl Iterator<Item = &'static str> {
+    super::merge::fields::CHOOSABLE.into_iter().filter(|f| !NOT_THE_PERSONS.contains(f))
+}
 
 /// Records a request to correct `fields` of customer `customer` (staff who record
 /// communication with customers; the customer must be one they see).
@@ -52,13 +43,16 @@ pub async fn request(
     }
     let mut named: Vec<&str> = Vec::new();
     for (i, field) in fields.iter().enumerate() {
-        match CORRECTABLE.iter().find(|f| **f == field.as_str()) {
-            Some(f) if !named.contains(f) => named.push(f),
+        match correctable().find(|f| *f == field.as_str()) {
+            Some(f) if !named.contains(&f) => named.push(f),
             Some(_) => {}
             None => c.push(
                 &format!("fields.{i}"),
                 ErrorCode::Invalid,
-                format!("`{field}` is not a field a customer may ask to correct ({})", CORRECTABLE.join(", ")),
+                format!(
+                    "`{field}` is not a field a customer may ask to correct ({})",
+                    correctable().collect::<Vec<_>>().join(", ")
+                ),
             ),
         }
     }

@@ -194,9 +194,11 @@ where
     let version = model_version::<E>(current);
     row.set(E::version_column(), (version + 1).into());
     row.set(E::updated_column(), now().into());
+    // The steps below are boxed: each one's future lives on the heap, not in this one's
+    // frame, so a write nests shallow enough for a debug build's stack.
     let txn = crate::engine::rows::begin(db).await?;
     let watch = match summed_customer::<E>(current, fields) {
-        Some(customer) => Some(super::report::summary::Watch::start(&txn, &[customer]).await?),
+        Some(customer) => Some(Box::pin(super::report::summary::Watch::start(&txn, &[customer])).await?),
         None => None,
     };
     let result = E::update_many()
@@ -226,13 +228,13 @@ where
         if E::NAME == "Interaction" {
             super::interaction::refresh_last(&txn, customer).await?;
         }
-        super::classification::one::reevaluate(&txn, customer, touched, now()).await?;
+        Box::pin(super::classification::one::reevaluate(&txn, customer, touched, now())).await?;
     }
     let saved =
         crate::engine::rows::one(&txn, E::find().filter(E::id_column().eq(id))).await?.ok_or(AppError::NotFound)?;
     // An update that writes every field a correction request names settles it.
     if E::NAME == "Customer" && action == "update" {
-        super::correction::settle_by_update(&txn, viewer, id, fields).await?;
+        Box::pin(super::correction::settle_by_update(&txn, viewer, id, fields)).await?;
     }
     let changes = audit::changes(current, &saved, fields);
     audit::record_changes(&txn, viewer, action, (E::NAME, id), fields, changes).await?;
@@ -241,10 +243,10 @@ where
         && let Ok(status) = <E::Column as std::str::FromStr>::from_str("status")
     {
         let ticket = entity::ticket::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
-        super::sla::tickets::after_write(&txn, viewer.user_id, &ticket, current.get(status)).await?;
+        Box::pin(super::sla::tickets::after_write(&txn, viewer.user_id, &ticket, current.get(status))).await?;
     }
     if let Some(watch) = watch {
-        watch.finish(&txn).await?;
+        Box::pin(watch.finish(&txn)).await?;
     }
     crate::engine::rows::commit(txn).await?;
     Ok(Ok(saved))
