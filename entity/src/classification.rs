@@ -27,7 +27,7 @@ pub mod rules {
 pub mod current {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "customer_classifications")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -58,7 +58,7 @@ pub mod current {
 pub mod history {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "classification_history")]
     pub struct Model {
         #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `correction_requests`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "correction_requests")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

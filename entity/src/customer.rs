@@ -42,8 +42,16 @@ pub struct Model {
     pub notes: Option<String>,
     pub source: CustomerSource,
     pub owner_id: Uuid,
+    /// Derived from the consent ledger: a live MARKETING grant.
     pub marketing_consent: bool,
+    /// When the live MARKETING grant was given.
     pub consent_at: Option<DateTimeUtc>,
+    /// Derived from the consent ledger: a live PARTNER_SHARING grant.
+    pub partner_sharing_consent: bool,
+    /// Derived from the consent ledger: ANALYTICS not withdrawn.
+    pub analytics_allowed: bool,
+    /// Derived from the consent ledger: PROFILING not withdrawn.
+    pub profiling_allowed: bool,
     pub lifecycle_stage: LifecycleStage,
     pub value_tier: Option<ValueTier>,
     pub next_follow_up_at: Option<DateTimeUtc>,
@@ -59,6 +67,9 @@ pub struct Model {
     pub match_company: Option<String>,
     /// Merged into this customer (`mergeCustomers`): the record is a tombstone.
     pub merged_into: Option<Uuid>,
+    /// Its personal data was erased (`eraseCustomer`): an anonymous record kept for the
+    /// non-personal facts under it.
+    pub erased_at: Option<DateTimeUtc>,
     /// Created with `allowDuplicate`: exempt from the live phone/email uniqueness.
     pub duplicate_allowed: bool,
     pub version: i32,
@@ -92,8 +103,9 @@ impl ActiveModelBehavior for ActiveModel {}
 /// Row scope: the customers a user with `role` may see.
 ///
 /// ADMIN, SERVICE and ANALYST: all; MANAGER: those owned by a member of their team;
-/// SALES: their own; MARKETING: only those who consented to marketing; PARTNER: none
-/// until API-key scopes exist.
+/// SALES: their own; MARKETING: only those with a live MARKETING consent; PARTNER (an API
+/// key, whose scopes decide the record families): only those with a live PARTNER_SHARING
+/// consent.
 pub fn visible_to(role: crate::enums::Role, user_id: Uuid, team_id: Option<Uuid>) -> sea_orm::Condition {
     use crate::enums::Role;
     use sea_orm::Condition;
@@ -113,6 +125,6 @@ pub fn visible_to(role: crate::enums::Role, user_id: Uuid, team_id: Option<Uuid>
             Condition::any().add(Column::OwnerId.eq(user_id)).add(Column::OwnerId.in_subquery(members))
         }
         Role::Marketing => Condition::all().add(Column::MarketingConsent.eq(true)),
-        Role::Partner => Condition::all().add(Expr::val(1).eq(0)),
+        Role::Partner => Condition::all().add(Column::PartnerSharingConsent.eq(true)),
     }
 }

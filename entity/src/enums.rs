@@ -90,3 +90,8 @@ db_enum!(/// Survey methodology.
     SurveyKind { Nps = "NPS", Csat = "CSAT", Ces = "CES", Custom = "CUSTOM" });
 db_enum!(/// Survey publication state.
     SurveyStatus { Draft = "DRAFT", Active = "ACTIVE", Closed = "CLOSED" });
+db_enum!(/// What a customer's personal data may be used for, with their consent (PIPL, GDPR):
+    /// MARKETING and PARTNER_SHARING need a live grant; ANALYTICS and PROFILING hold until
+    /// the customer withdraws them.
+    ConsentPurpose { Marketing = "MARKETING", PartnerSharing = "PARTNER_SHARING", Analytics = "ANALYTICS",
+                     Profiling = "PROFILING" });

@@ -4,7 +4,7 @@ use crate::enums::TicketStatus;
 use sea_orm::entity::prelude::*;
 
 /// A row of `ticket_status_changes`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "ticket_status_changes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -23,9 +23,13 @@ mod m20261205_000017_create_survey_invitations;
 mod m20261205_000018_create_report_summaries;
 mod m20261205_000019_add_audit_changes;
 mod m20261205_000020_create_correction_requests;
+mod m20261205_000021_create_consent_ledger;
+mod m20261205_000022_create_erasures;
 
 /// Refills the dashboard summaries from the records (see the migration that made them).
 pub use m20261205_000018_create_report_summaries::rebuild as rebuild_summaries;
+/// Gives customers marked as consenting to marketing their MARKETING grant in the ledger.
+pub use m20261205_000021_create_consent_ledger::backfill as backfill_consents;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -54,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_create_report_summaries::Migration),
             Box::new(m20261205_000019_add_audit_changes::Migration),
             Box::new(m20261205_000020_create_correction_requests::Migration),
+            Box::new(m20261205_000021_create_consent_ledger::Migration),
+            Box::new(m20261205_000022_create_erasures::Migration),
         ]
     }
 }

@@ -47,7 +47,9 @@ fn aggregate_only<E: Record>(viewer: &Viewer) -> bool {
 }
 
 /// The row scope of `E` for `viewer`. A partner key sees a record family only with its
-/// `<family>:read` scope, and then the whole family (the key is the grant).
+/// `<family>:read` scope, and then the whole family (the key is the grant) — of customers
+/// and the records under them, only those whose customer has a live PARTNER_SHARING
+/// consent (`service::consent`).
 fn scope<E: Record>(viewer: &Viewer) -> Condition {
     if aggregate_only::<E>(viewer) {
         return Condition::all().add(sea_orm::sea_query::Expr::val(1).eq(0));
@@ -57,7 +59,9 @@ fn scope<E: Record>(viewer: &Viewer) -> Condition {
         if family.is_empty() || !viewer.has_scope(&format!("{family}:read")) {
             return Condition::all().add(sea_orm::sea_query::Expr::val(1).eq(0));
         }
-        return E::visible_to(entity::enums::Role::Admin, viewer.user_id, viewer.team_id);
+        let personal = E::NAME == "Customer" || E::customer_column().is_some();
+        let role = if personal { entity::enums::Role::Partner } else { entity::enums::Role::Admin };
+        return E::visible_to(role, viewer.user_id, viewer.team_id);
     }
     E::visible_to(viewer.role, viewer.user_id, viewer.team_id)
 }
@@ -235,6 +239,15 @@ where
     // An update that writes every field a correction request names settles it.
     if E::NAME == "Customer" && action == "update" {
         Box::pin(super::correction::settle_by_update(&txn, viewer, id, fields)).await?;
+        // `marketingConsent` written directly is a grant or a withdrawal in the ledger.
+        if fields.contains(&"marketingConsent")
+            && let Value::Bool(Some(consent)) = saved.get(
+                <E::Column as std::str::FromStr>::from_str("marketing_consent")
+                    .map_err(|_| AppError::internal("customers.marketing_consent"))?,
+            )
+        {
+            Box::pin(super::consent::follow_marketing_field(&txn, viewer, id, consent, "updateCustomer")).await?;
+        }
     }
     let changes = audit::changes(current, &saved, fields);
     audit::record_changes(&txn, viewer, action, (E::NAME, id), fields, changes).await?;

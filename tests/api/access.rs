@@ -71,6 +71,7 @@ async fn world(app: &TestApp) -> World {
             "marketingConsent": true, "ownerId": owner }))
         .await["id"]
         .clone();
+    app.share_with_partners(&c).await;
     let mut ids = HashMap::from([("Customer", c.clone())]);
     let make = [
         (
@@ -352,6 +353,7 @@ async fn each_role_sees_only_its_rows() {
         )
         .await["id"]
         .clone();
+    app.share_with_partners(&other).await;
     mutate(
         &app,
         &app.admin_token,

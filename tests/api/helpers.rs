@@ -202,6 +202,21 @@ impl TestApp {
         payload["customer"].clone()
     }
 
+    /// Records the customer's consent to partner sharing (publishing a privacy notice
+    /// first if there is none), so that partner keys see it.
+    pub async fn share_with_partners(&self, customer: &Value) {
+        let notices = self.gql(&self.admin_token, "{ privacyNotices { version } }", json!({})).await;
+        if notices["data"]["privacyNotices"] == json!([]) {
+            let publish = "mutation { publishPrivacyNotice(input: { title: \"v1\", body: \"notice\" }) { userErrors { message } } }";
+            let body = self.gql(&self.admin_token, publish, json!({})).await;
+            assert_eq!(body["data"]["publishPrivacyNotice"]["userErrors"], json!([]), "{body}");
+        }
+        let grant = "mutation($id: ID!) { grantConsent(input: { customerId: $id, purpose: PARTNER_SHARING, source: \"test\" }) {
+            userErrors { message } } }";
+        let body = self.gql(&self.admin_token, grant, json!({ "id": customer })).await;
+        assert_eq!(body["data"]["grantConsent"]["userErrors"], json!([]), "{body}");
+    }
+
     /// Counts rows of `table` straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
         let row = self

@@ -8,6 +8,7 @@ mod audit_trail;
 mod auth;
 mod classification;
 mod cli;
+mod consents;
 mod corrections;
 mod custom_field_sort;
 mod custom_fields;

@@ -37,6 +37,7 @@ async fn api_keys_show_their_secret_once_and_obey_scopes_and_revocation() {
     assert!(!listed.to_string().contains(&secret[10..]), "no secret in listings");
     let auth = format!("ApiKey {secret}");
     let c = app.create_customer(&app.admin_token, json!({ "name": "李雷" })).await["id"].clone();
+    app.share_with_partners(&c).await;
     mutate(
         &app,
         &app.admin_token,

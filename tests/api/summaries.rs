@@ -37,13 +37,12 @@ async fn assert_same(app: &TestApp, viewers: &[Viewer]) {
     assert!(summary::consistent(&app.db).await.unwrap(), "the summaries drifted from the records");
     let range = ("2026-01-01".parse().unwrap(), "2027-01-01".parse().unwrap());
     for viewer in viewers {
-        let scope =
-            summary::scope(viewer, "Deal", entity::summary::deal_total::Column::ScopeOwnerId).expect("an owner scope");
+        let scope = summary::scope(viewer, entity::summary::deal_total::Column::ScopeOwnerId).expect("an owner scope");
         let summed = report::deals_by_stage_summed(&app.db, scope).await.unwrap();
         let grouped = report::deals_by_stage_grouped(&app.db, viewer, None).await.unwrap();
         assert_eq!(summed, grouped, "dealsByStage for {:?}", viewer.role);
         assert!(!grouped.is_empty() || viewer.role == Role::Sales);
-        let scope = summary::scope(viewer, "Purchase", entity::summary::sales_total::Column::OwnerId).unwrap();
+        let scope = summary::scope(viewer, entity::summary::sales_total::Column::OwnerId).unwrap();
         for period in [sales::Period::Month, sales::Period::Quarter, sales::Period::Year] {
             for by in [sales::SalesBy::Nothing, sales::SalesBy::Owner, sales::SalesBy::Team] {
                 let summed = sales::sales_summed(&app.db, scope.clone(), period, by, range).await.unwrap();

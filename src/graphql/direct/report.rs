@@ -20,8 +20,7 @@ impl Planner<'_> {
         let viewer = self.viewer;
         let filter = filter.map(|f| f.condition(viewer)).transpose().ok()?;
         // Where the dashboard summaries answer, the resolver reads them (faster than this).
-        let summed =
-            crate::service::report::summary::scope(viewer, "Deal", entity::summary::deal_total::Column::ScopeOwnerId);
+        let summed = crate::service::report::summary::scope(viewer, entity::summary::deal_total::Column::ScopeOwnerId);
         if filter.is_none() && self.summaries && summed.is_some() {
             return None;
         }

@@ -30,7 +30,7 @@ impl crate::graphql::crud::CreateInput for CreateCustomerInput {
     fn hooks() -> crate::service::insert::Hooks<'static, Self::Row, entity::customer::Model> {
         crate::service::insert::Hooks {
             before: None,
-            after: Some(Box::new(|txn, _viewer, model| Box::pin(customer::reclassify_need(txn, model)))),
+            after: Some(Box::new(|txn, viewer, model| Box::pin(customer::after_create(txn, viewer, model)))),
         }
     }
 }

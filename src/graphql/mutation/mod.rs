@@ -33,6 +33,7 @@ pub struct MutationRoot(
     custom_field::CustomFieldDefinitionMutation,
     crate::graphql::types::follow_up::FollowUpMutation,
     crate::graphql::types::correction::CorrectionMutation,
+    crate::graphql::types::consent::ConsentMutation,
     crate::graphql::types::merge::MergeMutation,
     crate::graphql::types::sla::SlaMutation,
     crate::graphql::types::satisfaction::SatisfactionMutation,

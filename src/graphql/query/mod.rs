@@ -41,4 +41,5 @@ pub struct QueryRoot(
     crate::graphql::types::service_reports::ServiceReportsQuery,
     crate::graphql::types::habits::HabitsQuery,
     crate::graphql::types::audit::AuditQuery,
+    crate::graphql::types::consent::ConsentQuery,
 );

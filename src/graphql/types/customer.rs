@@ -49,8 +49,15 @@ crate::record! {
         need_urgency NeedUrgency: OptEnum(NeedUrgency), filter NeedUrgencyFilter;
         notes Notes: OptText guarded;
         source Source: Enum(CustomerSource), filter CustomerSourceFilter;
-        /// Consent to marketing (PIPL / GDPR).
+        /// A live MARKETING consent (derived from the consent ledger, `consents`; setting
+        /// it on create or update records a grant or a withdrawal there).
         marketing_consent MarketingConsent: Bool, filter BooleanFilter;
+        /// A live PARTNER_SHARING consent: partner keys see the customer (derived).
+        partner_sharing_consent PartnerSharingConsent: Bool, filter BooleanFilter;
+        /// ANALYTICS not withdrawn (derived from the consent ledger).
+        analytics_allowed AnalyticsAllowed: Bool, filter BooleanFilter;
+        /// PROFILING not withdrawn: the behaviour classes apply (derived).
+        profiling_allowed ProfilingAllowed: Bool, filter BooleanFilter;
         lifecycle_stage LifecycleStage: Enum(LifecycleStage), filter LifecycleStageFilter;
         value_tier ValueTier: OptEnum(ValueTier), filter ValueTierFilter;
         next_follow_up_at NextFollowUpAt: OptDateTime, filter DateTimeFilter;
@@ -121,6 +128,16 @@ crate::record! {
             #[graphql(default)] open: bool,
         ) -> Result<Vec<crate::graphql::types::correction::CorrectionRequest>> {
             crate::graphql::types::correction::of_customer(ctx, self.0.id, open).await
+        }
+        /// The consent ledger, newest first: one purpose's entries, or all; only live
+        /// grants with `live: true`.
+        async fn consents(
+            &self,
+            ctx: &Context<'_>,
+            purpose: Option<super::enums::ConsentPurpose>,
+            #[graphql(default)] live: bool,
+        ) -> Result<Vec<crate::graphql::types::consent::Consent>> {
+            crate::graphql::types::consent::of_customer(ctx, self.0.id, purpose, live).await
         }
         /// Key fields are missing: the record is marked to follow up (待跟进).
         async fn needs_follow_up(&self) -> bool {

@@ -19,6 +19,10 @@ mirror!(/// As the customer states it.
     Gender = "entity::enums::Gender" { Female, Male, Other, Undisclosed });
 mirror!(/// Where a customer record came from.
     CustomerSource = "entity::enums::CustomerSource" { WebForm, Phone, Event, Referral, Import, Partner, Other });
+mirror!(/// What a customer's personal data may be used for with their consent: MARKETING and
+    /// PARTNER_SHARING need a live grant; ANALYTICS and PROFILING (the behaviour classes)
+    /// hold until the customer withdraws them.
+    ConsentPurpose = "entity::enums::ConsentPurpose" { Marketing, PartnerSharing, Analytics, Profiling });
 mirror!(/// A way of talking to a customer.
     Channel = "entity::enums::Channel" { Phone, Email, Meeting, Chat, Visit, Wechat, Other });
 mirror!(/// Lifecycle classification.

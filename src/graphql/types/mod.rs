@@ -4,6 +4,7 @@ pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod classification;
+pub mod consent;
 pub mod contact;
 pub mod correction;
 pub mod custom_field;

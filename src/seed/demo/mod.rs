@@ -72,6 +72,9 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
     crate::service::classification::reclassify_all(&txn, crate::service::now(), |_, _| {}).await?;
     // The dashboard summaries of the records just written.
     migration::rebuild_summaries(&txn).await?;
+    // The consents the customers gave, under the demo's privacy notice.
+    let notice = privacy_notice(&txn, admin.id).await?;
+    migration::backfill_consents(&txn, "demo seed", Some(notice)).await?;
     txn.commit().await?;
     println!("seeded {CUSTOMERS} demo customers with contacts, interactions, purchases, deals, tickets and surveys");
     println!("demo admin: {DEMO_ADMIN} / {password} (id {})", admin.id);
@@ -237,6 +240,7 @@ async fn insert_customer<C: sea_orm::ConnectionTrait>(
         owner_id: Set(owner),
         marketing_consent: Set(i % 3 != 2),
         consent_at: Set((i % 3 != 2).then_some(created)),
+        partner_sharing_consent: Set(i.is_multiple_of(4)),
         lifecycle_stage: Set(
             [LifecycleStage::Potential, LifecycleStage::New, LifecycleStage::Established][rng.usize(..3)]
         ),
@@ -280,4 +284,23 @@ async fn insert_contacts<C: sea_orm::ConnectionTrait>(
         .await?;
     }
     Ok(())
+}
+
+/// The demo's privacy notice, version 1.
+async fn privacy_notice<C: sea_orm::ConnectionTrait>(db: &C, admin: Uuid) -> AppResult<i32> {
+    use sea_orm::ActiveModelTrait;
+    let notice = entity::privacy_notice::Model {
+        id: entity::new_id(),
+        version: 1,
+        title: "客户个人信息保护告知书 / Customer privacy notice".into(),
+        body: "我们收集您的姓名、联系方式和购买记录，用于提供服务；经您同意，也用于营销和与合作伙伴共享。\n\
+               We collect your name, contact details and purchases to serve you; with your consent, also for \
+               marketing and sharing with partners. You may withdraw consent at any time."
+            .into(),
+        url: None,
+        published_by: admin,
+        published_at: crate::service::now(),
+    };
+    entity::privacy_notice::ActiveModel::from(notice).insert(db).await?;
+    Ok(1)
 }

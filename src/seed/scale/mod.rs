@@ -80,6 +80,7 @@ pub async fn scale(db: &DatabaseConnection, n: f64) -> AppResult<()> {
     // finds nothing to rewrite.
     crate::service::classification::reclassify_all(db, crate::service::now(), |_, _| {}).await?;
     crate::service::report::summary::rebuild(db).await?;
+    migration::backfill_consents(db, "scale seed", None).await?;
     db.execute_unprepared("ANALYZE").await?;
     crate::db::setting_or_insert(db, "scale_seed", n.to_string()).await?;
     println!(

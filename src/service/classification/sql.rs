@@ -281,7 +281,7 @@ pub(super) fn need(rules: &NeedRules, at: DateTime<Utc>) -> Vec<Value> {
 /// `$1` the window's start, `$2` its end (now), `$3` the count that makes it. Fact: the
 /// count.
 pub(super) const HIGH_FREQUENCY: &str = "
-SELECT c.id, CASE WHEN COALESCE(i.n, 0) >= $3 THEN 'HIGH_FREQUENCY' END, NULL, NULL, NULL, COALESCE(i.n, 0)
+SELECT c.id, CASE WHEN c.profiling_allowed AND COALESCE(i.n, 0) >= $3 THEN 'HIGH_FREQUENCY' END, NULL, NULL, NULL, COALESCE(i.n, 0)
 FROM customers c
 LEFT JOIN (
     SELECT customer_id, COUNT(*) AS n FROM interactions
@@ -297,7 +297,7 @@ pub(super) fn frequency(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value>
 /// `$1` no interaction since it (counted from creation without any). Fact: the last
 /// interaction's date.
 pub(super) const DORMANT: &str = "
-SELECT c.id, CASE WHEN COALESCE(i.last_interaction, c.created_at) < $1 THEN 'DORMANT' END,
+SELECT c.id, CASE WHEN c.profiling_allowed AND COALESCE(i.last_interaction, c.created_at) < $1 THEN 'DORMANT' END,
     NULL, NULL, date(i.last_interaction), NULL
 FROM customers c
 LEFT JOIN (
@@ -312,7 +312,7 @@ pub(super) fn dormant(rules: &BehaviourRules, at: DateTime<Utc>) -> Vec<Value> {
 
 /// `$1` complaints since it count. Fact: the last complaint's date.
 pub(super) const COMPLAINANT: &str = "
-SELECT c.id, CASE WHEN x.last_complaint IS NOT NULL THEN 'COMPLAINANT' END, NULL, NULL, date(x.last_complaint), NULL
+SELECT c.id, CASE WHEN c.profiling_allowed AND x.last_complaint IS NOT NULL THEN 'COMPLAINANT' END, NULL, NULL, date(x.last_complaint), NULL
 FROM customers c
 LEFT JOIN (
     SELECT u.customer_id, MAX(u.at) AS last_complaint FROM (

@@ -159,7 +159,17 @@ pub async fn count(db: &DatabaseConnection, viewer: &Viewer, filter: Condition) 
     Ok(customer::Entity::find().filter(visible).filter(filter).count(db).await?)
 }
 
-/// A new customer's need class (URGENT / ROUTINE), in the insert's transaction.
-pub async fn reclassify_need(txn: &sea_orm::DatabaseTransaction, saved: &customer::Model) -> AppResult<()> {
-    crate::service::classification::one::reevaluate(txn, saved.id, &["NEED"], crate::service::now()).await.map(drop)
+/// What follows a new customer in the insert's transaction: its need class (URGENT /
+/// ROUTINE), and the MARKETING grant in the consent ledger when it was created with
+/// `marketingConsent`.
+pub async fn after_create(
+    txn: &sea_orm::DatabaseTransaction,
+    viewer: &crate::auth::Viewer,
+    saved: &customer::Model,
+) -> AppResult<()> {
+    crate::service::classification::one::reevaluate(txn, saved.id, &["NEED"], crate::service::now()).await?;
+    if saved.marketing_consent {
+        crate::service::consent::follow_marketing_field(txn, viewer, saved.id, true, "createCustomer").await?;
+    }
+    Ok(())
 }

@@ -66,10 +66,10 @@ mod tests {
             "company_size": null, "address": null, "phone": null, "email": null, "preferred_channel": null,
             "preferences": [], "potential_needs": null, "need_priority": null, "need_expected_date": null,
             "need_urgency": null, "notes": null, "source": "OTHER", "owner_id": uuid::Uuid::nil(),
-            "marketing_consent": false, "consent_at": null, "lifecycle_stage": "POTENTIAL", "value_tier": null,
+            "marketing_consent": false, "consent_at": null, "partner_sharing_consent": false, "analytics_allowed": true, "profiling_allowed": true, "lifecycle_stage": "POTENTIAL", "value_tier": null,
             "next_follow_up_at": null, "last_interaction_at": null, "last_reviewed_at": null, "custom_fields": {},
             "match_name": null, "match_pinyin": null, "match_company": null, "merged_into": null,
-            "duplicate_allowed": false, "version": 1, "created_at": "2026-01-01T00:00:00Z",
+            "erased_at": null, "duplicate_allowed": false, "version": 1, "created_at": "2026-01-01T00:00:00Z",
             "updated_at": "2026-01-01T00:00:00Z", "deleted_at": null
         }))
         .unwrap();

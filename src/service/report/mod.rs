@@ -63,7 +63,7 @@ pub async fn deals_by_stage(
     use entity::summary::deal_total;
     if filter.is_none()
         && summaries.0
-        && let Some(scope) = summary::scope(viewer, "Deal", deal_total::Column::ScopeOwnerId)
+        && let Some(scope) = summary::scope(viewer, deal_total::Column::ScopeOwnerId)
     {
         return deals_by_stage_summed(db, scope).await;
     }

@@ -108,7 +108,7 @@ pub async fn sales(
     if filter.is_none()
         && monthly
         && summaries.0
-        && let Some(scope) = summary::scope(viewer, "Purchase", sales_total::Column::OwnerId)
+        && let Some(scope) = summary::scope(viewer, sales_total::Column::OwnerId)
     {
         return sales_summed(db, scope, period, by, range).await;
     }

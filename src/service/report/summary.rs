@@ -199,9 +199,10 @@ async fn share(txn: &DatabaseTransaction, customers: &[Uuid], lock: bool) -> App
 
 /// The summary rows `viewer` may see, as a condition on their customer-owner column — the
 /// row scope of customers (`entity::customer::visible_to`) restated over owners — or `None`
-/// when the scope is not a matter of owners (a MARKETING user sees customers by consent):
+/// when the scope is not a matter of owners (MARKETING users and partner keys see customers
+/// by consent):
 /// the report then runs its grouped statement over the records.
-pub fn scope(viewer: &Viewer, record: &str, owner: impl ColumnTrait) -> Option<Condition> {
+pub fn scope(viewer: &Viewer, owner: impl ColumnTrait) -> Option<Condition> {
     let all = Condition::all();
     Some(match viewer.role {
         Role::Admin | Role::Service | Role::Analyst => all,
@@ -217,15 +218,8 @@ pub fn scope(viewer: &Viewer, record: &str, owner: impl ColumnTrait) -> Option<C
                 Condition::any().add(owner.eq(viewer.user_id)).add(owner.in_subquery(members))
             }
         },
-        Role::Partner => {
-            // A partner key sees a record family with its scope, then all of it.
-            let family = crate::service::api_key::family(record);
-            if family.is_empty() || !viewer.has_scope(&format!("{family}:read")) {
-                return None;
-            }
-            all
-        }
-        Role::Marketing => return None,
+        // Consent decides what these see (`service::consent`), not owners.
+        Role::Partner | Role::Marketing => return None,
     })
 }
 
