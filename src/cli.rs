@@ -56,6 +56,33 @@ enum Command {
     /// Recompute every customer's classification (lifecycle stage, value tier, need
     /// urgency, behaviours) by the stored rules (set-based), with a progress bar.
     Reclassify,
+    /// Data-subject rights: export or erase what is held about one customer (audited).
+    Subject {
+        #[command(subcommand)]
+        command: SubjectCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SubjectCommand {
+    /// Print everything held about a customer as one JSON document (or write it to a file).
+    Export {
+        /// The customer's code, e.g. C20261129001.
+        #[arg(long)]
+        customer: String,
+        /// Write the document here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Irreversibly anonymise a customer's personal data and everything under it.
+    Erase {
+        /// The customer's code, e.g. C20261129001.
+        #[arg(long)]
+        customer: String,
+        /// Why (logged), e.g. "request of 2026-12-01".
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -190,6 +217,50 @@ async fn execute(command: Command, config: Config) -> Result<(), String> {
         Command::Reclassify => {
             let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
             reclassify(&db).await
+        }
+        Command::Subject { command } => {
+            let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
+            subject(&db, command).await
+        }
+    }
+}
+
+/// `clientele subject export|erase --customer CODE`.
+async fn subject(db: &sea_orm::DatabaseConnection, command: SubjectCommand) -> Result<(), String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let code = match &command {
+        SubjectCommand::Export { customer, .. } | SubjectCommand::Erase { customer, .. } => customer.clone(),
+    };
+    let found = entity::customer::Entity::find()
+        .filter(entity::customer::Column::Code.eq(code.trim()))
+        .one(db)
+        .await
+        .map_err(|e| describe(e.into()))?
+        .ok_or_else(|| format!("no customer with code {code}"))?;
+    match command {
+        SubjectCommand::Export { output, .. } => {
+            let document = crate::service::subject::export(db, None, found.id)
+                .await
+                .map_err(describe)?
+                .ok_or_else(|| format!("no customer with code {code}"))?;
+            let text = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => println!("{text}"),
+            }
+            Ok(())
+        }
+        SubjectCommand::Erase { reason, .. } => {
+            match crate::service::subject::erase(db, None, found.id, &reason).await.map_err(describe)? {
+                Ok(entry) => {
+                    println!("erased {} ({}); logged as {}", entry.customer_code, found.id, entry.id);
+                    Ok(())
+                }
+                Err(errors) => Err(errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")),
+            }
         }
     }
 }

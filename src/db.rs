@@ -39,6 +39,9 @@ pub async fn connect(config: &crate::config::Config, metrics: &Metrics) -> Resul
                 .foreign_keys(true)
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))
+                // Freed space is zeroed, so an erased or purged value does not linger in
+                // the file's free pages (`service::subject`).
+                .pragma("secure_delete", "ON")
         })
         .map_sqlx_postgres_opts(move |opts| opts.options([("statement_timeout", statement_timeout.as_str())]));
     let mut db = Database::connect(options).await?;

@@ -22,7 +22,10 @@ use uuid::Uuid;
 
 /// Anything with a global ID.
 #[derive(Interface, Clone)]
-#[expect(clippy::large_enum_variant, reason = "a node is built once per result and moved a few times; boxing every customer costs more")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a node is built once per result and moved a few times; boxing every customer costs more"
+)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
 pub enum Node {
     Customer(Customer),

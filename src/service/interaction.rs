@@ -39,6 +39,7 @@ pub async fn claim_customer(
     }
     let result = update
         .filter(customer::Column::Id.eq(customer_id))
+        .filter(customer::Column::ErasedAt.is_null())
         .filter(visible::<customer::Entity>(viewer, false))
         .exec(txn)
         .await?;

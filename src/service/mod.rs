@@ -25,6 +25,7 @@ pub mod purchase;
 pub mod record;
 pub mod reference;
 pub mod report;
+pub mod retention;
 pub mod segment;
 pub mod sequence;
 pub mod session;

@@ -135,3 +135,42 @@ async fn seed_scale_writes_the_proportions_it_promises() {
     let bad = Command::new(BIN).args(["seed", "--scale", "0"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
     assert!(!bad.status.success());
 }
+
+#[tokio::test]
+async fn subject_export_and_erase_work_on_a_customer_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let seeded = Command::new(BIN).args(["seed", "--demo"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    use sea_orm::{EntityTrait, QueryOrder};
+    let first =
+        entity::customer::Entity::find().order_by_asc(entity::customer::Column::Code).one(&db).await.unwrap().unwrap();
+    let export = |code: &str| {
+        let out = Command::new(BIN)
+            .args(["subject", "export", "--customer", code])
+            .env("CLIENTELE_DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let doc = export(&first.code);
+    assert_eq!(doc["format"], "clientele.subject-export/1");
+    assert_eq!(doc["customer"]["name"], serde_json::json!(first.name));
+    assert!(!doc["contacts"].as_array().unwrap().is_empty() || !doc["interactions"].as_array().unwrap().is_empty());
+    let erase = Command::new(BIN)
+        .args(["subject", "erase", "--customer", &first.code, "--reason", "request of 2026-12-01"])
+        .env("CLIENTELE_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(erase.status.success(), "{}", String::from_utf8_lossy(&erase.stderr));
+    assert_eq!(export(&first.code)["customer"]["name"], "[erased]");
+    let unknown = Command::new(BIN)
+        .args(["subject", "export", "--customer", "C000"])
+        .env("CLIENTELE_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no customer with code C000"));
+}

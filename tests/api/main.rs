@@ -36,5 +36,6 @@ mod satisfaction;
 mod segments;
 mod service_levels;
 mod sessions;
+mod subjects;
 mod summaries;
 mod ticket_volume;

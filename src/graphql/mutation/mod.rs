@@ -34,6 +34,7 @@ pub struct MutationRoot(
     crate::graphql::types::follow_up::FollowUpMutation,
     crate::graphql::types::correction::CorrectionMutation,
     crate::graphql::types::consent::ConsentMutation,
+    crate::graphql::types::subject::SubjectMutation,
     crate::graphql::types::merge::MergeMutation,
     crate::graphql::types::sla::SlaMutation,
     crate::graphql::types::satisfaction::SatisfactionMutation,

@@ -64,6 +64,8 @@ crate::record! {
         last_interaction_at LastInteractionAt: OptDateTime, filter DateTimeFilter;
         /// When the record was last reviewed (`markReviewed`).
         last_reviewed_at LastReviewedAt: OptDateTime, filter DateTimeFilter;
+        /// When its personal data was erased (`eraseCustomer`): an anonymous record since.
+        erased_at ErasedAt: OptDateTime, filter DateTimeFilter;
     }
     references {
         /// The user responsible for this customer (负责人).

@@ -22,6 +22,7 @@ pub mod satisfaction;
 pub mod segment;
 pub mod service_reports;
 pub mod sla;
+pub mod subject;
 pub mod user_error;
 
 /// Every output type, for `use types::all::*`.

@@ -169,6 +169,14 @@ pub async fn change(
     patch: CustomerPatch,
 ) -> AppResult<record::Change<customer::ActiveModel>> {
     let mut c = Checker::default();
+    if current.erased_at.is_some() {
+        c.push(
+            "id",
+            ErrorCode::InvalidState,
+            "the customer's personal data was erased; the record is not changed again",
+        );
+        return Ok(c.finish((Default::default(), Vec::new())));
+    }
     let mut row = <customer::ActiveModel as Default>::default();
     let mut fields: Vec<&str> = Vec::new();
     profile(&mut c, &mut row, &mut fields, &patch);
