@@ -56,10 +56,25 @@ enum Command {
     /// Recompute every customer's classification (lifecycle stage, value tier, need
     /// urgency, behaviours) by the stored rules (set-based), with a progress bar.
     Reclassify,
+    /// Retention: apply the retention policies now.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Data-subject rights: export or erase what is held about one customer (audited).
     Subject {
         #[command(subcommand)]
         command: SubjectCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RetentionCommand {
+    /// Apply every enabled retention policy (a progress bar, then what it did).
+    Run {
+        /// Only count what it would purge or anonymise.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -218,11 +233,45 @@ async fn execute(command: Command, config: Config) -> Result<(), String> {
             let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
             reclassify(&db).await
         }
+        Command::Retention { command: RetentionCommand::Run { dry_run } } => {
+            let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
+            retention(&db, dry_run).await
+        }
         Command::Subject { command } => {
             let (db, _) = open(&config, &Metrics::new()).await.map_err(|e| e.to_string())?;
             subject(&db, command).await
         }
     }
+}
+
+/// `clientele retention run [--dry-run]`: one step of the bar per enabled policy, then a
+/// line per policy.
+async fn retention(db: &sea_orm::DatabaseConnection, dry_run: bool) -> Result<(), String> {
+    use crate::service::retention;
+    let enabled = retention::policies(db).await.map_err(describe)?.into_iter().filter(|p| p.enabled).count();
+    let bar = indicatif::ProgressBar::new(enabled as u64);
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} policies {msg} ({elapsed})");
+    bar.set_style(style.map_err(|e| e.to_string())?);
+    let report = retention::run(db, crate::service::now(), dry_run, |policy| {
+        bar.set_message(policy.kind.as_str());
+        bar.inc(1);
+    })
+    .await
+    .map_err(describe)?
+    .ok_or("another instance is running the retention policies now; try again later")?;
+    bar.finish_and_clear();
+    let verb = if dry_run { "would touch" } else { "touched" };
+    if report.is_empty() {
+        println!("no retention policy is enabled");
+    }
+    for line in report {
+        let what = match &line.record_type {
+            Some(t) => format!("{} {t}", line.kind.as_str()),
+            None => line.kind.as_str().to_string(),
+        };
+        println!("{what}: {verb} {} records", line.count);
+    }
+    Ok(())
 }
 
 /// `clientele subject export|erase --customer CODE`.

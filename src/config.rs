@@ -85,6 +85,10 @@ pub struct Config {
     /// `CLIENTELE_CLASSIFY_EVERY_HOURS`: how often the in-server classification runs
     /// (default 24; 0: never, e.g. when a scheduler runs `clientele reclassify`).
     pub classify_every: Option<Duration>,
+    /// `CLIENTELE_RETENTION_EVERY_HOURS`: how often the in-server retention run applies the
+    /// retention policies (default 24; 0: never, e.g. when a scheduler runs `clientele
+    /// retention run`).
+    pub retention_every: Option<Duration>,
     /// `CLIENTELE_TIME_ZONE`: the IANA zone of business hours (default Asia/Shanghai).
     pub time_zone: chrono_tz::Tz,
     /// `CLIENTELE_SLA_SWEEP_SECS`: how often the service-level sweep runs (default 60;
@@ -154,6 +158,10 @@ impl Config {
                 None => crate::fast_paths::FastPaths::ALL,
             },
             classify_every: match parse::<u64>(&get, "CLIENTELE_CLASSIFY_EVERY_HOURS", "24")? {
+                0 => None,
+                hours => Some(Duration::from_secs(hours.saturating_mul(3_600))),
+            },
+            retention_every: match parse::<u64>(&get, "CLIENTELE_RETENTION_EVERY_HOURS", "24")? {
                 0 => None,
                 hours => Some(Duration::from_secs(hours.saturating_mul(3_600))),
             },

@@ -148,6 +148,10 @@ impl Application {
                 crate::service::now,
             ));
         }
+        if let Some(every) = config.retention_every {
+            let check = every.min(std::time::Duration::from_secs(3_600));
+            tokio::spawn(crate::service::retention::run_forever(db.clone(), every, check, crate::service::now));
+        }
         let schema = build_schema(Some(db.clone()), config);
         let state = AppState {
             db,

@@ -43,6 +43,19 @@ pub enum Kind {
     PurgeIdempotencyKeys,
 }
 
+impl Kind {
+    /// The API's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PurgeDeleted => "PURGE_DELETED",
+            Self::AnonymiseInactiveInteractions => "ANONYMISE_INACTIVE_INTERACTIONS",
+            Self::RemoveSurveyText => "REMOVE_SURVEY_TEXT",
+            Self::RemoveAuditValues => "REMOVE_AUDIT_VALUES",
+            Self::PurgeIdempotencyKeys => "PURGE_IDEMPOTENCY_KEYS",
+        }
+    }
+}
+
 /// The record types whose soft-deleted rows PURGE_DELETED removes, and their tables.
 pub const PURGEABLE: [(&str, &str); 8] = [
     ("Customer", "customers"),

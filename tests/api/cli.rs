@@ -137,7 +137,7 @@ async fn seed_scale_writes_the_proportions_it_promises() {
 }
 
 #[tokio::test]
-async fn subject_export_and_erase_work_on_a_customer_code() {
+async fn subject_export_erase_and_retention_run_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database_url(&dir).await;
     let seeded = Command::new(BIN).args(["seed", "--demo"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
@@ -173,4 +173,9 @@ async fn subject_export_and_erase_work_on_a_customer_code() {
         .unwrap();
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no customer with code C000"));
+    // The retention run, counting only.
+    let dry =
+        Command::new(BIN).args(["retention", "run", "--dry-run"]).env("CLIENTELE_DATABASE_URL", &url).output().unwrap();
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("PURGE_IDEMPOTENCY_KEYS: would touch 0 records"));
 }

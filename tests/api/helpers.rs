@@ -53,6 +53,8 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
         ("CLIENTELE_CLASSIFY_EVERY_HOURS".into(), "0".into()),
         // … and sweep service levels likewise.
         ("CLIENTELE_SLA_SWEEP_SECS".into(), "0".into()),
+        // … and apply retention likewise.
+        ("CLIENTELE_RETENTION_EVERY_HOURS".into(), "0".into()),
     ]);
     // `.ci/run` runs the suite once more with every speed path off.
     if let Ok(paths) = std::env::var("CLIENTELE_FAST_PATHS") {

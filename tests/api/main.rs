@@ -30,6 +30,7 @@ mod pagination;
 mod records;
 mod report_demo;
 mod reports;
+mod retention;
 mod robustness;
 mod rows;
 mod satisfaction;

@@ -35,6 +35,7 @@ pub struct MutationRoot(
     crate::graphql::types::correction::CorrectionMutation,
     crate::graphql::types::consent::ConsentMutation,
     crate::graphql::types::subject::SubjectMutation,
+    crate::graphql::types::retention::RetentionMutation,
     crate::graphql::types::merge::MergeMutation,
     crate::graphql::types::sla::SlaMutation,
     crate::graphql::types::satisfaction::SatisfactionMutation,

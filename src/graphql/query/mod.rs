@@ -42,4 +42,5 @@ pub struct QueryRoot(
     crate::graphql::types::habits::HabitsQuery,
     crate::graphql::types::audit::AuditQuery,
     crate::graphql::types::consent::ConsentQuery,
+    crate::graphql::types::retention::RetentionQuery,
 );

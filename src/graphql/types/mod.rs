@@ -18,6 +18,7 @@ pub mod marketing;
 pub mod merge;
 pub mod people;
 pub mod reports;
+pub mod retention;
 pub mod satisfaction;
 pub mod segment;
 pub mod service_reports;
