@@ -21,6 +21,9 @@ pub enum LogFormat {
 pub struct Config {
     /// `CLIENTELE_LISTEN`: address to bind.
     pub listen: SocketAddr,
+    /// `CLIENTELE_TLS_CERT` and `CLIENTELE_TLS_KEY`: PEM files to serve HTTPS with (both or
+    /// neither; plain HTTP without them, e.g. behind a proxy that terminates TLS).
+    pub tls: Option<crate::http::tls::TlsFiles>,
     /// `CLIENTELE_DATABASE_URL`: `sqlite://…` or `postgres://…`.
     pub database_url: String,
     /// `CLIENTELE_DB_MAX_CONNECTIONS`: pool size.
@@ -118,6 +121,12 @@ impl Config {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let config = Self {
             listen: parse(&get, "CLIENTELE_LISTEN", "127.0.0.1:8080")?,
+            tls: match (get("CLIENTELE_TLS_CERT"), get("CLIENTELE_TLS_KEY")) {
+                (Some(cert), Some(key)) => Some(crate::http::tls::TlsFiles { cert: cert.into(), key: key.into() }),
+                (None, None) => None,
+                (Some(_), None) => return Err(invalid("CLIENTELE_TLS_KEY", "set it with CLIENTELE_TLS_CERT".into())),
+                (None, Some(_)) => return Err(invalid("CLIENTELE_TLS_CERT", "set it with CLIENTELE_TLS_KEY".into())),
+            },
             database_url: get("CLIENTELE_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             db_max_connections: parse(&get, "CLIENTELE_DB_MAX_CONNECTIONS", "10")?,
             migrate: parse_bool(&get, "CLIENTELE_MIGRATE", true)?,

@@ -21,6 +21,8 @@ pub struct Application {
     router: axum::Router,
     state: AppState,
     grace: std::time::Duration,
+    /// HTTPS: the files and the loaded certificate (reloaded while serving).
+    tls: Option<(crate::http::tls::TlsFiles, axum_server::tls_rustls::RustlsConfig)>,
 }
 
 /// A start-up failure, with what to do about it.
@@ -180,8 +182,16 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartupError::Bind { addr: config.listen, source })?;
-        let router = router(state.clone(), config.max_body_bytes);
-        Ok(Self { listener, router, state, grace: config.shutdown_grace })
+        let mut router = router(state.clone(), config.max_body_bytes);
+        let tls = match &config.tls {
+            Some(files) => {
+                let loaded = crate::http::tls::load(files).await.map_err(StartupError::Setup)?;
+                router = router.layer(axum::middleware::map_response(crate::http::tls::hsts));
+                Some((files.clone(), loaded))
+            }
+            None => None,
+        };
+        Ok(Self { listener, router, state, grace: config.shutdown_grace, tls })
     }
 
     /// The bound address.
@@ -197,7 +207,10 @@ impl Application {
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
     /// finish — for at most the configured grace period.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        tracing::info!(addr = %self.listener.local_addr()?, fast_paths = %self.state.fast, "serving");
+        tracing::info!(addr = %self.listener.local_addr()?, tls = self.tls.is_some(), fast_paths = %self.state.fast, "serving");
+        if let Some((files, config)) = self.tls {
+            return serve_tls(self.listener, self.router, files, config, self.grace, shutdown).await;
+        }
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let signal = async move {
             shutdown.await;
@@ -220,6 +233,30 @@ impl Application {
             }
         }
     }
+}
+
+/// Serves HTTPS until `shutdown` resolves, then stops accepting and lets in-flight
+/// requests finish for at most `grace`; the certificate is reloaded meanwhile.
+async fn serve_tls(
+    listener: TcpListener,
+    router: axum::Router,
+    files: crate::http::tls::TlsFiles,
+    config: axum_server::tls_rustls::RustlsConfig,
+    grace: std::time::Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let watcher = tokio::spawn(crate::http::tls::watch(files, config.clone()));
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(grace));
+    });
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let result =
+        axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?.handle(handle).serve(service).await;
+    watcher.abort();
+    result
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

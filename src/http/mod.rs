@@ -6,6 +6,7 @@ pub mod graphql;
 pub mod health;
 pub mod request;
 pub mod request_id;
+pub mod tls;
 
 use crate::auth::jwt::JwtKeys;
 use crate::graphql::AppSchema;

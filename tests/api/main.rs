@@ -40,3 +40,4 @@ mod sessions;
 mod subjects;
 mod summaries;
 mod ticket_volume;
+mod tls;
