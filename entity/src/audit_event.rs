@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub actor_id: Option<Uuid>,
+    /// The API key the request came with (a partner user may hold several).
+    pub api_key_id: Option<Uuid>,
     /// `create`, `update`, `delete`, `restore` …
     pub action: String,
     pub entity: String,

@@ -58,7 +58,7 @@ mod tests {
     use entity::enums::Role;
 
     fn viewer(role: Role) -> Viewer {
-        Viewer { user_id: uuid::Uuid::now_v7(), role, team_id: None, scopes: None }
+        Viewer { user_id: uuid::Uuid::now_v7(), role, team_id: None, scopes: None, api_key_id: None }
     }
 
     #[test]

@@ -20,12 +20,14 @@ pub struct Viewer {
     pub team_id: Option<Uuid>,
     /// Scopes of the API key the request came with (`None` for people).
     pub scopes: Option<Vec<String>>,
+    /// The API key the request came with (`None` for people), for the audit trail.
+    pub api_key_id: Option<Uuid>,
 }
 
 impl Viewer {
     /// A viewer from a user record.
     pub fn from_user(user: &user::Model) -> Self {
-        Self { user_id: user.id, role: user.role, team_id: user.team_id, scopes: None }
+        Self { user_id: user.id, role: user.role, team_id: user.team_id, scopes: None, api_key_id: None }
     }
 
     /// True when the request's API key grants `scope` (people have no scopes).

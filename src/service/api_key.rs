@@ -205,5 +205,5 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> AppResult<Vie
             .await?;
     }
     let scopes: Vec<String> = serde_json::from_value(key.scopes).unwrap_or_default();
-    Ok(Viewer { user_id: owner.id, role: Role::Partner, team_id: None, scopes: Some(scopes) })
+    Ok(Viewer { user_id: owner.id, role: Role::Partner, team_id: None, scopes: Some(scopes), api_key_id: Some(key.id) })
 }

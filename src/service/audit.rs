@@ -19,7 +19,7 @@ pub async fn record<C: ConnectionTrait>(
     id: Uuid,
     fields: &[&str],
 ) -> AppResult<()> {
-    let row = event(Some(viewer.user_id), action, entity, id, fields);
+    let row = event(Some(viewer), action, entity, id, fields);
     // Nothing is read back: the row is written and never returned to the caller.
     audit_event::Entity::insert(row).exec_without_returning(db).await?;
     Ok(())
@@ -35,7 +35,7 @@ pub async fn record_changes<C: ConnectionTrait>(
     fields: &[&str],
     changes: serde_json::Value,
 ) -> AppResult<()> {
-    let mut row = event(Some(viewer.user_id), action, entity, id, fields);
+    let mut row = event(Some(viewer), action, entity, id, fields);
     row.changes = Set(Some(changes));
     audit_event::Entity::insert(row).exec_without_returning(db).await?;
     Ok(())
@@ -110,7 +110,7 @@ pub async fn record_gated<C: ConnectionTrait>(
     id: Uuid,
     fields: &[&str],
 ) -> AppResult<()> {
-    let row = event(Some(viewer.user_id), action, entity, id, fields);
+    let row = event(Some(viewer), action, entity, id, fields);
     let backend = db.get_database_backend();
     let statement = match gated_text(backend, viewer, &gate.credential) {
         Some(sql) => {
@@ -161,7 +161,7 @@ fn gated_text(backend: DbBackend, viewer: &Viewer, credential: &Credential) -> O
     };
     let shape = base + 2 * usize::from(viewer.team_id.is_some()) + usize::from(credential.session.is_some());
     let text = TEXTS.get(shape)?.get_or_init(|| {
-        let row = event(Some(viewer.user_id), "", "", Uuid::nil(), &[]);
+        let row = event(Some(viewer), "", "", Uuid::nil(), &[]);
         gated_insert(&row, viewer, credential).ok().map(|insert| backend.build(&insert).sql)
     });
     text.clone()
@@ -181,11 +181,12 @@ fn gated_values(row: &audit_event::ActiveModel, viewer: &Viewer, credential: &Cr
     values
 }
 
-fn event(actor: Option<Uuid>, action: &str, entity: &str, id: Uuid, fields: &[&str]) -> audit_event::ActiveModel {
+fn event(actor: Option<&Viewer>, action: &str, entity: &str, id: Uuid, fields: &[&str]) -> audit_event::ActiveModel {
     let now = super::now();
     audit_event::ActiveModel {
         id: Set(entity::new_id()),
-        actor_id: Set(actor),
+        actor_id: Set(actor.map(|v| v.user_id)),
+        api_key_id: Set(actor.and_then(|v| v.api_key_id)),
         action: Set(action.to_string()),
         entity: Set(entity.to_string()),
         entity_id: Set(id),
@@ -207,9 +208,15 @@ mod tests {
         for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
             for team in [None, Some(Uuid::now_v7())] {
                 for session in [None, Some(Uuid::now_v7())] {
-                    let viewer = Viewer { user_id: Uuid::now_v7(), role: Role::Sales, team_id: team, scopes: None };
+                    let viewer = Viewer {
+                        user_id: Uuid::now_v7(),
+                        role: Role::Sales,
+                        team_id: team,
+                        scopes: None,
+                        api_key_id: None,
+                    };
                     let credential = Credential { user_id: viewer.user_id, session };
-                    let row = event(Some(viewer.user_id), "create", "Interaction", Uuid::now_v7(), &["*"]);
+                    let row = event(Some(&viewer), "create", "Interaction", Uuid::now_v7(), &["*"]);
                     let built = backend.build(&gated_insert(&row, &viewer, &credential).unwrap());
                     assert_eq!(gated_text(backend, &viewer, &credential), Some(built.sql));
                     assert_eq!(Some(Values(gated_values(&row, &viewer, &credential))), built.values);

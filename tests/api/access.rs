@@ -440,7 +440,7 @@ fn viewer_of(role: &str) -> clientele::auth::Viewer {
         "ANALYST" => Role::Analyst,
         _ => Role::Partner,
     };
-    clientele::auth::Viewer { user_id: uuid::Uuid::nil(), role, team_id: None, scopes: Some(vec![]) }
+    clientele::auth::Viewer { user_id: uuid::Uuid::nil(), role, team_id: None, scopes: Some(vec![]), api_key_id: None }
 }
 
 #[tokio::test]

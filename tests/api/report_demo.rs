@@ -232,5 +232,5 @@ fn priority_name(p: TicketPriority) -> &'static str {
 }
 
 fn viewer(role: Role) -> clientele::auth::Viewer {
-    clientele::auth::Viewer { user_id: Uuid::nil(), role, team_id: None, scopes: Some(vec![]) }
+    clientele::auth::Viewer { user_id: Uuid::nil(), role, team_id: None, scopes: Some(vec![]), api_key_id: None }
 }

@@ -64,6 +64,17 @@ async fn api_keys_show_their_secret_once_and_obey_scopes_and_revocation() {
     )
     .await;
     assert!(write["data"]["createTicket"]["ticket"]["code"].is_string(), "{write}");
+    // The audit trail names the key the write came with, and its partner user.
+    let audit = app
+        .gql(
+            &app.admin_token,
+            "{ auditEvents(first: 1, filter: { recordType: \"Ticket\" }) { nodes { apiKeyId actor { id } } } }",
+            json!({}),
+        )
+        .await;
+    let event = &audit["data"]["auditEvents"]["nodes"][0];
+    assert_eq!(event["apiKeyId"], made["apiKey"]["id"], "{audit}");
+    assert_eq!(event["actor"]["id"], json!(owner), "{audit}");
     let refused = gql_as(
         &app,
         &auth,

@@ -62,7 +62,7 @@ async fn summaries_equal_the_grouped_statements_after_random_writes() {
     let (rep_a, _) = app.user(Role::Sales, Some(team)).await;
     let (rep_b, _) = app.user(Role::Sales, None).await;
     let owners = [app.admin, manager, rep_a, rep_b];
-    let viewer = |user_id, role, team_id| Viewer { user_id, role, team_id, scopes: None };
+    let viewer = |user_id, role, team_id| Viewer { user_id, role, team_id, scopes: None, api_key_id: None };
     let viewers = [
         viewer(app.admin, Role::Admin, None),
         viewer(manager, Role::Manager, Some(team)),

@@ -31,6 +31,11 @@ impl AuditEvent {
             None => Ok(None),
         }
     }
+    /// The API key the request came with (`null` for people and jobs): a partner user may
+    /// hold several keys.
+    async fn api_key_id(&self) -> Option<ID> {
+        self.0.api_key_id.map(|id| global_id("ApiKey", id))
+    }
     /// `create`, `update`, `delete`, `restore`, `merge` …
     async fn action(&self) -> &str {
         &self.0.action
