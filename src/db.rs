@@ -87,6 +87,26 @@ pub async fn setting(db: &DatabaseConnection, key: &str) -> AppResult<Option<Str
     Ok(setting::Entity::find_by_id(key.to_string()).one(db).await?.map(|s| s.value))
 }
 
+/// Stores `value` under `key`, replacing any value there.
+pub async fn put_setting<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    key: &str,
+    value: String,
+    at: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    let row =
+        setting::ActiveModel { key: Set(key.into()), value: Set(value), created_at: Set(at), updated_at: Set(at) };
+    setting::Entity::insert(row)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(setting::Column::Key)
+                .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// Stores `value` under `key` unless a value is already there; returns the value kept.
 /// Two servers starting at once on one database agree on the first writer's value.
 pub async fn setting_or_insert(db: &DatabaseConnection, key: &str, value: String) -> AppResult<String> {

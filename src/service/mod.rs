@@ -45,6 +45,27 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().trunc_subsecs(6)
 }
 
+/// Runs `job` every `check` for as long as the server runs: what it did (`Some`) is logged
+/// as `what`, failures are logged and retried at the next check. The daily jobs and the
+/// service-level sweep run this way.
+pub async fn every<T, F, Fut>(what: &'static str, check: std::time::Duration, mut job: F)
+where
+    T: std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::error::AppResult<Option<T>>>,
+{
+    let mut ticks = tokio::time::interval(check);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match job().await {
+            Ok(Some(done)) => tracing::info!(?done, "{what} ran"),
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, "{what} failed; retrying at the next check"),
+        }
+    }
+}
+
 /// Takes the PostgreSQL advisory lock `key` for the rest of `txn` if no other session holds
 /// it (`false`: another instance is doing the work). On SQLite the one process holds every
 /// lock: `true`.

@@ -148,7 +148,7 @@ pub async fn set(db: &DatabaseConnection, viewer: &Viewer, policy: Policy) -> Ap
     all.retain(|p| !(p.kind == policy.kind && p.record_type == policy.record_type));
     all.push(policy.clone());
     let text = serde_json::to_string(&all).map_err(|e| AppError::internal(e.to_string()))?;
-    store(&txn, POLICIES, text, now()).await?;
+    crate::db::put_setting(&txn, POLICIES, text, now()).await?;
     let changes = serde_json::json!([{ "field": "policy", "old": before, "new": policy }]);
     audit::record_changes(
         &txn,
@@ -161,23 +161,6 @@ pub async fn set(db: &DatabaseConnection, viewer: &Viewer, policy: Policy) -> Ap
     .await?;
     crate::engine::rows::commit(txn).await?;
     Ok(Ok(policy))
-}
-
-/// Writes a setting.
-async fn store<C: ConnectionTrait>(db: &C, key: &str, value: String, at: DateTime<Utc>) -> AppResult<()> {
-    use entity::setting;
-    use sea_orm::{ActiveValue::Set, EntityTrait};
-    let row =
-        setting::ActiveModel { key: Set(key.into()), value: Set(value), created_at: Set(at), updated_at: Set(at) };
-    setting::Entity::insert(row)
-        .on_conflict(
-            sea_orm::sea_query::OnConflict::column(setting::Column::Key)
-                .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
 }
 
 /// What one policy did (or, in a dry run, would do).
@@ -239,7 +222,7 @@ async fn run_if_due(
         report.push(Line { kind: policy.kind, record_type: policy.record_type.clone(), count });
     }
     if !dry_run {
-        store(db, LAST_RUN, at.to_rfc3339(), at).await?;
+        crate::db::put_setting(db, LAST_RUN, at.to_rfc3339(), at).await?;
     }
     lock.commit().await?;
     Ok(Some(report))
@@ -289,15 +272,14 @@ async fn apply<C: ConnectionTrait>(
 ) -> AppResult<u64> {
     let backend = txn.get_database_backend();
     let Some(from) = target(policy) else { return Ok(0) };
-    let (id, all) = match backend {
-        DbBackend::Postgres => ("gen_random_uuid()", "CAST('[\"*\"]' AS json)"),
-        _ => ("randomblob(16)", "'[\"*\"]'"),
+    let all = match backend {
+        DbBackend::Postgres => "CAST('[\"*\"]' AS json)",
+        _ => "'[\"*\"]'",
     };
     let fields = match backend {
         DbBackend::Postgres => "CAST('[\"summary\",\"outcome\",\"nextStep\"]' AS json)",
         _ => "'[\"summary\",\"outcome\",\"nextStep\"]'",
     };
-    let values = || vec![cutoff.into(), at.into()];
     match policy.kind {
         Kind::PurgeDeleted => {
             let record = policy.record_type.clone().unwrap_or_default();
@@ -313,11 +295,7 @@ async fn apply<C: ConnectionTrait>(
             }
             let scrub = format!("UPDATE audit_events SET changes = NULL WHERE entity_id IN ({about})");
             txn.execute_raw(statement(backend, scrub, vec![cutoff.into()])).await?;
-            let log = format!(
-                "INSERT INTO audit_events (id, actor_id, action, entity, entity_id, fields, created_at, updated_at)
-                 SELECT {id}, NULL, 'purge', '{record}', t.id, {all}, $2, $2 FROM {from}"
-            );
-            txn.execute_raw(statement(backend, log, values())).await?;
+            each(txn, "purge", &record, all, &from, at, cutoff).await?;
             let table = from.split_whitespace().next().unwrap_or_default();
             let purge = format!("DELETE FROM {table} WHERE id IN (SELECT t.id FROM {from})");
             Ok(txn.execute_raw(statement(backend, purge, vec![cutoff.into()])).await?.rows_affected())
@@ -325,11 +303,7 @@ async fn apply<C: ConnectionTrait>(
         Kind::AnonymiseInactiveInteractions => {
             let scrub = format!("UPDATE audit_events SET changes = NULL WHERE entity_id IN (SELECT t.id FROM {from})");
             txn.execute_raw(statement(backend, scrub, vec![cutoff.into()])).await?;
-            let log = format!(
-                "INSERT INTO audit_events (id, actor_id, action, entity, entity_id, fields, created_at, updated_at)
-                 SELECT {id}, NULL, 'anonymise', 'Interaction', t.id, {fields}, $2, $2 FROM {from}"
-            );
-            txn.execute_raw(statement(backend, log, values())).await?;
+            each(txn, "anonymise", "Interaction", fields, &from, at, cutoff).await?;
             let erase = format!(
                 "UPDATE interactions SET summary = '{ERASED}', outcome = NULL, next_step = NULL
                  WHERE id IN (SELECT t.id FROM {from})"
@@ -357,6 +331,27 @@ async fn apply<C: ConnectionTrait>(
             Ok(n)
         }
     }
+}
+
+/// An audit event `action` (no actor) for each record of `from`, naming `fields` (a JSON
+/// array in SQL).
+async fn each<C: ConnectionTrait>(
+    txn: &C,
+    action: &str,
+    entity: &str,
+    fields: &str,
+    from: &str,
+    at: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> AppResult<()> {
+    let backend = txn.get_database_backend();
+    let id = if backend == DbBackend::Postgres { "gen_random_uuid()" } else { "randomblob(16)" };
+    let sql = format!(
+        "INSERT INTO audit_events (id, actor_id, action, entity, entity_id, fields, created_at, updated_at)
+         SELECT {id}, NULL, '{action}', '{entity}', t.id, {fields}, $2, $2 FROM {from}"
+    );
+    txn.execute_raw(statement(backend, sql, vec![cutoff.into(), at.into()])).await?;
+    Ok(())
 }
 
 /// One audit event for a run that changed `n` rows (none for none).
@@ -415,21 +410,12 @@ pub async fn run_due(
 }
 
 /// Checks every `check` whether the daily run is due (`clock` tells the time), for as long
-/// as the server runs. Failures are logged and retried at the next check.
+/// as the server runs.
 pub async fn run_forever(
     db: DatabaseConnection,
     every: std::time::Duration,
     check: std::time::Duration,
     clock: impl Fn() -> DateTime<Utc> + Send + 'static,
 ) {
-    let mut ticks = tokio::time::interval(check);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        match run_due(&db, clock(), every).await {
-            Ok(Some(report)) => tracing::info!(?report, "retention ran"),
-            Ok(None) => {}
-            Err(err) => tracing::warn!(error = %err, "retention failed; retrying at the next check"),
-        }
-    }
+    super::every("retention", check, || run_due(&db, clock(), every)).await;
 }

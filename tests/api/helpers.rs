@@ -204,6 +204,17 @@ impl TestApp {
         payload["customer"].clone()
     }
 
+    /// Runs the mutation `name(input: $i)` as admin, checks it had no user errors, and
+    /// answers its payload (`select` chooses the payload's fields besides `userErrors`).
+    pub async fn write(&self, name: &str, input: Value, select: &str) -> Value {
+        let kind = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
+        let query =
+            format!("mutation($i: {kind}!) {{ {name}(input: $i) {{ {select} userErrors {{ field code message }} }} }}");
+        let body = self.gql(&self.admin_token, &query, json!({ "i": input })).await;
+        assert_eq!(body["data"][name]["userErrors"], json!([]), "{name}: {body}");
+        body["data"][name].clone()
+    }
+
     /// Records the customer's consent to partner sharing (publishing a privacy notice
     /// first if there is none), so that partner keys see it.
     pub async fn share_with_partners(&self, customer: &Value) {

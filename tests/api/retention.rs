@@ -16,15 +16,6 @@ async fn set(app: &TestApp, input: Value) -> Value {
     app.gql(&app.admin_token, SET, json!({ "i": input })).await["data"]["setRetentionPolicy"].clone()
 }
 
-async fn write(app: &TestApp, name: &str, input: Value, select: &str) -> Value {
-    let kind = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
-    let query =
-        format!("mutation($i: {kind}!) {{ {name}(input: $i) {{ {select} userErrors {{ field code message }} }} }}");
-    let body = app.gql(&app.admin_token, &query, json!({ "i": input })).await;
-    assert_eq!(body["data"][name]["userErrors"], json!([]), "{name}: {body}");
-    body["data"][name].clone()
-}
-
 fn counts(report: &[retention::Line]) -> Vec<(String, u64)> {
     report
         .iter()
@@ -95,39 +86,35 @@ async fn enabled_policies_purge_and_anonymise_as_time_passes_and_audit_it() {
     let a = app.create_customer(&app.admin_token, json!({ "name": "留存甲", "phone": "13811112222" })).await;
     let b = app.create_customer(&app.admin_token, json!({ "name": "留存乙" })).await;
     let deal =
-        write(&app, "createDeal", json!({ "customerId": a["id"], "title": "旧单", "amount": "10" }), "deal { id }")
-            .await;
+        app.write("createDeal", json!({ "customerId": a["id"], "title": "旧单", "amount": "10" }), "deal { id }").await;
     let deal = deal["deal"]["id"].clone();
-    write(&app, "updateDeal", json!({ "id": deal, "expectedVersion": 1, "title": "旧单二" }), "deal { id }").await;
-    write(&app, "deleteDeal", json!({ "id": deal, "expectedVersion": 2 }), "deal { id }").await;
+    app.write("updateDeal", json!({ "id": deal, "expectedVersion": 1, "title": "旧单二" }), "deal { id }").await;
+    app.write("deleteDeal", json!({ "id": deal, "expectedVersion": 2 }), "deal { id }").await;
     let when = (now - Duration::days(1)).to_rfc3339();
-    write(
-        &app,
+    app.write(
         "createInteraction",
         json!({ "customerId": a["id"], "channel": "PHONE", "summary": "谈了家里的事", "occurredAt": when }),
         "interaction { id }",
     )
     .await;
-    write(
-        &app,
+    app.write(
         "createContact",
         json!({ "customerId": b["id"], "name": "乙的联系人", "clientMutationId": "k1" }),
         "contact { id }",
     )
     .await;
-    write(&app, "deleteCustomer", json!({ "id": b["id"], "expectedVersion": 1 }), "customer { id }").await;
+    app.write("deleteCustomer", json!({ "id": b["id"], "expectedVersion": 1 }), "customer { id }").await;
     let questions = json!([{ "key": "nps", "kind": "RATING", "text": "推荐?", "range": { "min": 0, "max": 10 }, "required": true },
                            { "key": "why", "kind": "TEXT", "text": "原因?" }]);
-    let survey = write(
-        &app,
-        "createSurvey",
-        json!({ "title": "NPS", "kind": "NPS", "status": "ACTIVE", "questions": questions }),
-        "survey { id }",
-    )
-    .await;
+    let survey = app
+        .write(
+            "createSurvey",
+            json!({ "title": "NPS", "kind": "NPS", "status": "ACTIVE", "questions": questions }),
+            "survey { id }",
+        )
+        .await;
     let answers = json!([{ "key": "nps", "rating": 3 }, { "key": "why", "text": "价格太贵了" }]);
-    write(
-        &app,
+    app.write(
         "submitSurveyResponse",
         json!({ "surveyId": survey["survey"]["id"], "customerId": a["id"], "answers": answers }),
         "surveyResponse { id }",

@@ -6,16 +6,6 @@ use crate::helpers::{TestApp, error_code, spawn_app};
 use entity::enums::Role;
 use serde_json::{Value, json};
 
-/// Runs `name(input: $i)` as admin and answers its payload, checking it had no user errors.
-async fn write(app: &TestApp, name: &str, input: Value, select: &str) -> Value {
-    let kind = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
-    let query =
-        format!("mutation($i: {kind}!) {{ {name}(input: $i) {{ {select} userErrors {{ field code message }} }} }}");
-    let body = app.gql(&app.admin_token, &query, json!({ "i": input })).await;
-    assert_eq!(body["data"][name]["userErrors"], json!([]), "{name}: {body}");
-    body["data"][name].clone()
-}
-
 /// The personal values the test writes, none of which may remain after the erasure.
 const PERSONAL: [&str; 12] = [
     "王芳",
@@ -43,21 +33,19 @@ async fn everything(app: &TestApp) -> (Value, String) {
         )
         .await;
     let id = c["id"].clone();
-    write(app, "updateCustomer", json!({ "id": id, "expectedVersion": 1, "phone": "13987654321" }), "customer { id }")
+    app.write("updateCustomer", json!({ "id": id, "expectedVersion": 1, "phone": "13987654321" }), "customer { id }")
         .await;
     // With an idempotency key: the stored request names the customer.
     let contact = json!({ "customerId": id, "name": "王小二", "phone": "13700001111", "clientMutationId": "c-1" });
-    write(app, "createContact", contact, "contact { id }").await;
+    app.write("createContact", contact, "contact { id }").await;
     let interaction = json!({ "customerId": id, "channel": "PHONE", "summary": "合同谈判很顺利", "occurredAt": "2026-11-20T09:00:00Z" });
-    write(app, "createInteraction", interaction, "interaction { id }").await;
-    write(app, "createDeal", json!({ "customerId": id, "title": "王芳年度合同", "amount": "100" }), "deal { id }")
-        .await;
+    app.write("createInteraction", interaction, "interaction { id }").await;
+    app.write("createDeal", json!({ "customerId": id, "title": "王芳年度合同", "amount": "100" }), "deal { id }").await;
     let purchase = json!({ "customerId": id, "product": "茶叶", "amount": "88.50", "purchasedAt": "2026-11-01" });
-    write(app, "createPurchase", purchase, "purchase { id }").await;
+    app.write("createPurchase", purchase, "purchase { id }").await;
     let ticket = json!({ "customerId": id, "subject": "水管漏了", "category": "COMPLAINT" });
-    write(app, "createTicket", ticket, "ticket { id }").await;
-    write(
-        app,
+    app.write("createTicket", ticket, "ticket { id }").await;
+    app.write(
         "createFeedback",
         json!({ "customerId": id, "kind": "PRAISE", "content": "服务很好" }),
         "feedback { id }",
@@ -65,26 +53,25 @@ async fn everything(app: &TestApp) -> (Value, String) {
     .await;
     let questions = json!([{ "key": "nps", "kind": "RATING", "text": "推荐?", "range": { "min": 0, "max": 10 }, "required": true },
                            { "key": "why", "kind": "TEXT", "text": "原因?" }]);
-    let survey = write(
-        app,
-        "createSurvey",
-        json!({ "title": "NPS", "kind": "NPS", "status": "ACTIVE", "questions": questions }),
-        "survey { id }",
-    )
-    .await;
+    let survey = app
+        .write(
+            "createSurvey",
+            json!({ "title": "NPS", "kind": "NPS", "status": "ACTIVE", "questions": questions }),
+            "survey { id }",
+        )
+        .await;
     let answers = json!([{ "key": "nps", "rating": 9 }, { "key": "why", "text": "店员态度热情" }]);
     let submit = json!({ "surveyId": survey["survey"]["id"], "customerId": id, "answers": answers });
-    write(app, "submitSurveyResponse", submit, "surveyResponse { id }").await;
-    write(
-        app,
+    app.write("submitSurveyResponse", submit, "surveyResponse { id }").await;
+    app.write(
         "requestCorrection",
         json!({ "customerId": id, "fields": ["address"], "note": "王芳说地址错了" }),
         "correctionRequest { id }",
     )
     .await;
-    write(app, "publishPrivacyNotice", json!({ "title": "v1", "body": "notice" }), "privacyNotice { version }").await;
+    app.write("publishPrivacyNotice", json!({ "title": "v1", "body": "notice" }), "privacyNotice { version }").await;
     let consent = json!({ "customerId": id, "purpose": "MARKETING", "source": "门店", "evidence": "王芳签字的同意书" });
-    write(app, "grantConsent", consent, "consent { live }").await;
+    app.write("grantConsent", consent, "consent { live }").await;
     let dup = app
         .create_customer(
             &app.admin_token,
@@ -92,7 +79,7 @@ async fn everything(app: &TestApp) -> (Value, String) {
         )
         .await;
     let merge = json!({ "survivorId": id, "mergedIds": [dup["id"]] });
-    write(app, "mergeCustomers", merge, "merge { id }").await;
+    app.write("mergeCustomers", merge, "merge { id }").await;
     (id, c["code"].as_str().unwrap().to_string())
 }
 
@@ -203,6 +190,11 @@ async fn an_erasure_removes_the_personal_data_keeps_the_facts_and_survives_a_res
     let contact = "mutation($i: CreateContactInput!) { createContact(input: $i) { userErrors { code } } }";
     let body = app.gql(&app.admin_token, contact, json!({ "i": { "customerId": id, "name": "新联系人" } })).await;
     assert_eq!(body["data"]["createContact"]["userErrors"][0]["code"], "NOT_FOUND", "{body}");
+
+    let other = app.create_customer(&app.admin_token, json!({ "name": "别人" })).await;
+    let merge = "mutation($i: MergeCustomersInput!) { mergeCustomers(input: $i) { userErrors { field code } } }";
+    let body = app.gql(&app.admin_token, merge, json!({ "i": { "survivorId": other["id"], "mergedIds": [id] } })).await;
+    assert_eq!(body["data"]["mergeCustomers"]["userErrors"][0]["code"], "INVALID_STATE", "{body}");
 
     // A restore from a backup taken before the erasure brings the data back; the log
     // erases it again, once.

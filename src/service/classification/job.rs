@@ -8,7 +8,7 @@ use super::{Changed, reclassify_all};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::setting;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 use std::time::Duration;
 
 /// The `settings` key holding the last run's time (RFC 3339).
@@ -32,20 +32,7 @@ pub async fn run_due(db: &DatabaseConnection, at: DateTime<Utc>, every: Duration
         return Ok(None);
     }
     let changed = reclassify_all(&txn, at, |_, _| {}).await?;
-    let row = setting::ActiveModel {
-        key: Set(LAST_RUN.to_string()),
-        value: Set(at.to_rfc3339()),
-        created_at: Set(at),
-        updated_at: Set(at),
-    };
-    setting::Entity::insert(row)
-        .on_conflict(
-            sea_orm::sea_query::OnConflict::column(setting::Column::Key)
-                .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+    crate::db::put_setting(&txn, LAST_RUN, at.to_rfc3339(), at).await?;
     txn.commit().await?;
     Ok(Some(changed))
 }
@@ -58,14 +45,5 @@ pub async fn run_forever(
     check: Duration,
     clock: impl Fn() -> DateTime<Utc> + Send + 'static,
 ) {
-    let mut ticks = tokio::time::interval(check);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        match run_due(&db, clock(), every).await {
-            Ok(Some(changed)) => tracing::info!(?changed, "daily classification ran"),
-            Ok(None) => {}
-            Err(err) => tracing::warn!(error = %err, "daily classification failed; retrying at the next check"),
-        }
-    }
+    crate::service::every("daily classification", check, || run_due(&db, clock(), every)).await;
 }

@@ -146,13 +146,18 @@ async fn load<C: ConnectionTrait>(
     let ids = req.merged.iter().copied().chain([req.survivor]);
     let found = customer::Entity::find().filter(Column::Id.is_in(ids)).filter(visible).all(db).await?;
     let get = |id: Uuid| found.iter().find(|m| m.id == id).cloned();
+    // An erased customer is anonymous for good: nothing is merged into it or out of it.
+    let erased = "the customer's personal data was erased; it is not merged";
     let survivor = get(req.survivor);
-    if survivor.is_none() {
-        c.push("survivorId", ErrorCode::NotFound, "no such Customer");
+    match &survivor {
+        None => c.push("survivorId", ErrorCode::NotFound, "no such Customer"),
+        Some(s) if s.erased_at.is_some() => c.push("survivorId", ErrorCode::InvalidState, erased),
+        Some(_) => {}
     }
     let mut merged = Vec::new();
     for (i, id) in req.merged.iter().enumerate() {
         match get(*id) {
+            Some(m) if m.erased_at.is_some() => c.push(&format!("mergedIds.{i}"), ErrorCode::InvalidState, erased),
             Some(m) => merged.push(m),
             None => c.push(&format!("mergedIds.{i}"), ErrorCode::NotFound, "no such Customer"),
         }

@@ -151,14 +151,7 @@ pub async fn run_forever(
     every: std::time::Duration,
     clock: impl Fn() -> DateTime<Utc> + Send + 'static,
 ) {
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        match run(&db, clock()).await {
-            Ok(Some(swept)) if swept != Swept::default() => tracing::info!(?swept, "service levels swept"),
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "service-level sweep failed; retrying at the next tick"),
-        }
-    }
+    // A sweep that found nothing is not worth a line.
+    let sweep = || async { Ok(run(&db, clock()).await?.filter(|swept| *swept != Swept::default())) };
+    crate::service::every("service-level sweep", every, sweep).await;
 }
