@@ -367,6 +367,15 @@ async fn text_answers<C: ConnectionTrait>(txn: &C, ids: &[Uuid]) -> AppResult<()
     Ok(())
 }
 
+/// The erasure log, newest first: at most `first` entries (admins).
+pub async fn log(db: &DatabaseConnection, viewer: &Viewer, first: u64) -> AppResult<Vec<erasure::Model>> {
+    use sea_orm::QuerySelect;
+    if !viewer.is_admin() {
+        return Err(AppError::Forbidden("only admins read the erasure log".into()));
+    }
+    Ok(erasure::Entity::find().order_by_desc(erasure::Column::ErasedAt).limit(first).all(db).await?)
+}
+
 /// Applies every logged erasure again to customers that hold personal data once more (after
 /// a restore from a backup taken before it); the number applied.
 pub async fn reapply(db: &DatabaseConnection) -> AppResult<u64> {

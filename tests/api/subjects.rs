@@ -153,6 +153,10 @@ async fn an_erasure_removes_the_personal_data_keeps_the_facts_and_survives_a_res
     assert_eq!(erasure["customerCode"], json!(code), "{body}");
     assert_eq!(erasure["customer"]["name"], "[erased]");
     assert!(erasure["customer"]["erasedAt"].is_string());
+    let log = app.gql(&app.admin_token, "{ erasures { customerCode reason erasedBy { id } } }", json!({})).await;
+    assert_eq!(log["data"]["erasures"][0]["customerCode"], json!(code), "{log}");
+    assert_eq!(log["data"]["erasures"][0]["reason"], "客户 2026-12-01 来电要求删除");
+    assert_eq!(error_code(&app.gql(&manager, "{ erasures { reason } }", json!({})).await), "FORBIDDEN");
     let again = app.gql(&app.admin_token, ERASE, json!({ "i": { "id": id, "reason": "again" } })).await;
     assert_eq!(again["data"]["eraseCustomer"]["userErrors"][0]["code"], "INVALID_STATE", "{again}");
 

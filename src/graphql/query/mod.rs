@@ -43,4 +43,5 @@ pub struct QueryRoot(
     crate::graphql::types::audit::AuditQuery,
     crate::graphql::types::consent::ConsentQuery,
     crate::graphql::types::retention::RetentionQuery,
+    crate::graphql::types::subject::SubjectQuery,
 );

@@ -40,6 +40,23 @@ impl Erasure {
     }
 }
 
+/// `erasures`.
+#[derive(Default)]
+pub struct SubjectQuery;
+
+#[Object]
+impl SubjectQuery {
+    /// The erasure log, newest first (admins): which customers were erased, when, by whom
+    /// and why — never what.
+    async fn erasures(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32) -> Result<Vec<Erasure>> {
+        if !(1..=500).contains(&first) {
+            return Err(crate::error::AppError::BadUserInput("first: 1 to 500".into()).into());
+        }
+        let rows = service::log(context::db(ctx)?, context::viewer(ctx)?, first as u64).await?;
+        Ok(rows.into_iter().map(Erasure).collect())
+    }
+}
+
 /// Whose data to export.
 #[derive(InputObject)]
 pub struct ExportSubjectDataInput {
