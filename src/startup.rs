@@ -155,6 +155,7 @@ impl Application {
             tokio::spawn(crate::service::retention::run_forever(db.clone(), every, check, crate::service::now));
         }
         let schema = build_schema(Some(db.clone()), config);
+        let access = crate::service::access_log::AccessLog::start(db.clone());
         let state = AppState {
             db,
             schema,
@@ -178,6 +179,7 @@ impl Application {
             )),
             documents: Arc::new(crate::engine::documents::Documents::new(config.fast_paths.documents)),
             fast: config.fast_paths,
+            access,
         };
         let listener = TcpListener::bind(config.listen)
             .await
@@ -207,6 +209,16 @@ impl Application {
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
     /// finish — for at most the configured grace period.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let access = self.state.access.clone();
+        let served = self.serve(shutdown).await;
+        // Every access event of the requests served is written before the process ends.
+        if tokio::time::timeout(std::time::Duration::from_secs(30), access.flush()).await.is_err() {
+            tracing::error!("the personal-data access log could not be written within 30 s of stopping");
+        }
+        served
+    }
+
+    async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, tls = self.tls.is_some(), fast_paths = %self.state.fast, "serving");
         if let Some((files, config)) = self.tls {
             return serve_tls(self.listener, self.router, files, config, self.grace, shutdown).await;

@@ -25,6 +25,7 @@ pub mod feedback;
 pub mod idempotency_key;
 pub mod interaction;
 pub mod money;
+pub mod personal_data_access;
 pub mod privacy_notice;
 pub mod purchase;
 pub mod record;

@@ -26,6 +26,7 @@ mod m20261205_000020_create_correction_requests;
 mod m20261205_000021_create_consent_ledger;
 mod m20261205_000022_create_erasures;
 mod m20261205_000023_add_audit_api_key;
+mod m20261205_000024_create_personal_data_access;
 
 /// Refills the dashboard summaries from the records (see the migration that made them).
 pub use m20261205_000018_create_report_summaries::rebuild as rebuild_summaries;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000021_create_consent_ledger::Migration),
             Box::new(m20261205_000022_create_erasures::Migration),
             Box::new(m20261205_000023_add_audit_api_key::Migration),
+            Box::new(m20261205_000024_create_personal_data_access::Migration),
         ]
     }
 }

@@ -148,6 +148,11 @@ pub fn rule(viewer: &Viewer, ty: &str, field: &str) -> Rule {
     }
 }
 
+/// True when `ty.field` is governed (has a row in the policy).
+pub fn governed(ty: &str, field: &str) -> bool {
+    POLICY.iter().any(|(t, f, _)| *t == ty && *f == field)
+}
+
 /// True when `viewer` reads `ty.field` in full (so it may filter, sort and search on it).
 pub fn readable(viewer: &Viewer, ty: &str, field: &str) -> bool {
     rule(viewer, ty, field) == Rule::Allow

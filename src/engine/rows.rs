@@ -77,6 +77,16 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr
     Finish::new(async move { begin_here(&db).await }).await
 }
 
+/// A write transaction on any connection or transaction (a savepoint inside one): on
+/// SQLite IMMEDIATE, for the reason [`begin`] gives.
+pub async fn begin_write<C: sea_orm::TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    db.begin_with_options(options).await
+}
+
 /// Commits `txn`; a `COMMIT` whose request is dropped midway is finished by a task (else
 /// the connection would send a `ROLLBACK` after a `COMMIT` the server may have done).
 pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
@@ -126,7 +136,13 @@ impl<F: Future + Send + 'static> Drop for Finish<F> {
 async fn begin_here(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     match &db.inner {
         DatabaseConnectionType::SqlxPostgresPoolConnection(pool) => Box::pin(pool.begin(None, None)).await,
-        DatabaseConnectionType::SqlxSqlitePoolConnection(pool) => Box::pin(pool.begin(None, None, None)).await,
+        // IMMEDIATE: a write transaction takes SQLite's write lock when it begins, waiting
+        // (busy timeout) for another writer to finish. A deferred one that read first and
+        // then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another connection — a
+        // concurrent request, the access log's writer, a job — committed in between.
+        DatabaseConnectionType::SqlxSqlitePoolConnection(pool) => {
+            Box::pin(pool.begin(None, None, Some(sea_orm::SqliteTransactionMode::Immediate))).await
+        }
         _ => Box::pin(sea_orm::TransactionTrait::begin(db)).await,
     }
 }

@@ -18,11 +18,31 @@ fn denied<T>(ctx: &Context<'_>, ty: &str, field: &str) -> Result<Option<T>> {
     Ok(None)
 }
 
-/// A governed text value: as stored, masked, or `null` with `FORBIDDEN`.
-pub fn text(ctx: &Context<'_>, ty: &str, field: &str, value: Option<&str>) -> Result<Option<String>> {
+/// Notes, for the audit of personal-data reads, that `field` of record `record` leaves
+/// unmasked (`service::access_log`; the request's collector is in its data).
+fn read(ctx: &Context<'_>, ty: &'static str, field: &'static str, record: Option<uuid::Uuid>) {
+    if let (Some(record), Some(reads)) = (record, ctx.data_opt::<std::sync::Arc<crate::service::access_log::Reads>>()) {
+        reads.note(ty, record, field);
+    }
+}
+
+/// A governed text value of record `record` (`None`: not a record's, e.g. a report's): as
+/// stored, masked, or `null` with `FORBIDDEN`.
+pub fn text(
+    ctx: &Context<'_>,
+    ty: &'static str,
+    field: &'static str,
+    record: Option<uuid::Uuid>,
+    value: Option<&str>,
+) -> Result<Option<String>> {
     let viewer = context::viewer(ctx)?;
     match rule(viewer, ty, field) {
-        Rule::Allow => Ok(value.map(str::to_string)),
+        Rule::Allow => {
+            if value.is_some() {
+                read(ctx, ty, field, record);
+            }
+            Ok(value.map(str::to_string))
+        }
         Rule::Mask(strategy) => Ok(value.map(|v| mask(strategy, v))),
         Rule::Deny => denied(ctx, ty, field),
     }
@@ -30,20 +50,40 @@ pub fn text(ctx: &Context<'_>, ty: &str, field: &str, value: Option<&str>) -> Re
 
 /// A governed text value of a non-null field: as stored, masked, or `FORBIDDEN` (which
 /// makes its parent `null`, as the spec wants for a non-null field).
-pub fn required_text(ctx: &Context<'_>, ty: &str, field: &str, value: &str) -> Result<String> {
+pub fn required_text(
+    ctx: &Context<'_>,
+    ty: &'static str,
+    field: &'static str,
+    record: Option<uuid::Uuid>,
+    value: &str,
+) -> Result<String> {
     let viewer = context::viewer(ctx)?;
     match rule(viewer, ty, field) {
-        Rule::Allow => Ok(value.to_string()),
+        Rule::Allow => {
+            read(ctx, ty, field, record);
+            Ok(value.to_string())
+        }
         Rule::Mask(strategy) => Ok(mask(strategy, value)),
         Rule::Deny => Err(forbidden(ty, field)),
     }
 }
 
 /// A governed address: masked to the region.
-pub fn address(ctx: &Context<'_>, ty: &str, value: Option<&str>, region: Option<&str>) -> Result<Option<String>> {
+pub fn address(
+    ctx: &Context<'_>,
+    ty: &'static str,
+    record: Option<uuid::Uuid>,
+    value: Option<&str>,
+    region: Option<&str>,
+) -> Result<Option<String>> {
     let viewer = context::viewer(ctx)?;
     match rule(viewer, ty, "address") {
-        Rule::Allow => Ok(value.map(str::to_string)),
+        Rule::Allow => {
+            if value.is_some() {
+                read(ctx, ty, "address", record);
+            }
+            Ok(value.map(str::to_string))
+        }
         Rule::Mask(Mask::Address) => Ok(value.map(|_| region.map_or_else(|| "****".to_string(), str::to_string))),
         Rule::Mask(strategy) => Ok(value.map(|v| mask(strategy, v))),
         Rule::Deny => denied(ctx, ty, "address"),
@@ -52,10 +92,21 @@ pub fn address(ctx: &Context<'_>, ty: &str, value: Option<&str>, region: Option<
 
 /// A governed value that cannot be masked (amounts, dates): as stored, or `null` with
 /// `FORBIDDEN`.
-pub fn value<T>(ctx: &Context<'_>, ty: &str, field: &str, value: Option<T>) -> Result<Option<T>> {
+pub fn value<T>(
+    ctx: &Context<'_>,
+    ty: &'static str,
+    field: &'static str,
+    record: Option<uuid::Uuid>,
+    value: Option<T>,
+) -> Result<Option<T>> {
     let viewer = context::viewer(ctx)?;
     match rule(viewer, ty, field) {
-        Rule::Allow => Ok(value),
+        Rule::Allow => {
+            if value.is_some() {
+                read(ctx, ty, field, record);
+            }
+            Ok(value)
+        }
         Rule::Mask(_) | Rule::Deny => denied(ctx, ty, field),
     }
 }

@@ -8,21 +8,33 @@ use crate::auth::Viewer;
 use crate::auth::gate::Gate;
 use crate::error::AppError;
 use crate::graphql::limits::Limits;
+use crate::service::access_log::Reads;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-/// An answer: written directly from one statement, or by the standard executor.
+/// An answer: written directly from one statement, or by the standard executor; with
+/// what it read of personal data and as whom, logged when it is sent
+/// (`service::access_log`).
 pub enum Answer {
-    Direct(Vec<u8>),
-    Standard(async_graphql::Response),
+    Direct(Vec<u8>, Read),
+    Standard(async_graphql::Response, Read),
 }
+
+/// The personal data an answer carried unmasked, and the viewer it was computed for.
+pub type Read = Option<(Viewer, Arc<Reads>)>;
 
 impl Answer {
     /// The answer to a request refused before execution.
     pub fn refused(limits: &Limits, error: async_graphql::ServerError) -> Self {
-        Answer::Standard(crate::graphql::execute::refused(limits, error))
+        Answer::Standard(crate::graphql::execute::refused(limits, error), None)
+    }
+
+    /// A direct answer computed for `viewer`.
+    pub fn direct(direct: crate::graphql::direct::Direct, viewer: Option<&Viewer>) -> Self {
+        let read = viewer.filter(|v| Reads::applies(v)).map(|v| (v.clone(), Arc::new(direct.reads)));
+        Answer::Direct(direct.body, read)
     }
 }
 
@@ -53,7 +65,7 @@ pub async fn execute(
         if let Some(answer) =
             crate::graphql::direct::answer(db, metrics, settings, original, document, viewer.as_ref(), None).await
         {
-            return Answer::Direct(answer.body);
+            return Answer::direct(answer, viewer.as_ref());
         }
     }
     let mut request = async_graphql::Request::new(original.query.clone()).variables(original.variables.clone());
@@ -63,17 +75,26 @@ pub async fn execute(
     if let Some(gate) = gate {
         request = request.data(gate);
     }
+    // The field policy notes what leaves unmasked here, for the audit of reads.
+    let read = viewer.as_ref().filter(|v| Reads::applies(v)).map(|v| (v.clone(), Arc::new(Reads::default())));
+    if let Some((_, reads)) = &read {
+        request = request.data(reads.clone());
+    }
     let response = crate::graphql::execute(&state.schema, &state.db, limits, request, document, viewer).await;
     if state.fast.direct && !state.direct.validated(&original.query) {
         state.direct.learn(&original.query, &response);
     }
-    Answer::Standard(response)
+    Answer::Standard(response, read)
 }
 
 /// The HTTP response for an answer, with `extensions.cost` when the request was charged.
 pub fn respond(state: &AppState, answer: Answer, charged: Option<Charge>) -> Response {
+    // This answer is the one sent: what it read of personal data is logged.
+    if let Answer::Direct(_, Some((viewer, reads))) | Answer::Standard(_, Some((viewer, reads))) = &answer {
+        state.access.submit(viewer, reads);
+    }
     match answer {
-        Answer::Direct(mut body) => {
+        Answer::Direct(mut body, _) => {
             // The direct body is `{"data":…` with the object left open for extensions.
             body.extend_from_slice(b",\"extensions\":");
             let mut extensions = serde_json::Map::new();
@@ -87,7 +108,7 @@ pub fn respond(state: &AppState, answer: Answer, charged: Option<Charge>) -> Res
             body.push(b'}');
             json_body(body)
         }
-        Answer::Standard(mut response) => {
+        Answer::Standard(mut response, _) => {
             if let Some(charged) = &charged
                 && let Ok(cost) = async_graphql::Value::from_json(cost_json(charged))
             {

@@ -48,6 +48,8 @@ pub struct AppState {
     pub fast: crate::fast_paths::FastPaths,
     /// Longest a GraphQL request may take.
     pub request_timeout: std::time::Duration,
+    /// The audit of personal-data reads: the queue its writer stores.
+    pub access: crate::service::access_log::AccessLog,
 }
 
 /// All routes with their middleware.

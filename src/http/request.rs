@@ -184,8 +184,8 @@ impl Request<'_> {
             _ => None,
         };
         let answer = match direct {
-            Some(direct) if direct.confirmed => Answer::Direct(direct.body),
-            Some(direct) => self.settle(self.check().await, Some(&guess), Answer::Direct(direct.body)).await?,
+            Some(direct) if direct.confirmed => Answer::direct(direct, Some(&guess)),
+            Some(direct) => self.settle(self.check().await, Some(&guess), Answer::direct(direct, Some(&guess))).await?,
             None => {
                 let guessed = execute(self.state, self.peer, self.admitted, Some(guess.clone()), None, !direct_tried);
                 let (checked, answer) = futures::join!(self.check(), guessed);

@@ -1,5 +1,6 @@
 //! The domain: free async functions per noun, returning `AppResult`. No GraphQL here.
 
+pub mod access_log;
 pub mod api_key;
 pub mod audit;
 pub mod audit_trail;

@@ -214,7 +214,7 @@ async fn run_if_due(
         let count = if dry_run {
             count(db, &policy, cutoff).await?
         } else {
-            let txn = db.begin().await?;
+            let txn = crate::engine::rows::begin(db).await?;
             let n = apply(&txn, &policy, cutoff, at).await?;
             txn.commit().await?;
             n

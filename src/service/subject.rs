@@ -124,6 +124,13 @@ pub async fn export(db: &DatabaseConnection, viewer: Option<&Viewer>, id: Uuid) 
     });
     let trail = trail(db, &document, &ids).await?;
     document["auditTrail"] = Value::Array(trail);
+    // Who read the person's record (the audit of personal-data reads).
+    let mut reads = Vec::new();
+    for id in &ids {
+        let filter = super::access_log::Filter { record: Some(*id), ..Default::default() };
+        reads.extend(documents(super::access_log::of(db, filter, 10_000).await?)?);
+    }
+    document["accessLog"] = Value::Array(reads);
     let txn = crate::engine::rows::begin(db).await?;
     match viewer {
         Some(viewer) => audit::record(&txn, viewer, "exportSubjectData", "Customer", id, &["*"]).await?,

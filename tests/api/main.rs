@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, reason = "a test that cannot go on should fail loudly")]
 
 mod access;
+mod access_log;
 mod actions;
 mod audit_trail;
 mod auth;

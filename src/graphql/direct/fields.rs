@@ -135,9 +135,10 @@ impl Ty {
         per_ty!(self, E => E::default().table_name())
     }
 
-    /// The field `name` of the type, if the direct path reads it.
-    pub fn field(self, name: &str) -> Option<Field> {
-        self.fields().find(|(n, _)| *n == name).map(|(_, field)| field)
+    /// The field `name` of the type (its name as a static string, and how it is read), if
+    /// the direct path reads it.
+    pub fn field(self, name: &str) -> Option<(&'static str, Field)> {
+        self.fields().find(|(n, _)| *n == name)
     }
 
     /// The fields the direct path reads of the type: the common ones (`columns::COMMON`),

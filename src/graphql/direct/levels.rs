@@ -125,7 +125,8 @@ impl Planner<'_> {
                 obj.out.push(Out::Typename { key, name: ty.name() });
                 continue;
             }
-            match ty.field(name)? {
+            let (name, found) = ty.field(name)?;
+            match found {
                 Field::Column(column, kind) => {
                     if !leaf(field) {
                         return None;
@@ -137,7 +138,9 @@ impl Planner<'_> {
                         Rule::Mask(_) | Rule::Deny => return None,
                     };
                     let at = obj.column(table, column, kind, self.backend);
-                    obj.out.push(Out::Value { key, at, kind, ty, mask });
+                    let read = (mask.is_none() && crate::auth::policy::governed(ty.name(), name))
+                        .then(|| (name, obj.column(table, "id", Kind::Id, self.backend)));
+                    obj.out.push(Out::Value { key, at, kind, ty, mask, read });
                 }
                 Field::One(column, target) => {
                     if !field.arguments.is_empty() || self.open.contains(&target) {

@@ -177,6 +177,8 @@ pub struct Direct {
     /// The statement read the credential's user record and it names the very viewer the
     /// answer was computed for: the request is authenticated (see [`answer`]).
     pub confirmed: bool,
+    /// The governed values it carried unmasked (the audit of personal-data reads).
+    pub reads: crate::service::access_log::Reads,
 }
 
 /// The response body for `request` (its query parsed to `document`, within every limit)
@@ -218,7 +220,8 @@ pub async fn answer(
     let mut body = Vec::with_capacity(1024 + 512 * rows.len());
     body.extend_from_slice(b"{\"data\":{");
     render::write_key(&mut body, &plan.key);
-    if let Err(error) = render::root(&mut body, plan, &rows) {
+    let reads = crate::service::access_log::Reads::default();
+    if let Err(error) = render::root(&mut body, plan, &rows, &reads) {
         tracing::error!(%error, "direct answer not written; answering on the standard path");
         metrics.direct_failures.inc();
         return None;
@@ -227,7 +230,7 @@ pub async fn answer(
     body.push(b'}');
     metrics.direct_answers.inc();
     let confirmed = credential.is_some() && who::confirms(rows.first());
-    Some(Direct { body, confirmed })
+    Some(Direct { body, confirmed, reads })
 }
 
 /// One request to answer directly.

@@ -35,8 +35,10 @@ pub struct Obj {
 
 /// One response key of an object.
 pub enum Out {
-    /// A column's value, masked when the policy says so.
-    Value { key: Name, at: usize, kind: Kind, ty: Ty, mask: Option<Mask> },
+    /// A column's value, masked when the policy says so; `read`: a governed field left
+    /// unmasked, noted for the audit of personal-data reads (`service::access_log`) with
+    /// the object's id, at that position.
+    Value { key: Name, at: usize, kind: Kind, ty: Ty, mask: Option<Mask>, read: Option<(&'static str, usize)> },
     /// `__typename`.
     Typename { key: Name, name: &'static str },
     /// A to-one record (`null` when missing or not visible).

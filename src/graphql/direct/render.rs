@@ -6,6 +6,7 @@ use super::plan::{Conn, Obj, Out, PageField, Plan, Root};
 use crate::auth::policy::mask;
 use crate::engine::rows::value_at;
 use crate::graphql::relay::{Date, write_global_id};
+use crate::service::access_log::Reads;
 use crate::service::cursor::encode_cursor;
 use async_graphql::ScalarType;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -18,7 +19,9 @@ use std::io::Write;
 pub type Failed = String;
 
 /// Writes the root field's value for `rows` (the plan's statement's answer) into `out`.
-pub fn root(out: &mut Vec<u8>, plan: &Plan, rows: &[QueryResult]) -> Result<(), Failed> {
+/// Governed values written unmasked are noted in `reads` (the audit of personal-data reads).
+pub fn root(out: &mut Vec<u8>, plan: &Plan, rows: &[QueryResult], reads: &Reads) -> Result<(), Failed> {
+    let object = |out: &mut Vec<u8>, obj: &Obj, json: &Json| object(out, reads, obj, json);
     match &plan.root {
         Root::One(obj) => match rows.first() {
             None => out.extend_from_slice(b"null"),
@@ -115,7 +118,7 @@ fn row_json(row: &QueryResult) -> Result<Json, Failed> {
     serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
-fn object(out: &mut Vec<u8>, obj: &Obj, json: &Json) -> Result<(), Failed> {
+fn object(out: &mut Vec<u8>, reads: &Reads, obj: &Obj, json: &Json) -> Result<(), Failed> {
     let values = json.as_array().ok_or("a level is not a JSON array")?;
     let at = |i: usize| values.get(i).ok_or_else(|| format!("no value {i} in a level"));
     out.push(b'{');
@@ -124,7 +127,7 @@ fn object(out: &mut Vec<u8>, obj: &Obj, json: &Json) -> Result<(), Failed> {
             out.push(b',');
         }
         match item {
-            Out::Value { key, at: index, kind, ty, mask: how } => {
+            Out::Value { key, at: index, kind, ty, mask: how, read } => {
                 write_key(out, key);
                 let value = at(*index)?;
                 if value.is_null() {
@@ -132,6 +135,11 @@ fn object(out: &mut Vec<u8>, obj: &Obj, json: &Json) -> Result<(), Failed> {
                     continue;
                 }
                 scalar(out, *kind, ty.name(), *how, value)?;
+                if let Some((field, id_at)) = read
+                    && let Some(id) = at(*id_at)?.as_str().and_then(|s| uuid::Uuid::parse_str(s).ok())
+                {
+                    reads.note(ty.name(), id, field);
+                }
             }
             Out::Typename { key, name } => {
                 write_key(out, key);
@@ -141,7 +149,7 @@ fn object(out: &mut Vec<u8>, obj: &Obj, json: &Json) -> Result<(), Failed> {
                 write_key(out, key);
                 match at(*index)? {
                     Json::Null => out.extend_from_slice(b"null"),
-                    record => object(out, obj, record)?,
+                    record => object(out, reads, obj, record)?,
                 }
             }
             Out::Many { key, at: index, limit, conn } => {
@@ -154,10 +162,16 @@ fn object(out: &mut Vec<u8>, obj: &Obj, json: &Json) -> Result<(), Failed> {
                 let more = rows.len() > *limit;
                 let rows = &rows[..rows.len().min(*limit)];
                 // Nested pages start at the first row: nothing precedes them.
-                connection(out, conn, rows, object, |out, field| {
-                    write_bool(out, matches!(field, PageField::HasNext) && more);
-                    Ok(())
-                })?;
+                connection(
+                    out,
+                    conn,
+                    rows,
+                    |out, obj, row| object(out, reads, obj, row),
+                    |out, field| {
+                        write_bool(out, matches!(field, PageField::HasNext) && more);
+                        Ok(())
+                    },
+                )?;
             }
         }
     }

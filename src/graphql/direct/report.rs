@@ -54,7 +54,7 @@ impl Planner<'_> {
                 Some(at) => at,
                 None => obj.push(name, expr),
             };
-            obj.out.push(Out::Value { key, at, kind, ty: Ty::Deal, mask: None });
+            obj.out.push(Out::Value { key, at, kind, ty: Ty::Deal, mask: None, read: None });
         }
         let mut select = deal::Entity::find().filter(counted::<deal::Entity>(viewer, false));
         if let Some(filter) = filter {

@@ -41,6 +41,7 @@ pub struct QueryRoot(
     crate::graphql::types::service_reports::ServiceReportsQuery,
     crate::graphql::types::habits::HabitsQuery,
     crate::graphql::types::audit::AuditQuery,
+    crate::graphql::types::access::AccessQuery,
     crate::graphql::types::consent::ConsentQuery,
     crate::graphql::types::retention::RetentionQuery,
     crate::graphql::types::subject::SubjectQuery,

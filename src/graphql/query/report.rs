@@ -26,7 +26,7 @@ impl DealStageTotal {
     }
     /// Sum of their amounts, exact (governed like `Deal.amount`).
     async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Deal", "amount", Some(self.0.amount))
+        policy::value(ctx, "Deal", "amount", None, Some(self.0.amount))
     }
 }
 

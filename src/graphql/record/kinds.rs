@@ -77,43 +77,43 @@ macro_rules! __column_type {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __column_value {
-    ($c:ident, $t:expr, $f:expr, $v:expr; Text) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; Text) => {
         $v.clone()
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Text guarded) => {
-        $crate::graphql::policy::text($c, $t, $f, Some(&$v))?
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; Text guarded) => {
+        $crate::graphql::policy::text($c, $t, $f, Some($id), Some(&$v))?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Text guarded_nonnull) => {
-        $crate::graphql::policy::required_text($c, $t, $f, &$v)?
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; Text guarded_nonnull) => {
+        $crate::graphql::policy::required_text($c, $t, $f, Some($id), &$v)?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptText) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; OptText) => {
         $v.clone()
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptText guarded) => {
-        $crate::graphql::policy::text($c, $t, $f, $v.as_deref())?
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; OptText guarded) => {
+        $crate::graphql::policy::text($c, $t, $f, Some($id), $v.as_deref())?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Date) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; Date) => {
         $crate::graphql::relay::Date($v)
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptDate) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; OptDate) => {
         $v.map($crate::graphql::relay::Date)
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptDate guarded) => {
-        $crate::graphql::policy::value($c, $t, $f, $v.map($crate::graphql::relay::Date))?
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; OptDate guarded) => {
+        $crate::graphql::policy::value($c, $t, $f, Some($id), $v.map($crate::graphql::relay::Date))?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Money) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; Money) => {
         entity::money::from_e4($v)
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Money guarded) => {
-        $crate::graphql::policy::value($c, $t, $f, Some(entity::money::from_e4($v)))?
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; Money guarded) => {
+        $crate::graphql::policy::value($c, $t, $f, Some($id), Some(entity::money::from_e4($v)))?
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; Enum($g:ty)) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; Enum($g:ty)) => {
         <$g>::from($v)
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; OptEnum($g:ty)) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; OptEnum($g:ty)) => {
         $v.map(<$g>::from)
     };
-    ($c:ident, $t:expr, $f:expr, $v:expr; $copy:ident) => {
+    ($c:ident, $t:expr, $f:expr, $id:expr, $v:expr; $copy:ident) => {
         $v
     };
 }

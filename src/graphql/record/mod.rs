@@ -141,7 +141,7 @@ macro_rules! record {
                 ) -> async_graphql::Result<$crate::__column_type!($kind $(($arg))? $($guard)?)> {
                     let _ = ctx;
                     Ok($crate::__column_value!(
-                        ctx, stringify!($ty), $crate::__camel!($field), $crate::__model_field!(self.0; $field $(= $model)?);
+                        ctx, stringify!($ty), $crate::__camel!($field), self.0.id, $crate::__model_field!(self.0; $field $(= $model)?);
                         $kind $(($arg))? $($guard)?
                     ))
                 }

@@ -111,7 +111,7 @@ crate::record! {
         }
         /// Street address (masked to the region for roles that need no more).
         async fn address(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-            policy::address(ctx, "Customer", self.0.address.as_deref(), self.0.region.as_deref())
+            policy::address(ctx, "Customer", Some(self.0.id), self.0.address.as_deref(), self.0.region.as_deref())
         }
         /// Brands, colours, features … the customer prefers.
         async fn preferences(&self) -> Vec<String> {

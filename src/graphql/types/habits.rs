@@ -35,13 +35,13 @@ impl CurrencyHabits {
     }
     /// Their total, exact (governed like `Purchase.amount`).
     async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Purchase", "amount", Some(self.0.amount))
+        policy::value(ctx, "Purchase", "amount", None, Some(self.0.amount))
     }
     /// Total per purchase, to the cent (governed like `Purchase.amount`).
     async fn average_order_value(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
         let average = (self.0.purchases > 0).then(|| (self.0.amount / Decimal::from(self.0.purchases)).round_dp(2));
         match average {
-            Some(v) => policy::value(ctx, "Purchase", "amount", Some(v)),
+            Some(v) => policy::value(ctx, "Purchase", "amount", None, Some(v)),
             None => Ok(None),
         }
     }
@@ -63,7 +63,7 @@ impl ProductHabits {
     }
     /// Governed like `Purchase.amount`.
     async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Purchase", "amount", Some(self.0.amount))
+        policy::value(ctx, "Purchase", "amount", None, Some(self.0.amount))
     }
 }
 
@@ -77,7 +77,7 @@ impl CustomerSpend {
     }
     /// Governed like `Purchase.amount`.
     async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Purchase", "amount", Some(self.0.amount))
+        policy::value(ctx, "Purchase", "amount", None, Some(self.0.amount))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Output types, one file per domain noun.
 
+pub mod access;
 pub mod activity;
 pub mod audit;
 pub mod auth;

@@ -93,7 +93,7 @@ impl SalesTotal {
     }
     /// Their total, exact (governed like `Purchase.amount`).
     async fn amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Purchase", "amount", Some(self.0.amount))
+        policy::value(ctx, "Purchase", "amount", None, Some(self.0.amount))
     }
 }
 
@@ -130,15 +130,15 @@ impl PipelineCurrency {
     }
     /// Their total (governed like `Deal.amount`).
     async fn open_amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Deal", "amount", Some(self.0.open_amount))
+        policy::value(ctx, "Deal", "amount", None, Some(self.0.open_amount))
     }
     /// Σ amount × probability of the open deals, exact (governed like `Deal.amount`).
     async fn weighted_amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Deal", "amount", Some(self.0.weighted_amount))
+        policy::value(ctx, "Deal", "amount", None, Some(self.0.weighted_amount))
     }
     /// Total of the deals won in the range (governed like `Deal.amount`).
     async fn won_amount(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        policy::value(ctx, "Deal", "amount", Some(self.0.won_amount))
+        policy::value(ctx, "Deal", "amount", None, Some(self.0.won_amount))
     }
 }
 

@@ -8,7 +8,7 @@ use super::{Changed, reclassify_all};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::setting;
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use std::time::Duration;
 
 /// The `settings` key holding the last run's time (RFC 3339).
@@ -17,7 +17,7 @@ pub const LAST_RUN: &str = "classification.last_run";
 /// Runs the classification as of `at` if `every` has passed since the last run and no
 /// other instance is running it; `None` when it was not due or taken elsewhere.
 pub async fn run_due(db: &DatabaseConnection, at: DateTime<Utc>, every: Duration) -> AppResult<Option<Changed>> {
-    let txn = db.begin().await?;
+    let txn = crate::engine::rows::begin(db).await?;
     if !crate::service::try_job_lock(&txn, LOCK).await? {
         txn.rollback().await?;
         return Ok(None);

@@ -188,7 +188,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
         Ok(rules) => rules,
         Err(errors) => return Ok(Err(errors)),
     };
-    let txn = db.begin().await?;
+    let txn = crate::engine::rows::begin_write(db).await?;
     let before = current(&txn).await?;
     if before.version != expected_version {
         return Ok(Err(crate::service::record::stale(expected_version, before.version)));

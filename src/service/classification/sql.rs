@@ -63,7 +63,7 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
     at: DateTime<Utc>,
     mut step: impl FnMut(&str, u64),
 ) -> AppResult<Changed> {
-    let txn = db.begin().await?;
+    let txn = crate::engine::rows::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // One classification at a time across instances (a second waits, then finds
         // nothing left to change); the daily job tries the same lock and skips if taken.

@@ -10,10 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::enums::{ResolutionOutcome, TicketStatus};
 use entity::{customer, ticket};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// The advisory lock of the sweep ("SLA" in ASCII).
 const LOCK: i64 = 0x534c41;
@@ -34,7 +31,7 @@ pub struct Swept {
 
 /// Sweeps as of `at`; `None` when another instance holds the sweep.
 pub async fn run(db: &DatabaseConnection, at: DateTime<Utc>) -> AppResult<Option<Swept>> {
-    let txn = db.begin().await?;
+    let txn = crate::engine::rows::begin_write(db).await?;
     if !crate::service::try_job_lock(&txn, LOCK).await? {
         txn.rollback().await?;
         return Ok(None);

@@ -15,9 +15,7 @@ use crate::service::{audit, now};
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{Channel, Role, SurveyStatus};
 use entity::{customer, survey, survey_invitation as invitation, survey_response};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
 /// Most customers one call invites.
@@ -102,7 +100,7 @@ pub async fn invite(
         });
         issued.push(Issued { customer_id, token, expires_at });
     }
-    let txn = db.begin().await?;
+    let txn = crate::engine::rows::begin_write(db).await?;
     for chunk in rows.chunks(500) {
         invitation::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
@@ -152,7 +150,7 @@ pub async fn respond(db: &DatabaseConnection, token: &str, answers: &[Answer]) -
         submitted_at: Set(at),
         ..entity::record::new_row::<survey_response::Entity>(at)
     };
-    let txn = db.begin().await?;
+    let txn = crate::engine::rows::begin_write(db).await?;
     // Spent first, by the statement that checks it is unspent: two answers racing with one
     // token store one response.
     let spent = invitation::Entity::update_many()
